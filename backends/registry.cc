@@ -1,0 +1,98 @@
+#include "backends/registry.h"
+
+#include <fmt/format.h>
+
+#include "backends/compute/localhost_compute.h"
+#include "backends/storage/local_storage.h"
+#include "backends/storage/redis_storage.h"
+#include "backends/storage/s3_storage.h"
+#include "core/core_schema.h"
+#include "core/text.h"
+
+namespace lithops {
+namespace {
+
+// The registration list: every backend lithops knows, in one place.
+const std::vector<StorageEntry>& storage_entries() {
+  static const std::vector<StorageEntry> entries = {
+      {"localhost",
+       [](const Config& c) -> Result<std::unique_ptr<StorageBackend>> {
+         return std::unique_ptr<StorageBackend>(
+             std::make_unique<LocalStorage>(LocalStorage::root_from_config(c)));
+       }},
+      {"s3",
+       [](const Config& c) -> Result<std::unique_ptr<StorageBackend>> {
+         auto options = S3Storage::options_from_config(c);
+         if (!options.ok()) return options.error();
+         return std::unique_ptr<StorageBackend>(std::make_unique<S3Storage>(std::move(*options)));
+       }},
+      {"redis",
+       [](const Config& c) -> Result<std::unique_ptr<StorageBackend>> {
+         auto options = RedisStorage::options_from_config(c);
+         if (!options.ok()) return options.error();
+         return std::unique_ptr<StorageBackend>(std::make_unique<RedisStorage>(std::move(*options)));
+       }},
+  };
+  return entries;
+}
+
+const std::vector<ComputeEntry>& compute_entries() {
+  static const std::vector<ComputeEntry> entries = {
+      {"localhost",
+       [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<ComputeBackend>> {
+         return std::unique_ptr<ComputeBackend>(std::make_unique<LocalhostCompute>(c, s));
+       }},
+  };
+  return entries;
+}
+
+// Config sections of the backends, in the order `config show` prints them.
+std::vector<Schema> backend_schemas() {
+  return {LocalhostCompute::schema(), LocalStorage::schema(), S3Storage::schema(),
+          RedisStorage::schema()};
+}
+
+}  // namespace
+
+Schema full_schema() {
+  Schema schema = core_schema();
+  for (const auto& s : backend_schemas()) schema.insert(schema.end(), s.begin(), s.end());
+  return schema;
+}
+
+std::vector<std::string> storage_names() {
+  std::vector<std::string> names;
+  for (const auto& e : storage_entries()) names.push_back(e.name);
+  return names;
+}
+
+std::vector<std::string> compute_names() {
+  std::vector<std::string> names;
+  for (const auto& e : compute_entries()) names.push_back(e.name);
+  return names;
+}
+
+Result<std::unique_ptr<StorageBackend>> make_storage(const Config& config) {
+  std::string name = config.get_string("lithops", "storage");
+  for (const auto& e : storage_entries())
+    if (e.name == name) return e.make(config);
+  return make_error(ErrorKind::kConfig,
+                    fmt::format("unknown storage backend '{}' (from {}); known: {}", name,
+                                config.at("lithops", "storage").origin, join(storage_names(), ", ")));
+}
+
+Result<std::unique_ptr<ComputeBackend>> make_compute(const Config& config, StorageBackend& storage) {
+  return make_compute_named(config.get_string("lithops", "backend"), config, storage);
+}
+
+Result<std::unique_ptr<ComputeBackend>> make_compute_named(const std::string& name,
+                                                           const Config& config,
+                                                           StorageBackend& storage) {
+  for (const auto& e : compute_entries())
+    if (e.name == name) return e.make(config, storage);
+  return make_error(ErrorKind::kConfig,
+                    fmt::format("unknown compute backend '{}' (from {}); known: {}", name,
+                                config.at("lithops", "backend").origin, join(compute_names(), ", ")));
+}
+
+}  // namespace lithops

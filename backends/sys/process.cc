@@ -1,0 +1,169 @@
+#include "backends/sys/process.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+extern char** environ;
+
+namespace lithops {
+namespace {
+
+std::vector<std::string> merged_environment(const std::vector<std::string>& extra) {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry = *e;
+    env[entry.substr(0, entry.find('='))] = entry;
+  }
+  for (const auto& entry : extra) env[entry.substr(0, entry.find('='))] = entry;
+  std::vector<std::string> out;
+  for (auto& [k, v] : env) out.push_back(std::move(v));
+  return out;
+}
+
+// Fields after the "(comm)" of /proc/PID/stat, which may itself contain spaces.
+std::vector<std::string> stat_fields(pid_t pid) {
+  std::ifstream in(fmt::format("/proc/{}/stat", pid));
+  std::string line;
+  if (!std::getline(in, line)) return {};
+  auto close = line.rfind(')');
+  if (close == std::string::npos) return {};
+  std::istringstream rest(line.substr(close + 2));
+  std::vector<std::string> fields;
+  for (std::string f; rest >> f;) fields.push_back(f);
+  return fields;  // fields[0] is field 3 (state)
+}
+
+// Where argv[0] is found on the child's PATH (posix_spawnp would search ours instead).
+std::string resolve_program(const std::string& name, const std::vector<std::string>& env) {
+  if (name.find('/') != std::string::npos) return name;
+  std::string path = "/usr/local/bin:/usr/bin:/bin";
+  for (const auto& entry : env)
+    if (entry.rfind("PATH=", 0) == 0) path = entry.substr(5);
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find(':', start);
+    if (end == std::string::npos) end = path.size();
+    std::string dir = path.substr(start, end - start);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string find_program(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  return resolve_program(name, {std::string("PATH=") + (path ? path : "/usr/bin:/bin")});
+}
+
+Result<pid_t> spawn_process(const SpawnOptions& o) {
+  if (o.argv.empty()) return make_error(ErrorKind::kInvalidInput, "cannot run an empty command");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (o.stdin_fd >= 0) posix_spawn_file_actions_adddup2(&actions, o.stdin_fd, 0);
+  if (o.stdout_fd >= 0) posix_spawn_file_actions_adddup2(&actions, o.stdout_fd, 1);
+  if (o.stderr_fd >= 0) posix_spawn_file_actions_adddup2(&actions, o.stderr_fd, 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  if (o.new_process_group) {
+    flags |= POSIX_SPAWN_SETPGROUP;
+    posix_spawnattr_setpgroup(&attr, 0);
+  }
+  if (o.new_session) flags |= POSIX_SPAWN_SETSID;
+  posix_spawnattr_setflags(&attr, flags);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);  // the child starts with default handlers
+
+  auto env_strings = merged_environment(o.extra_env);
+  std::vector<char*> argv;
+  for (const auto& a : o.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  std::string program = resolve_program(o.argv[0], env_strings);
+  pid_t pid = 0;
+  int rc = program.empty() ? ENOENT
+                           : posix_spawn(&pid, program.c_str(), &actions, &attr, argv.data(),
+                                         envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0)
+    return make_error(ErrorKind::kIo,
+                      fmt::format("cannot run '{}': {}", o.argv[0], std::strerror(rc)));
+  return pid;
+}
+
+int wait_process(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return status;
+}
+
+int signal_session(pid_t sid, int sig) {
+  int count = 0;
+  DIR* proc = ::opendir("/proc");
+  if (!proc) return 0;
+  pid_t self = ::getpid();
+  while (dirent* entry = ::readdir(proc)) {
+    char* end = nullptr;
+    long pid = std::strtol(entry->d_name, &end, 10);
+    if (*end != '\0' || pid <= 0 || pid == self) continue;
+    auto fields = stat_fields(static_cast<pid_t>(pid));
+    // fields[3] is field 6, the session id.
+    if (fields.size() > 3 && std::atol(fields[3].c_str()) == sid &&
+        ::kill(static_cast<pid_t>(pid), sig) == 0)
+      ++count;
+  }
+  ::closedir(proc);
+  return count;
+}
+
+unsigned long long process_start_time(pid_t pid) {
+  auto fields = stat_fields(pid);
+  // fields[19] is field 22, starttime; a zombie is as good as gone.
+  if (fields.size() < 20 || fields[0] == "Z") return 0;
+  return std::strtoull(fields[19].c_str(), nullptr, 10);
+}
+
+std::string self_exe_dir() {
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return ".";
+  std::string path(buf, static_cast<size_t>(n));
+  return path.substr(0, path.rfind('/'));
+}
+
+std::string signal_name(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return abbrev ? std::string("SIG") + abbrev : fmt::format("signal {}", sig);
+}
+
+Status make_pipe(int fds[2]) {
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    return make_error(ErrorKind::kIo, fmt::format("pipe: {}", std::strerror(errno)));
+  return {};
+}
+
+}  // namespace lithops

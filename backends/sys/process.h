@@ -1,0 +1,49 @@
+// Starting and stopping local processes without a shell (argv exec via posix_spawn).
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace lithops {
+
+struct SpawnOptions {
+  std::vector<std::string> argv;
+  std::vector<std::string> extra_env;  // "K=V" entries added to (or replacing in) environ
+  int stdin_fd = -1;                   // -1: inherit
+  int stdout_fd = -1;
+  int stderr_fd = -1;
+  bool new_process_group = false;  // its own group, so the whole tree can be signalled
+  bool new_session = false;        // detached from our terminal and our Ctrl-C
+};
+
+/// Starts the program; the error names the program and why (e.g. not found).
+Result<pid_t> spawn_process(const SpawnOptions& options);
+
+/// The path of `name` on this process' PATH ("" if not found); names with a '/' as given.
+std::string find_program(const std::string& name);
+
+/// waitpid that retries on EINTR; returns the raw wait status.
+int wait_process(pid_t pid);
+
+/// Sends `sig` to every process of session `sid` (except the caller), including those that
+/// moved to their own process group. Returns how many were signalled.
+int signal_session(pid_t sid, int sig);
+
+/// Start time of a process in clock ticks since boot (/proc/PID/stat field 22), 0 if gone:
+/// with the pid it identifies a process even after pid reuse.
+unsigned long long process_start_time(pid_t pid);
+
+/// Directory of the running executable (from /proc/self/exe).
+std::string self_exe_dir();
+
+/// "SIGSEGV" for 11, etc.
+std::string signal_name(int sig);
+
+/// Creates a pipe with both ends close-on-exec.
+Status make_pipe(int fds[2]);
+
+}  // namespace lithops

@@ -1,0 +1,117 @@
+#include "cli/context.h"
+
+#include <signal.h>
+
+#include <iostream>
+
+#include "backends/registry.h"
+#include "core/job_monitor.h"
+
+namespace lithops::cli {
+namespace {
+
+volatile sig_atomic_t g_interrupted = 0;
+void on_interrupt(int) { g_interrupted = 1; }
+
+}  // namespace
+
+Result<const Config*> Context::config() {
+  if (!config_) {
+    ConfigSources sources = default_config_sources();
+    sources.cli_file = options_.config_file;
+    sources.cli_sets = options_.sets;
+    sources.cli_backend = options_.backend;
+    sources.cli_storage = options_.storage;
+    auto loaded = Config::load(full_schema(), sources);
+    if (!loaded.ok()) return loaded.error();
+    config_ = std::make_unique<Config>(std::move(loaded).value());
+  }
+  return config_.get();
+}
+
+Result<StorageBackend*> Context::storage() {
+  if (!storage_) {
+    auto c = config();
+    if (!c.ok()) return c.error();
+    auto made = make_storage(**c);
+    if (!made.ok()) return made.error();
+    storage_ = std::move(made).value();
+  }
+  return storage_.get();
+}
+
+Result<ComputeBackend*> Context::compute() {
+  if (!compute_) {
+    auto s = storage();
+    if (!s.ok()) return s.error();
+    auto made = make_compute(*config_, **s);
+    if (!made.ok()) return made.error();
+    compute_ = std::move(made).value();
+  }
+  return compute_.get();
+}
+
+Result<ComputeBackend*> Context::compute_for(const JobSpec& job) {
+  auto c = compute();
+  if (!c.ok()) return c;
+  if ((*c)->name() == job.backend) return c;
+  if (!job_compute_ || job_compute_->name() != job.backend) {
+    auto made = make_compute_named(job.backend, *config_, *storage_);
+    if (!made.ok()) return made.error();
+    job_compute_ = std::move(made).value();
+  }
+  return job_compute_.get();
+}
+
+Result<JobProgress> Context::progress_of(const JobSpec& job) {
+  auto st = store();
+  if (!st.ok()) return st.error();
+  auto c = compute_for(job);
+  if (!c.ok()) return c.error();
+  return current_progress(job, **st, **c);
+}
+
+Result<JobStore*> Context::store() {
+  if (!store_) {
+    auto s = storage();
+    if (!s.ok()) return s.error();
+    store_ = std::make_unique<JobStore>(**s, config_->get_string("lithops", "storage_bucket"));
+  }
+  return store_.get();
+}
+
+Result<JobSpec> Context::find_job(const std::string& key_or_prefix) {
+  auto st = store();
+  if (!st.ok()) return st.error();
+  auto key = (*st)->resolve_job_key(key_or_prefix);
+  if (!key.ok()) return key.error();
+  return (*st)->read_spec(*key);
+}
+
+int exit_code_for(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kInvalidInput:
+    case ErrorKind::kConfig:
+      return kExitUsage;
+    case ErrorKind::kInterrupted:
+      return kExitInterrupted;
+    default:
+      return kExitFailed;
+  }
+}
+
+int report_error(const Error& error) {
+  std::cerr << "lithops: error: " << error.message << "\n";
+  return exit_code_for(error.kind);
+}
+
+bool interrupted() { return g_interrupted != 0; }
+
+void install_interrupt_handler() {
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
+
+}  // namespace lithops::cli

@@ -1,0 +1,69 @@
+// What every command shares: the global options, the loaded config, the backends (made on
+// first use), and how to report errors and choose exit codes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/compute_backend.h"
+#include "core/config.h"
+#include "core/job_progress.h"
+#include "core/job_store.h"
+#include "core/storage_backend.h"
+
+namespace lithops::cli {
+
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailed = 1,     // the job or operation failed
+  kExitUsage = 2,      // usage, config or input error: nothing was launched
+  kExitWaitTimeout = 3,  // `job wait --timeout` elapsed before the job ended
+  kExitInterrupted = 130,
+};
+
+struct GlobalOptions {
+  std::string config_file;
+  std::string backend;
+  std::string storage;
+  std::vector<std::string> sets;
+  bool debug = false;
+  bool quiet = false;
+  bool json = false;
+};
+
+class Context {
+ public:
+  explicit Context(const GlobalOptions& options) : options_(options) {}
+
+  const GlobalOptions& options() const { return options_; }
+  /// Loads the config layers on first use.
+  Result<const Config*> config();
+  Result<StorageBackend*> storage();
+  Result<ComputeBackend*> compute();
+  Result<JobStore*> store();
+  /// The compute backend that runs `job` (the one it was submitted to).
+  Result<ComputeBackend*> compute_for(const JobSpec& job);
+  /// current_progress() of a job through its own backend.
+  Result<JobProgress> progress_of(const JobSpec& job);
+  /// The job spec for a full key or unique prefix.
+  Result<JobSpec> find_job(const std::string& key_or_prefix);
+
+ private:
+  const GlobalOptions& options_;  // filled by the parser before any command runs
+  std::unique_ptr<Config> config_;
+  std::unique_ptr<StorageBackend> storage_;
+  std::unique_ptr<ComputeBackend> compute_;
+  std::unique_ptr<ComputeBackend> job_compute_;  // when a job's backend differs from -b
+  std::unique_ptr<JobStore> store_;
+};
+
+/// Prints "lithops: error: MESSAGE" on stderr and returns the exit code the error deserves.
+int report_error(const Error& error);
+int exit_code_for(ErrorKind kind);
+
+/// Set by SIGINT/SIGTERM while a command waits; commands poll it.
+bool interrupted();
+void install_interrupt_handler();
+
+}  // namespace lithops::cli

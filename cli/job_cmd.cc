@@ -1,0 +1,241 @@
+#include "cli/job_cmd.h"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli/job_output.h"
+#include "cli/progress_line.h"
+#include "core/job_builder.h"
+#include "core/job_monitor.h"
+#include "runtime/task_check.h"
+
+namespace lithops::cli {
+namespace {
+
+Result<std::string> read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorKind::kInvalidInput, fmt::format("cannot read {}", path));
+  std::stringstream data;
+  data << in.rdbuf();
+  return data.str();
+}
+
+// Calls without a result in a finished job were lost with their worker.
+std::vector<CallResult> complete_results(const JobSpec& spec, std::vector<CallResult> results) {
+  if (results.size() == spec.total_calls) return results;
+  std::vector<CallResult> all(spec.total_calls);
+  std::vector<bool> seen(spec.total_calls, false);
+  for (auto& r : results)
+    if (r.call < spec.total_calls) {
+      seen[r.call] = true;
+      all[r.call] = std::move(r);
+    }
+  for (uint64_t i = 0; i < spec.total_calls; ++i)
+    if (!seen[i]) {
+      all[i].call = i;
+      all[i].reason = FailureReason::kLost;
+      all[i].error = "no result was recorded for this call";
+    }
+  return all;
+}
+
+Result<std::vector<CallResult>> final_results(Context& ctx, const JobSpec& spec) {
+  auto store = ctx.store();
+  if (!store.ok()) return store.error();
+  auto results = (*store)->read_all_results(spec);
+  if (!results.ok()) return results.error();
+  return complete_results(spec, std::move(results).value());
+}
+
+// Writes outputs to stdout or --output FILE; returns 0 if every call succeeded, else 1.
+int emit_results(Context& ctx, const JobSpec& spec, const std::string& output_file) {
+  auto results = final_results(ctx, spec);
+  if (!results.ok()) return report_error(results.error());
+  if (output_file.empty() || output_file == "-") {
+    print_results(std::cout, *results, ctx.options().json);
+  } else {
+    std::ofstream out(output_file, std::ios::binary | std::ios::trunc);
+    if (!out) return report_error(make_error(ErrorKind::kIo, "cannot write " + output_file));
+    print_results(out, *results, ctx.options().json);
+  }
+  print_failure_summary(std::cerr, spec.job_key, *results);
+  for (const auto& r : *results)
+    if (!r.ok) return kExitFailed;
+  return kExitOk;
+}
+
+// Follows a job with the progress line; handles Ctrl-C by cancelling it.
+Result<JobProgress> follow(Context& ctx, const JobSpec& spec, double timeout_s) {
+  auto store = ctx.store();
+  if (!store.ok()) return store.error();
+  auto compute = ctx.compute_for(spec);
+  if (!compute.ok()) return compute.error();
+  install_interrupt_handler();
+  ProgressLine line(!ctx.options().quiet && ProgressLine::stderr_is_terminal());
+  WaitOptions wait;
+  wait.interval_s = ctx.config().value()->get_double("lithops", "monitoring_interval");
+  wait.timeout_s = timeout_s;
+  wait.on_progress = [&](const JobProgress& p) { line.update(p); };
+  wait.interrupted = [] { return interrupted(); };
+  auto progress = wait_for_job(spec, **store, **compute, wait);
+  line.clear();
+  if (progress.ok() && interrupted()) {
+    (void)(*compute)->cancel(spec);
+    return make_error(ErrorKind::kInterrupted,
+                      fmt::format("interrupted: job {} was cancelled", spec.job_key));
+  }
+  return progress;
+}
+
+struct SubmitFlags {
+  SubmitRequest request;
+  RunOptions run;
+};
+
+int run_submit(Context& ctx, const SubmitFlags& flags) {
+  auto config = ctx.config();
+  if (!config.ok()) return report_error(config.error());
+  BuilderDeps deps{check_task_library, read_iterdata_source, read_whole_file};
+  auto job = build_job(flags.request, **config, deps);
+  if (!job.ok()) return report_error(job.error());
+  return run_job(ctx, *job, flags.run);
+}
+
+void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
+  auto flags = std::make_shared<SubmitFlags>();
+  auto* cmd = job.add_subcommand("submit", "Run a task over many inputs as one job of N calls");
+  auto& r = flags->request;
+  cmd->add_option("--function", r.function, "Task: a shared object and its entry symbol")
+      ->type_name("LIB.so[:SYMBOL]");
+  cmd->add_option("--command", r.command,
+                  "Task: a command run without a shell; {} is the input, {field} a field of it, "
+                  "{index} the call index")
+      ->type_name("'ARGV TEMPLATE'");
+  cmd->add_option("--range", r.range, "Inputs 0..N-1, or A..B-1")->type_name("N|A:B");
+  cmd->add_option("--iterdata", r.iterdata, "Inputs as JSON lines from FILE, or - for stdin")
+      ->type_name("FILE|-");
+  cmd->add_option("--chunksize", r.chunksize, "Calls per worker invocation (default: worker processes)");
+  cmd->add_option("--worker-processes", r.worker_processes, "Parallel sub-workers in each worker");
+  cmd->add_option("--max-workers", r.max_workers, "Workers running at once");
+  cmd->add_option("--timeout", r.timeout_s, "Per-call time limit in seconds (0 = none)");
+  cmd->add_option("--env", r.env, "Environment variable for the task (repeatable)")
+      ->type_name("K=V")
+      ->allow_extra_args(false);
+  cmd->add_option("--output", flags->run.output_file, "Write results to FILE instead of stdout")
+      ->type_name("FILE");
+  cmd->add_flag("--detach", flags->run.detach, "Print the job key and return at once");
+  cmd->callback([&ctx, &exit_code, flags] { exit_code = run_submit(ctx, *flags); });
+}
+
+void add_status(CLI::App& job, Context& ctx, int& exit_code) {
+  auto key = std::make_shared<std::string>();
+  auto* cmd = job.add_subcommand("status", "Show a job's state, counts and failures");
+  cmd->add_option("JOB", *key, "Job key or a unique prefix of it")->required();
+  cmd->callback([&ctx, &exit_code, key] {
+    auto spec = ctx.find_job(*key);
+    if (!spec.ok()) return void(exit_code = report_error(spec.error()));
+    auto progress = ctx.progress_of(*spec);
+    if (!progress.ok()) return void(exit_code = report_error(progress.error()));
+    std::vector<CallResult> results;
+    bool have_results = false;
+    if (is_terminal(progress->state) || progress->failed > 0) {
+      auto all = is_terminal(progress->state) ? final_results(ctx, *spec)
+                                              : ctx.store().value()->read_all_results(*spec);
+      if (all.ok()) {
+        results = std::move(all).value();
+        have_results = true;
+      }
+    }
+    if (ctx.options().json)
+      std::cout << status_json(*spec, *progress, have_results ? &results : nullptr).dump(2) << "\n";
+    else
+      print_status_text(std::cout, *spec, *progress, have_results ? &results : nullptr);
+    exit_code = kExitOk;
+  });
+}
+
+void add_wait(CLI::App& job, Context& ctx, int& exit_code) {
+  auto key = std::make_shared<std::string>();
+  auto timeout = std::make_shared<double>(0);
+  auto* cmd = job.add_subcommand("wait", "Wait for a job to end; exit code as `job submit`");
+  cmd->add_option("JOB", *key, "Job key or a unique prefix of it")->required();
+  cmd->add_option("--timeout", *timeout, "Give up after S seconds (exit code 3)");
+  cmd->callback([&ctx, &exit_code, key, timeout] {
+    auto spec = ctx.find_job(*key);
+    if (!spec.ok()) return void(exit_code = report_error(spec.error()));
+    auto progress = follow(ctx, *spec, *timeout);
+    if (!progress.ok()) return void(exit_code = report_error(progress.error()));
+    if (!is_terminal(progress->state)) {
+      std::cerr << fmt::format("lithops: job {} is still {} after {} s\n", spec->job_key,
+                               state_name(progress->state), *timeout);
+      return void(exit_code = kExitWaitTimeout);
+    }
+    if (progress->state == JobState::kDone) return void(exit_code = kExitOk);
+    auto results = final_results(ctx, *spec);
+    if (results.ok()) print_failure_summary(std::cerr, spec->job_key, *results);
+    if (progress->state != JobState::kFailed)
+      std::cerr << fmt::format("lithops: job {} is {}{}\n", spec->job_key,
+                               state_name(progress->state),
+                               progress->message.empty() ? "" : ": " + progress->message);
+    exit_code = kExitFailed;
+  });
+}
+
+void add_result(CLI::App& job, Context& ctx, int& exit_code) {
+  auto key = std::make_shared<std::string>();
+  auto output = std::make_shared<std::string>();
+  auto* cmd = job.add_subcommand("result", "Print a finished job's outputs in call order");
+  cmd->add_option("JOB", *key, "Job key or a unique prefix of it")->required();
+  cmd->add_option("--output", *output, "Write results to FILE instead of stdout")->type_name("FILE");
+  cmd->callback([&ctx, &exit_code, key, output] {
+    auto spec = ctx.find_job(*key);
+    if (!spec.ok()) return void(exit_code = report_error(spec.error()));
+    auto progress = ctx.progress_of(*spec);
+    if (!progress.ok()) return void(exit_code = report_error(progress.error()));
+    if (!is_terminal(progress->state)) {
+      std::cerr << fmt::format("lithops: job {} is still {} ({}/{} calls finished); wait for it "
+                               "with `lithops job wait {}`\n",
+                               spec->job_key, state_name(progress->state),
+                               progress->finished_calls(), spec->total_calls, spec->job_key);
+      return void(exit_code = kExitFailed);
+    }
+    exit_code = emit_results(ctx, *spec, *output);
+  });
+}
+
+}  // namespace
+
+int run_job(Context& ctx, const PreparedJob& job, const RunOptions& options) {
+  auto store = ctx.store();
+  if (!store.ok()) return report_error(store.error());
+  auto compute = ctx.compute();
+  if (!compute.ok()) return report_error(compute.error());
+  if (auto s = launch_job(job, **store, **compute); !s.ok()) return report_error(s.error());
+  if (options.detach) {
+    std::cout << job.spec.job_key << std::endl;
+    return kExitOk;
+  }
+  auto progress = follow(ctx, job.spec, 0);
+  if (!progress.ok()) return report_error(progress.error());
+  int code = emit_results(ctx, job.spec, options.output_file);
+  if (progress->state == JobState::kLost || progress->state == JobState::kCancelled) {
+    std::cerr << fmt::format("lithops: job {} is {}: {}\n", job.spec.job_key,
+                             state_name(progress->state), progress->message);
+    return kExitFailed;
+  }
+  return code;
+}
+
+void register_job_commands(CLI::App& app, Context& ctx, int& exit_code) {
+  auto* job = app.add_subcommand("job", "Submit jobs and follow them from any shell");
+  job->require_subcommand(1);
+  add_submit(*job, ctx, exit_code);
+  add_status(*job, ctx, exit_code);
+  add_wait(*job, ctx, exit_code);
+  add_result(*job, ctx, exit_code);
+}
+
+}  // namespace lithops::cli

@@ -1,0 +1,72 @@
+// lithops: the command-line entry point. Parses argv, hands each command group its flags,
+// and turns every error into a message and an exit code in one place.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cli/config_cmd.h"
+#include "cli/context.h"
+#include "cli/hello_cmd.h"
+#include "cli/job_cmd.h"
+#include "lithops/task.h"
+
+namespace lithops::cli {
+namespace {
+
+std::string version_text() {
+  return std::string("lithops ") + LITHOPS_VERSION + " (task ABI " +
+         std::to_string(LITHOPS_TASK_ABI) + ", commit " + LITHOPS_GIT_COMMIT + ")";
+}
+
+void add_global_options(CLI::App& app, GlobalOptions& g) {
+  app.add_option("-c,--config", g.config_file, "Config file, on top of the other layers")
+      ->type_name("FILE");
+  app.add_option("-b,--backend", g.backend, "Compute backend (overrides lithops.backend)");
+  app.add_option("-s,--storage", g.storage, "Storage backend (overrides lithops.storage)");
+  app.add_option("--set", g.sets, "Set a config value, e.g. --set localhost.max_workers=2")
+      ->type_name("SECTION.KEY=VALUE")
+      ->allow_extra_args(false);
+  app.add_flag("-d,--debug", g.debug, "Log what lithops does on stderr");
+  app.add_flag("-q,--quiet", g.quiet, "Print nothing but results and errors");
+  app.add_flag("--json", g.json, "Machine-readable output");
+  app.set_version_flag("--version", version_text());
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"lithops: run many independent calls on any backend, follow them from any shell",
+               "lithops"};
+  app.fallthrough();  // global options work after the subcommand too
+  app.require_subcommand(1);
+  app.footer("Global options work with every command. Docs: man lithops");
+  GlobalOptions global;
+  add_global_options(app, global);
+  Context ctx(global);
+  int exit_code = kExitOk;
+  register_hello_command(app, ctx, exit_code);
+  register_job_commands(app, ctx, exit_code);
+  register_config_commands(app, ctx, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  return exit_code;
+}
+
+}  // namespace lithops::cli
+
+int main(int argc, char** argv) {
+  spdlog::set_level(spdlog::level::warn);
+  try {
+    return lithops::cli::run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "lithops: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,153 @@
+#include "core/command_template.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace lithops {
+namespace {
+
+Error template_error(const std::string& what) {
+  return make_error(ErrorKind::kInvalidInput, "--command: " + what);
+}
+
+// Calls `on_text` for literal text and `on_field` for each placeholder name ("" for {}).
+template <class Text, class Field>
+Status scan_word(const std::string& word, Text on_text, Field on_field) {
+  size_t i = 0;
+  while (i < word.size()) {
+    char c = word[i];
+    if ((c == '{' || c == '}') && i + 1 < word.size() && word[i + 1] == c) {
+      on_text(std::string(1, c));
+      i += 2;
+    } else if (c == '{') {
+      size_t close = word.find('}', i);
+      if (close == std::string::npos)
+        return template_error(fmt::format("unclosed '{{' in '{}' (write '{{{{' for a literal "
+                                          "brace)",
+                                          word));
+      LITHOPS_TRY(on_field(word.substr(i + 1, close - i - 1)));
+      i = close + 1;
+    } else if (c == '}') {
+      return template_error(
+          fmt::format("stray '}}' in '{}' (write '}}}}' for a literal brace)", word));
+    } else {
+      size_t next = word.find_first_of("{}", i);
+      if (next == std::string::npos) next = word.size();
+      on_text(word.substr(i, next - i));
+      i = next;
+    }
+  }
+  return {};
+}
+
+std::string as_argument(const nlohmann::json& v) {
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> split_shell_words(const std::string& text) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else if (c == '\'') {
+      size_t close = text.find('\'', i + 1);
+      if (close == std::string::npos) return template_error("unterminated ' quote in: " + text);
+      word += text.substr(i + 1, close - i - 1);
+      i = close;
+      in_word = true;
+    } else if (c == '"') {
+      in_word = true;
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        // Inside double quotes a backslash only escapes these, as in POSIX sh.
+        if (text[i] == '\\' && i + 1 < text.size() && std::string("\"\\$`").find(text[i + 1]) != std::string::npos) ++i;
+        word += text[i];
+      }
+      if (i >= text.size()) return template_error("unterminated \" quote in: " + text);
+    } else if (c == '\\') {
+      if (i + 1 >= text.size()) return template_error("trailing backslash in: " + text);
+      word += text[++i];
+      in_word = true;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
+Result<CommandTemplate> CommandTemplate::parse(const std::string& text) {
+  auto words = split_shell_words(text);
+  if (!words.ok()) return words.error();
+  return from_words(std::move(words).value());
+}
+
+Result<CommandTemplate> CommandTemplate::from_words(std::vector<std::string> words) {
+  if (words.empty()) return template_error("the command is empty");
+  CommandTemplate t;
+  for (const auto& word : words) {
+    LITHOPS_TRY(scan_word(word, [](const std::string&) {}, [&](const std::string& name) -> Status {
+      if (!name.empty() && name != "index" &&
+          std::find(t.fields_.begin(), t.fields_.end(), name) == t.fields_.end())
+        t.fields_.push_back(name);
+      return {};
+    }));
+  }
+  t.words_ = std::move(words);
+  return t;
+}
+
+Result<std::vector<std::string>> CommandTemplate::render(const std::string& input_json,
+                                                         uint64_t index) const {
+  nlohmann::json input;
+  bool parsed = false;
+  auto parse_input = [&]() -> Status {
+    if (parsed) return {};
+    parsed = true;
+    input = nlohmann::json::parse(input_json, nullptr, false);
+    return {};
+  };
+  std::vector<std::string> argv;
+  argv.reserve(words_.size());
+  for (const auto& word : words_) {
+    std::string out;
+    LITHOPS_TRY(scan_word(word, [&](const std::string& text) { out += text; },
+                          [&](const std::string& name) -> Status {
+      if (name == "index") {
+        out += std::to_string(index);
+        return {};
+      }
+      LITHOPS_TRY(parse_input());
+      if (name.empty()) {
+        out += input.is_discarded() ? input_json : as_argument(input);
+        return {};
+      }
+      if (!input.is_object())
+        return make_error(ErrorKind::kInvalidInput,
+                          fmt::format("call {}: the command uses {{{}}} but the input is not a "
+                                      "JSON object: {}",
+                                      index, name, input_json));
+      auto it = input.find(name);
+      if (it == input.end())
+        return make_error(ErrorKind::kInvalidInput,
+                          fmt::format("call {}: the command uses {{{}}} but the input has no "
+                                      "field '{}': {}",
+                                      index, name, name, input_json));
+      out += as_argument(*it);
+      return {};
+    }));
+    argv.push_back(std::move(out));
+  }
+  return argv;
+}
+
+}  // namespace lithops

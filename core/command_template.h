@@ -1,0 +1,39 @@
+// Command tasks: an argv template split like a shell splits words, then rendered per call
+// and executed WITHOUT a shell. Placeholders inside any word:
+//   {}        the call's input (a JSON string is substituted without its quotes)
+//   {index}   the call index
+//   {name}    field `name` of an object input (strings unquoted, others as JSON)
+//   {{ }}     literal braces
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace lithops {
+
+/// Splits `text` into words with POSIX shell quoting rules ('...', "...", backslash),
+/// without any expansion. An unterminated quote is an error.
+Result<std::vector<std::string>> split_shell_words(const std::string& text);
+
+class CommandTemplate {
+ public:
+  /// Parses and checks the placeholders of every word.
+  static Result<CommandTemplate> parse(const std::string& text);
+  static Result<CommandTemplate> from_words(std::vector<std::string> words);
+
+  /// The argv for one call. Fails if the template names a field that the input lacks
+  /// (or the input is not an object).
+  Result<std::vector<std::string>> render(const std::string& input_json, uint64_t index) const;
+
+  /// Field names used ({name} placeholders), to check inputs before launching.
+  const std::vector<std::string>& fields() const { return fields_; }
+  const std::vector<std::string>& words() const { return words_; }
+
+ private:
+  std::vector<std::string> words_;
+  std::vector<std::string> fields_;
+};
+
+}  // namespace lithops

@@ -1,0 +1,28 @@
+// The compute interface every compute backend implements (localhost, later podman, ssh,
+// slurm). A backend starts the workers of a job and can stop them; everything the workers
+// produce goes through storage, so the driver never talks to a worker directly.
+#pragma once
+
+#include <string>
+
+#include "core/job_spec.h"
+#include "core/result.h"
+
+namespace lithops {
+
+class ComputeBackend {
+ public:
+  virtual ~ComputeBackend() = default;
+  virtual std::string name() const = 0;
+
+  /// Starts running every invocation of `job` (within job.max_workers at a time) and returns
+  /// once they are under way; the work goes on without the calling process.
+  virtual Status launch(const JobSpec& job) = 0;
+  /// Stops the job's workers and every process they started. Idempotent.
+  virtual Status cancel(const JobSpec& job) = 0;
+  /// Whether whatever drives the job's workers is still alive; false lets the monitor
+  /// tell a finished-but-unrecorded job from a running one ("lost").
+  virtual Result<bool> is_running(const JobSpec& job) = 0;
+};
+
+}  // namespace lithops

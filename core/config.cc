@@ -1,0 +1,294 @@
+#include "core/config.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "core/spelling.h"
+#include "core/text.h"
+
+extern char** environ;
+
+namespace lithops {
+namespace {
+
+std::string home_dir() {
+  const char* home = std::getenv("HOME");
+  return home ? home : "/root";
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+const char* value_type_name(ValueType type) {
+  switch (type) {
+    case ValueType::kString: return "a string";
+    case ValueType::kInt: return "an integer";
+    case ValueType::kBool: return "true or false";
+    case ValueType::kDouble: return "a number";
+  }
+  return "?";
+}
+
+Result<nlohmann::json> parse_typed_value(ValueType type, const std::string& text) {
+  std::string t = trim(text);
+  switch (type) {
+    case ValueType::kString:
+      return nlohmann::json(text);
+    case ValueType::kInt: {
+      auto v = parse_int(t);
+      if (!v) break;
+      return nlohmann::json(*v);
+    }
+    case ValueType::kBool: {
+      std::string l = lower(t);
+      if (l == "true" || l == "yes" || l == "on" || l == "1") return nlohmann::json(true);
+      if (l == "false" || l == "no" || l == "off" || l == "0") return nlohmann::json(false);
+      break;
+    }
+    case ValueType::kDouble: {
+      char* end = nullptr;
+      double d = std::strtod(t.c_str(), &end);
+      if (t.empty() || *end != '\0') break;
+      return nlohmann::json(d);
+    }
+  }
+  return make_error(ErrorKind::kConfig,
+                    fmt::format("'{}' is not {}", text, value_type_name(type)));
+}
+
+ConfigSources default_config_sources() {
+  ConfigSources s;
+  const char* file = std::getenv("LITHOPS_CONFIG_FILE");
+  s.user_file = file ? file : home_dir() + "/.lithops/config";
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry = *e;
+    if (entry.rfind("LITHOPS_", 0) != 0) continue;
+    auto eq = entry.find('=');
+    if (eq != std::string::npos) s.environment[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return s;
+}
+
+Config Config::defaults(const Schema& schema) {
+  Config c;
+  c.schema_ = schema;
+  for (const auto& spec : schema) {
+    c.values_[spec.section][spec.key] = ConfigValue{spec.default_value, "default"};
+  }
+  return c;
+}
+
+Result<Config> Config::load(const Schema& schema, const ConfigSources& sources) {
+  Config c = defaults(schema);
+  LITHOPS_TRY(c.apply_yaml_file(sources.system_file, false));
+  LITHOPS_TRY(c.apply_yaml_file(sources.user_file, false));
+  LITHOPS_TRY(c.apply_yaml_file(sources.project_file, false));
+  LITHOPS_TRY(c.apply_environment(sources.environment));
+  LITHOPS_TRY(c.apply_yaml_file(sources.cli_file, true));
+  for (const auto& s : sources.cli_sets) LITHOPS_TRY(c.apply_set(s));
+  if (!sources.cli_backend.empty())
+    c.values_["lithops"]["backend"] = ConfigValue{sources.cli_backend, "-b/--backend"};
+  if (!sources.cli_storage.empty())
+    c.values_["lithops"]["storage"] = ConfigValue{sources.cli_storage, "-s/--storage"};
+  return c;
+}
+
+Result<Config> Config::from_json(const Schema& schema, const nlohmann::json& sections) {
+  Config c = defaults(schema);
+  for (const auto& [section, keys] : sections.items()) {
+    for (const auto& [key, value] : keys.items()) {
+      if (!c.find(section, key))
+        return make_error(ErrorKind::kConfig, fmt::format("unknown key {}.{}", section, key));
+      c.values_[section][key] = ConfigValue{value, "driver"};
+    }
+  }
+  return c;
+}
+
+Status Config::apply_yaml_file(const std::string& path, bool required) {
+  if (path.empty()) return {};
+  std::ifstream in(path);
+  if (!in) {
+    if (!required && !std::filesystem::exists(path)) return {};
+    return make_error(ErrorKind::kConfig, fmt::format("config {}: cannot read the file", path));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return apply_yaml_text(text.str(), path);
+}
+
+Status Config::apply_yaml_text(const std::string& text, const std::string& file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return make_error(ErrorKind::kConfig, fmt::format("config {}:{}: YAML syntax error: {}", file,
+                                                      e.mark.line + 1, e.msg));
+  }
+  if (root.IsNull()) return {};
+  if (!root.IsMap())
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("config {}:{}: expected sections (a mapping such as "
+                                  "'lithops:'), found something else",
+                                  file, root.Mark().line + 1));
+  for (const auto& section_node : root) {
+    std::string section = section_node.first.as<std::string>();
+    int line = section_node.first.Mark().line + 1;
+    if (key_names(section).empty())
+      return make_error(ErrorKind::kConfig,
+                        fmt::format("config {}:{}: unknown section '{}'{}", file, line, section,
+                                    did_you_mean(section, section_names())));
+    const YAML::Node& keys = section_node.second;
+    if (keys.IsNull()) continue;
+    if (!keys.IsMap())
+      return make_error(ErrorKind::kConfig,
+                        fmt::format("config {}:{}: section '{}' must be a mapping of keys", file,
+                                    line, section));
+    for (const auto& kv : keys) {
+      std::string key = kv.first.as<std::string>();
+      int key_line = kv.first.Mark().line + 1;
+      std::string where = fmt::format("{}:{}", file, key_line);
+      const KeySpec* spec = find(section, key);
+      if (!spec)
+        return make_error(ErrorKind::kConfig,
+                          fmt::format("config {}: unknown key '{}' in section '{}'{}", where, key,
+                                      section, did_you_mean(key, key_names(section))));
+      if (kv.second.IsNull()) {
+        values_[section][key] = ConfigValue{nullptr, where};
+        continue;
+      }
+      if (!kv.second.IsScalar())
+        return make_error(ErrorKind::kConfig,
+                          fmt::format("config {}: {}.{} must be {}, not a list or mapping", where,
+                                      section, key, value_type_name(spec->type)));
+      LITHOPS_TRY(set_from_text(*spec, kv.second.Scalar(), where));
+    }
+  }
+  return {};
+}
+
+Status Config::apply_environment(const std::map<std::string, std::string>& env) {
+  for (const auto& spec : schema_) {
+    std::string name = "LITHOPS_" + upper(spec.section) + "_" + upper(spec.key);
+    auto it = env.find(name);
+    if (it != env.end()) LITHOPS_TRY(set_from_text(spec, it->second, "env " + name));
+  }
+  return {};
+}
+
+Status Config::apply_set(const std::string& assignment) {
+  auto eq = assignment.find('=');
+  auto dot = assignment.find('.');
+  if (eq == std::string::npos || dot == std::string::npos || dot > eq)
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("--set '{}': expected section.key=value, e.g. "
+                                  "--set localhost.worker_processes=4",
+                                  assignment));
+  std::string section = assignment.substr(0, dot);
+  std::string key = assignment.substr(dot + 1, eq - dot - 1);
+  if (key_names(section).empty())
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("--set {}: unknown section '{}'{}", assignment, section,
+                                  did_you_mean(section, section_names())));
+  const KeySpec* spec = find(section, key);
+  if (!spec)
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("--set {}: unknown key '{}' in section '{}'{}", assignment, key,
+                                  section, did_you_mean(key, key_names(section))));
+  return set_from_text(*spec, assignment.substr(eq + 1), "--set " + section + "." + key);
+}
+
+Status Config::set_from_text(const KeySpec& spec, const std::string& text,
+                             const std::string& origin) {
+  auto parsed = parse_typed_value(spec.type, text);
+  if (!parsed.ok()) {
+    std::string shown = spec.secret ? "(secret)" : text;
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("config {}: {}.{} must be {}, got '{}'", origin, spec.section,
+                                  spec.key, value_type_name(spec.type), shown));
+  }
+  values_[spec.section][spec.key] = ConfigValue{std::move(parsed).value(), origin};
+  return {};
+}
+
+const KeySpec* Config::find(const std::string& section, const std::string& key) const {
+  for (const auto& spec : schema_)
+    if (spec.section == section && spec.key == key) return &spec;
+  return nullptr;
+}
+
+std::vector<std::string> Config::section_names() const {
+  std::vector<std::string> names;
+  for (const auto& spec : schema_)
+    if (names.empty() || names.back() != spec.section) names.push_back(spec.section);
+  return names;
+}
+
+std::vector<std::string> Config::key_names(const std::string& section) const {
+  std::vector<std::string> names;
+  for (const auto& spec : schema_)
+    if (spec.section == section) names.push_back(spec.key);
+  return names;
+}
+
+const ConfigValue& Config::at(const std::string& section, const std::string& key) const {
+  // Asking for a key the schema lacks is a programming error, not a user error.
+  return values_.at(section).at(key);
+}
+
+bool Config::is_set(const std::string& section, const std::string& key) const {
+  return !at(section, key).value.is_null();
+}
+
+std::string Config::get_string(const std::string& section, const std::string& key) const {
+  const auto& v = at(section, key).value;
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+long long Config::get_int(const std::string& section, const std::string& key) const {
+  const auto& v = at(section, key).value;
+  return v.is_number() ? v.get<long long>() : 0;
+}
+
+bool Config::get_bool(const std::string& section, const std::string& key) const {
+  const auto& v = at(section, key).value;
+  return v.is_boolean() && v.get<bool>();
+}
+
+double Config::get_double(const std::string& section, const std::string& key) const {
+  const auto& v = at(section, key).value;
+  return v.is_number() ? v.get<double>() : 0.0;
+}
+
+nlohmann::json Config::to_json(bool with_origin, bool mask_secrets) const {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& spec : schema_) {
+    const ConfigValue& cv = at(spec.section, spec.key);
+    nlohmann::json value = cv.value;
+    if (mask_secrets && spec.secret && !value.is_null()) value = "********";
+    if (with_origin)
+      out[spec.section][spec.key] = {{"value", value}, {"origin", cv.origin}};
+    else
+      out[spec.section][spec.key] = value;
+  }
+  return out;
+}
+
+nlohmann::json Config::section_json(const std::string& section) const {
+  nlohmann::json out = nlohmann::json::object();
+  auto it = values_.find(section);
+  if (it != values_.end())
+    for (const auto& [key, cv] : it->second) out[key] = cv.value;
+  return out;
+}
+
+}  // namespace lithops

@@ -1,0 +1,98 @@
+// Layered configuration. Layers, low to high:
+//   built-in defaults < /etc/lithops/config.yaml < ~/.lithops/config (or $LITHOPS_CONFIG_FILE)
+//   < ./lithops.yaml < LITHOPS_<SECTION>_<KEY> environment < command line (-c, --set, -b, -s).
+// Every value remembers its origin (file:line, env var, flag) for `config show --origin`
+// and for error messages.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+
+namespace lithops {
+
+enum class ValueType { kString, kInt, kBool, kDouble };
+
+/// One known key: the schema is the single list of what a config may contain.
+struct KeySpec {
+  std::string section;
+  std::string key;
+  ValueType type = ValueType::kString;
+  nlohmann::json default_value;  // null = unset by default
+  std::string doc;
+  bool secret = false;  // masked by `config show`, never logged
+};
+
+using Schema = std::vector<KeySpec>;
+
+struct ConfigValue {
+  nlohmann::json value;
+  std::string origin;
+};
+
+/// Where the layers come from. Empty paths are skipped; missing optional files too.
+struct ConfigSources {
+  std::string system_file = "/etc/lithops/config.yaml";
+  std::string user_file;          // ~/.lithops/config or $LITHOPS_CONFIG_FILE
+  std::string project_file = "lithops.yaml";
+  std::map<std::string, std::string> environment;  // LITHOPS_* variables
+  std::string cli_file;           // -c FILE: must exist
+  std::vector<std::string> cli_sets;  // --set section.key=value, in order
+  std::string cli_backend;        // -b
+  std::string cli_storage;        // -s
+};
+
+/// The default sources for this process: real files and the real environment.
+ConfigSources default_config_sources();
+
+class Config {
+ public:
+  /// Loads every layer; the first error (bad YAML, unknown key, wrong type) is returned
+  /// with its file:line or origin.
+  static Result<Config> load(const Schema& schema, const ConfigSources& sources);
+
+  /// A config holding only the schema's defaults (for tests and internal use).
+  static Config defaults(const Schema& schema);
+
+  /// Rebuild a config from to_json() output (how the driver hands its config to workers).
+  static Result<Config> from_json(const Schema& schema, const nlohmann::json& sections);
+
+  std::string get_string(const std::string& section, const std::string& key) const;
+  long long get_int(const std::string& section, const std::string& key) const;
+  bool get_bool(const std::string& section, const std::string& key) const;
+  double get_double(const std::string& section, const std::string& key) const;
+  bool is_set(const std::string& section, const std::string& key) const;
+  const ConfigValue& at(const std::string& section, const std::string& key) const;
+
+  /// Sections and keys as a JSON object. With origins: {"value":..., "origin":...} per key.
+  nlohmann::json to_json(bool with_origin, bool mask_secrets) const;
+  /// One section's keys (secrets included: for handing to a backend, never for printing).
+  nlohmann::json section_json(const std::string& section) const;
+
+  const Schema& schema() const { return schema_; }
+
+ private:
+  Status apply_yaml_file(const std::string& path, bool required);
+  Status apply_yaml_text(const std::string& text, const std::string& origin_name);
+  Status apply_environment(const std::map<std::string, std::string>& env);
+  Status apply_set(const std::string& assignment);
+  Status set_from_text(const KeySpec& spec, const std::string& text, const std::string& origin);
+  const KeySpec* find(const std::string& section, const std::string& key) const;
+  std::vector<std::string> section_names() const;
+  std::vector<std::string> key_names(const std::string& section) const;
+
+  Schema schema_;
+  std::map<std::string, std::map<std::string, ConfigValue>> values_;
+};
+
+/// Parses `text` as a value of `type` (YAML scalar rules: 10, true, 2.5, "x").
+Result<nlohmann::json> parse_typed_value(ValueType type, const std::string& text);
+
+const char* value_type_name(ValueType type);
+
+}  // namespace lithops

@@ -1,0 +1,26 @@
+#include "core/core_schema.h"
+
+namespace lithops {
+
+Schema core_schema() {
+  using T = ValueType;
+  return {
+      {"lithops", "backend", T::kString, "localhost", "Compute backend that runs workers."},
+      {"lithops", "storage", T::kString, "localhost",
+       "Storage backend that keeps job inputs, outputs, status and logs."},
+      {"lithops", "storage_bucket", T::kString, "lithops-data",
+       "Bucket (namespace) in the storage backend where lithops keeps its data."},
+      {"lithops", "log_level", T::kString, "warning",
+       "Driver log level: trace, debug, info, warning, error, off."},
+      {"lithops", "execution_timeout", T::kInt, 1800,
+       "Per-call time limit in seconds (0 = none); --timeout overrides it."},
+      {"lithops", "chunksize", T::kInt, 0,
+       "Calls per worker invocation; 0 means the backend's worker_processes."},
+      {"lithops", "data_limit", T::kInt, 4,
+       "Largest single call input in MiB; larger inputs are refused before launch."},
+      {"lithops", "monitoring_interval", T::kDouble, 0.1,
+       "Seconds between two looks at a running job's progress."},
+  };
+}
+
+}  // namespace lithops

@@ -1,0 +1,153 @@
+#include "core/job_builder.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "core/command_template.h"
+#include "core/job_progress.h"
+#include "core/job_store.h"
+#include "core/text.h"
+
+namespace lithops {
+namespace {
+
+Error invalid(std::string message) { return make_error(ErrorKind::kInvalidInput, std::move(message)); }
+
+Result<long long> positive(const std::optional<long long>& flag, const Config& config,
+                           const std::string& section, const std::string& key,
+                           const std::string& flag_name) {
+  if (flag) {
+    if (*flag <= 0)
+      return invalid(fmt::format("{} must be a positive whole number, got {}", flag_name, *flag));
+    return *flag;
+  }
+  long long v = config.get_int(section, key);
+  if (v <= 0)
+    return invalid(fmt::format("{}.{} must be positive, got {} (from {})", section, key, v,
+                               config.at(section, key).origin));
+  return v;
+}
+
+Status parse_env(const std::vector<std::string>& assignments, std::map<std::string, std::string>& env) {
+  for (const auto& a : assignments) {
+    auto eq = a.find('=');
+    if (eq == 0 || eq == std::string::npos)
+      return invalid(fmt::format("--env '{}': expected NAME=VALUE", a));
+    env[a.substr(0, eq)] = a.substr(eq + 1);
+  }
+  return {};
+}
+
+Status build_task(const SubmitRequest& r, const BuilderDeps& deps, PreparedJob& job) {
+  if (r.function.empty() == r.command.empty())
+    return invalid("give exactly one task: --function LIB.so[:SYMBOL] or --command 'ARGV'");
+  TaskSpec& task = job.spec.task;
+  if (!r.function.empty()) {
+    task.kind = TaskKind::kFunction;
+    auto colon = r.function.rfind(':');
+    bool has_symbol = colon != std::string::npos && colon + 1 < r.function.size() &&
+                      r.function.find('/', colon) == std::string::npos;
+    std::string path = has_symbol ? r.function.substr(0, colon) : r.function;
+    task.symbol = has_symbol ? r.function.substr(colon + 1) : "lithops_main";
+    task.display = r.function;
+    LITHOPS_TRY(deps.check_task(path, task.symbol));
+    auto bytes = deps.read_file(path);
+    if (!bytes.ok()) return bytes.error();
+    job.artifact = std::move(bytes).value();
+    return {};
+  }
+  task.kind = TaskKind::kCommand;
+  task.display = r.command;
+  auto command = CommandTemplate::parse(r.command);
+  if (!command.ok()) return command.error();
+  task.argv = command->words();
+  return {};
+}
+
+Status build_inputs(const SubmitRequest& r, const Config& config, const BuilderDeps& deps,
+                    PreparedJob& job) {
+  if (r.range.empty() == r.iterdata.empty())
+    return invalid("give exactly one input: --range N|A:B or --iterdata FILE|-");
+  if (!r.range.empty()) {
+    auto range = parse_range_spec(r.range);
+    if (!range.ok()) return range.error();
+    job.spec.range_inputs = true;
+    job.spec.range_start = range->begin;
+    job.spec.total_calls = range->size();
+    return {};
+  }
+  auto inputs = deps.read_iterdata(r.iterdata);
+  if (!inputs.ok()) return inputs.error();
+  uint64_t limit = static_cast<uint64_t>(config.get_int("lithops", "data_limit")) << 20;
+  for (size_t i = 0; i < inputs->size(); ++i)
+    if (limit && (*inputs)[i].size() > limit)
+      return invalid(fmt::format("{}: the input of call {} is {} bytes, over lithops.data_limit "
+                                 "({} MiB); raise the limit or keep big data in storage",
+                                 r.iterdata, i, (*inputs)[i].size(), limit >> 20));
+  job.spec.total_calls = inputs->size();
+  job.inputs = std::move(inputs).value();
+  return {};
+}
+
+// A command that names {field}s must find them in every input: check now, not mid-job.
+Status check_command_inputs(const PreparedJob& job) {
+  if (job.spec.task.kind != TaskKind::kCommand) return {};
+  auto command = CommandTemplate::from_words(job.spec.task.argv);
+  if (!command.ok()) return command.error();
+  if (!command->fields().empty()) {
+    for (uint64_t i = 0; i < job.spec.total_calls; ++i) {
+      std::string input = job.spec.range_inputs ? range_input(job.spec.range_start, i) : job.inputs[i];
+      auto argv = command->render(input, i);
+      if (!argv.ok()) return argv.error();
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<PreparedJob> build_job(const SubmitRequest& r, const Config& config, const BuilderDeps& deps) {
+  PreparedJob job;
+  JobSpec& s = job.spec;
+  // Every compute backend's section has worker_processes and max_workers (see registry).
+  const std::string backend = config.get_string("lithops", "backend");
+  auto workers = positive(r.worker_processes, config, backend, "worker_processes", "--worker-processes");
+  if (!workers.ok()) return workers.error();
+  auto max_workers = positive(r.max_workers, config, backend, "max_workers", "--max-workers");
+  if (!max_workers.ok()) return max_workers.error();
+  if (r.chunksize && *r.chunksize <= 0)
+    return invalid(fmt::format("--chunksize must be a positive whole number, got {}", *r.chunksize));
+  long long chunksize = r.chunksize ? *r.chunksize : config.get_int("lithops", "chunksize");
+  if (chunksize < 0)
+    return invalid(fmt::format("lithops.chunksize must be 0 (auto) or positive, got {} (from {})",
+                               chunksize, config.at("lithops", "chunksize").origin));
+  double timeout = r.timeout_s ? *r.timeout_s : static_cast<double>(config.get_int("lithops", "execution_timeout"));
+  if (timeout < 0) return invalid(fmt::format("--timeout must not be negative, got {}", timeout));
+  LITHOPS_TRY(parse_env(r.env, s.task.env));
+  LITHOPS_TRY(build_task(r, deps, job));
+  LITHOPS_TRY(build_inputs(r, config, deps, job));
+  LITHOPS_TRY(check_command_inputs(job));
+  s.job_key = new_job_key();
+  s.submitted_ms = now_ms();
+  s.backend = backend;
+  s.storage = config.get_string("lithops", "storage");
+  s.bucket = config.get_string("lithops", "storage_bucket");
+  s.worker_processes = static_cast<uint64_t>(*workers);
+  s.chunksize = static_cast<uint64_t>(chunksize ? chunksize : *workers);
+  s.max_workers = static_cast<uint64_t>(*max_workers);
+  s.timeout_s = timeout;
+  return job;
+}
+
+Result<std::vector<std::string>> read_iterdata_source(const std::string& source) {
+  if (source == "-") return read_json_lines(std::cin, "<stdin>");
+  std::ifstream in(source);
+  if (!in) return invalid(fmt::format("--iterdata {}: cannot open the file", source));
+  return read_json_lines(in, source);
+}
+
+}  // namespace lithops

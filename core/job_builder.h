@@ -1,0 +1,56 @@
+// Turns what the user asked for (task, inputs, options) into a validated job, before
+// anything is uploaded or launched. Every problem is found here, with a message naming the
+// flag, file:line or call index at fault.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/call_inputs.h"
+#include "core/config.h"
+#include "core/job_spec.h"
+#include "core/result.h"
+
+namespace lithops {
+
+struct SubmitRequest {
+  std::string function;      // --function LIB.so[:SYMBOL]
+  std::string command;       // --command 'ARGV TEMPLATE'
+  std::string range;         // --range N | A:B
+  std::string iterdata;      // --iterdata FILE | -
+  std::optional<long long> chunksize;
+  std::optional<long long> worker_processes;
+  std::optional<long long> max_workers;
+  std::optional<double> timeout_s;
+  std::vector<std::string> env;  // K=V
+};
+
+/// A job ready to upload: its spec, its explicit inputs (empty for a range), and the task
+/// artifact bytes (for a .so).
+struct PreparedJob {
+  JobSpec spec;
+  std::vector<std::string> inputs;
+  std::string artifact;
+};
+
+/// Checks a task library (exists, shared object, symbol, ABI); supplied by the runtime layer.
+using TaskChecker = std::function<Status(const std::string& path, const std::string& symbol)>;
+/// Reads the iterdata source; "-" is stdin. Supplied by the caller so tests can fake it.
+using InputOpener = std::function<Result<std::vector<std::string>>(const std::string& source)>;
+
+struct BuilderDeps {
+  TaskChecker check_task;
+  InputOpener read_iterdata;
+  std::function<Result<std::string>(const std::string& path)> read_file;
+};
+
+Result<PreparedJob> build_job(const SubmitRequest& request, const Config& config,
+                              const BuilderDeps& deps);
+
+/// Reads a JSON-lines file (or stdin for "-") into call inputs.
+Result<std::vector<std::string>> read_iterdata_source(const std::string& source);
+
+}  // namespace lithops

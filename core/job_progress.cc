@@ -1,0 +1,66 @@
+#include "core/job_progress.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+namespace lithops {
+
+const char* state_name(JobState state) {
+  switch (state) {
+    case JobState::kPending: return "pending";
+    case JobState::kRunning: return "running";
+    case JobState::kDone: return "done";
+    case JobState::kFailed: return "failed";
+    case JobState::kCancelled: return "cancelled";
+    case JobState::kLost: return "lost";
+  }
+  return "?";
+}
+
+bool is_terminal(JobState state) {
+  return state != JobState::kPending && state != JobState::kRunning;
+}
+
+static JobState state_from_name(const std::string& name) {
+  for (auto s : {JobState::kPending, JobState::kRunning, JobState::kDone, JobState::kFailed,
+                 JobState::kCancelled, JobState::kLost})
+    if (name == state_name(s)) return s;
+  return JobState::kLost;
+}
+
+nlohmann::json to_json(const JobProgress& p) {
+  return {{"state", state_name(p.state)}, {"total_calls", p.total_calls},
+          {"done", p.done},                {"failed", p.failed},
+          {"invocations", p.invocations},  {"invocations_done", p.invocations_done},
+          {"workers_running", p.workers_running}, {"started_ms", p.started_ms},
+          {"finished_ms", p.finished_ms},  {"updated_ms", p.updated_ms},
+          {"message", p.message}};
+}
+
+Result<JobProgress> job_progress_from_json(const nlohmann::json& j) {
+  try {
+    JobProgress p;
+    p.state = state_from_name(j.at("state").get<std::string>());
+    p.total_calls = j.at("total_calls").get<uint64_t>();
+    p.done = j.at("done").get<uint64_t>();
+    p.failed = j.at("failed").get<uint64_t>();
+    p.invocations = j.at("invocations").get<uint64_t>();
+    p.invocations_done = j.at("invocations_done").get<uint64_t>();
+    p.workers_running = j.at("workers_running").get<uint64_t>();
+    p.started_ms = j.at("started_ms").get<int64_t>();
+    p.finished_ms = j.at("finished_ms").get<int64_t>();
+    p.updated_ms = j.at("updated_ms").get<int64_t>();
+    p.message = j.value("message", "");
+    return p;
+  } catch (const nlohmann::json::exception& e) {
+    return make_error(ErrorKind::kIo, fmt::format("job progress record is damaged: {}", e.what()));
+  }
+}
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace lithops

@@ -1,0 +1,50 @@
+// The durable description of a job, written once at submit as job.json. Everything a worker
+// or a later shell needs to run or inspect the job, and nothing secret.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/packing.h"
+#include "core/result.h"
+
+namespace lithops {
+
+enum class TaskKind { kFunction, kCommand };
+
+struct TaskSpec {
+  TaskKind kind = TaskKind::kFunction;
+  std::string display;            // what the user gave: "libsq.so:lithops_main" or the command
+  std::string artifact_key;       // function: content-addressed .so in storage
+  std::string symbol = "lithops_main";
+  std::vector<std::string> argv;  // command: the argv template words
+  std::map<std::string, std::string> env;  // --env K=V
+};
+
+struct JobSpec {
+  std::string job_key;
+  int64_t submitted_ms = 0;
+  std::string backend;
+  std::string storage;
+  std::string bucket;
+  TaskSpec task;
+  uint64_t total_calls = 0;
+  bool range_inputs = false;  // inputs are range_start + index, nothing stored
+  uint64_t range_start = 0;
+  uint64_t chunksize = 0;
+  uint64_t worker_processes = 1;
+  uint64_t max_workers = 1;
+  double timeout_s = 0;  // per call; 0 = none
+
+  Packing packing() const { return make_packing(total_calls, chunksize, worker_processes); }
+  uint64_t invocations() const { return packing().invocations(); }
+};
+
+nlohmann::json to_json(const JobSpec& spec);
+Result<JobSpec> job_spec_from_json(const nlohmann::json& j);
+
+}  // namespace lithops

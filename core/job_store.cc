@@ -1,0 +1,194 @@
+#include "core/job_store.h"
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/sha256.h"
+#include "core/text.h"
+
+namespace lithops {
+namespace {
+
+constexpr const char* kJobsPrefix = "lithops.jobs/";
+
+std::string invocation_name(uint64_t invocation) { return fmt::format("{:07d}", invocation); }
+
+std::string base36(uint64_t v, size_t width) {
+  static const char* digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string out(width, '0');
+  for (size_t i = width; i-- > 0; v /= 36) out[i] = digits[v % 36];
+  return out;
+}
+
+}  // namespace
+
+JobStore::JobStore(StorageBackend& storage, std::string bucket)
+    : storage_(storage), bucket_(std::move(bucket)) {}
+
+std::string JobStore::job_prefix(const std::string& job_key) {
+  return kJobsPrefix + job_key + "/";
+}
+
+Result<nlohmann::json> JobStore::read_json(const std::string& key, const std::string& what) {
+  auto data = storage_.get(bucket_, key);
+  if (!data.ok()) return data.error();
+  try {
+    return nlohmann::json::parse(*data);
+  } catch (const nlohmann::json::exception& e) {
+    return make_error(ErrorKind::kIo, fmt::format("{} ({}) is damaged: {}", what, key, e.what()));
+  }
+}
+
+Status JobStore::write_spec(const JobSpec& spec) {
+  return storage_.put(bucket_, job_prefix(spec.job_key) + "job.json", to_json(spec).dump(2));
+}
+
+Result<JobSpec> JobStore::read_spec(const std::string& job_key) {
+  auto j = read_json(job_prefix(job_key) + "job.json", "job record");
+  if (!j.ok()) {
+    if (j.error().kind == ErrorKind::kNotFound)
+      return make_error(ErrorKind::kNotFound, fmt::format("no job '{}' in storage", job_key));
+    return j.error();
+  }
+  return job_spec_from_json(*j);
+}
+
+Status JobStore::write_inputs(const std::string& job_key, const EncodedInputs& inputs) {
+  LITHOPS_TRY(storage_.put(bucket_, job_prefix(job_key) + "input.data", inputs.data));
+  return storage_.put(bucket_, job_prefix(job_key) + "input.index", inputs.index);
+}
+
+Result<std::vector<std::string>> JobStore::read_inputs(const JobSpec& spec, CallRange calls) {
+  std::vector<std::string> inputs;
+  inputs.reserve(calls.size());
+  if (spec.range_inputs) {
+    for (uint64_t i = calls.begin; i < calls.end; ++i)
+      inputs.push_back(range_input(spec.range_start, i));
+    return inputs;
+  }
+  auto index = storage_.get(bucket_, job_prefix(spec.job_key) + "input.index",
+                            ByteRange{calls.begin * 8, (calls.end + 1) * 8});
+  if (!index.ok()) return index.error();
+  auto offsets = decode_offsets(*index);
+  if (offsets.size() != calls.size() + 1)
+    return make_error(ErrorKind::kIo, "input index of job " + spec.job_key + " is truncated");
+  auto data = storage_.get(bucket_, job_prefix(spec.job_key) + "input.data",
+                           ByteRange{offsets.front(), offsets.back()});
+  if (!data.ok()) return data.error();
+  for (size_t i = 0; i + 1 < offsets.size(); ++i)
+    inputs.push_back(data->substr(offsets[i] - offsets.front(), offsets[i + 1] - offsets[i]));
+  return inputs;
+}
+
+Status JobStore::write_results(const std::string& job_key, uint64_t invocation,
+                               const std::vector<CallResult>& results) {
+  return storage_.put(bucket_, job_prefix(job_key) + "out/" + invocation_name(invocation),
+                      encode_results(results));
+}
+
+Result<std::vector<CallResult>> JobStore::read_results(const std::string& job_key,
+                                                       uint64_t invocation) {
+  std::string key = job_prefix(job_key) + "out/" + invocation_name(invocation);
+  auto data = storage_.get(bucket_, key);
+  if (!data.ok()) return data.error();
+  return decode_results(*data, key);
+}
+
+Result<std::vector<CallResult>> JobStore::read_all_results(const JobSpec& spec) {
+  auto objects = storage_.list(bucket_, job_prefix(spec.job_key) + "out/");
+  if (!objects.ok()) return objects.error();
+  std::vector<CallResult> all;
+  for (const auto& object : *objects) {
+    auto data = storage_.get(bucket_, object.key);
+    if (!data.ok()) return data.error();
+    auto batch = decode_results(*data, object.key);
+    if (!batch.ok()) return batch.error();
+    for (auto& r : *batch) all.push_back(std::move(r));
+  }
+  // One result per call: the latest attempt wins.
+  std::stable_sort(all.begin(), all.end(), [](const CallResult& a, const CallResult& b) {
+    return a.call != b.call ? a.call < b.call : a.attempt < b.attempt;
+  });
+  std::vector<CallResult> latest;
+  latest.reserve(all.size());
+  for (auto& r : all) {
+    if (!latest.empty() && latest.back().call == r.call)
+      latest.back() = std::move(r);
+    else
+      latest.push_back(std::move(r));
+  }
+  return latest;
+}
+
+Status JobStore::write_progress(const std::string& job_key, const JobProgress& progress) {
+  return storage_.put(bucket_, job_prefix(job_key) + "progress.json", to_json(progress).dump());
+}
+
+Result<JobProgress> JobStore::read_progress(const std::string& job_key) {
+  auto j = read_json(job_prefix(job_key) + "progress.json", "job progress");
+  if (!j.ok()) return j.error();
+  return job_progress_from_json(*j);
+}
+
+Status JobStore::write_backend_handle(const std::string& job_key, const nlohmann::json& handle) {
+  return storage_.put(bucket_, job_prefix(job_key) + "backend.json", handle.dump());
+}
+
+Result<nlohmann::json> JobStore::read_backend_handle(const std::string& job_key) {
+  return read_json(job_prefix(job_key) + "backend.json", "backend handle");
+}
+
+Result<std::string> JobStore::put_artifact(const std::string& bytes,
+                                           const std::string& extension) {
+  std::string key = "lithops.tasks/" + sha256_hex(bytes) + extension;
+  auto existing = storage_.head(bucket_, key);
+  if (existing.ok() && existing->size == bytes.size()) return key;
+  LITHOPS_TRY(storage_.put(bucket_, key, bytes));
+  return key;
+}
+
+Result<std::vector<std::string>> JobStore::list_job_keys() {
+  auto objects = storage_.list(bucket_, kJobsPrefix);
+  if (!objects.ok()) {
+    if (objects.error().kind == ErrorKind::kNotFound) return std::vector<std::string>{};
+    return objects.error();
+  }
+  std::set<std::string> keys;
+  size_t prefix_size = std::string(kJobsPrefix).size();
+  for (const auto& o : *objects) {
+    auto slash = o.key.find('/', prefix_size);
+    if (slash != std::string::npos && o.key.compare(slash + 1, std::string::npos, "job.json") == 0)
+      keys.insert(o.key.substr(prefix_size, slash - prefix_size));
+  }
+  return std::vector<std::string>(keys.rbegin(), keys.rend());
+}
+
+Result<std::string> JobStore::resolve_job_key(const std::string& prefix) {
+  if (prefix.empty() || prefix.find('/') != std::string::npos || prefix.find("..") != std::string::npos)
+    return make_error(ErrorKind::kInvalidInput, fmt::format("'{}' is not a job key", prefix));
+  auto keys = list_job_keys();
+  if (!keys.ok()) return keys.error();
+  std::vector<std::string> matches;
+  for (const auto& k : *keys) {
+    if (k == prefix) return k;
+    if (k.rfind(prefix, 0) == 0) matches.push_back(k);
+  }
+  if (matches.empty())
+    return make_error(ErrorKind::kNotFound,
+                      fmt::format("no job matches '{}' (see `lithops job list`)", prefix));
+  if (matches.size() > 1)
+    return make_error(ErrorKind::kInvalidInput,
+                      fmt::format("job key prefix '{}' is ambiguous: it matches {}", prefix,
+                                  join(matches, ", ")));
+  return matches.front();
+}
+
+std::string new_job_key() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  return base36(static_cast<uint64_t>(now_ms()), 9) + "-" + base36(rng() % (36ull * 36 * 36 * 36), 4);
+}
+
+}  // namespace lithops

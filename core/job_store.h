@@ -1,0 +1,71 @@
+// The storage layout of jobs, in one place. Inside the configured bucket:
+//   lithops.jobs/<job_key>/job.json          the JobSpec (written once at submit)
+//   lithops.jobs/<job_key>/progress.json     the live JobProgress
+//   lithops.jobs/<job_key>/input.data|index  explicit call inputs, read by byte range
+//   lithops.jobs/<job_key>/out/<invocation>  results of one worker invocation (batched)
+//   lithops.jobs/<job_key>/backend.json      the compute backend's handle (e.g. a pid)
+//   lithops.tasks/<sha256>.so                task artifacts, content-addressed
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/call_inputs.h"
+#include "core/call_result.h"
+#include "core/job_progress.h"
+#include "core/job_spec.h"
+#include "core/storage_backend.h"
+
+namespace lithops {
+
+/// Thread safety: as safe as the StorageBackend it wraps. Does not own the backend.
+class JobStore {
+ public:
+  JobStore(StorageBackend& storage, std::string bucket);
+
+  const std::string& bucket() const { return bucket_; }
+  StorageBackend& storage() { return storage_; }
+
+  static std::string job_prefix(const std::string& job_key);
+
+  Status write_spec(const JobSpec& spec);
+  Result<JobSpec> read_spec(const std::string& job_key);
+
+  Status write_inputs(const std::string& job_key, const EncodedInputs& inputs);
+  /// The inputs of `calls`, as one string each.
+  Result<std::vector<std::string>> read_inputs(const JobSpec& spec, CallRange calls);
+
+  Status write_results(const std::string& job_key, uint64_t invocation,
+                       const std::vector<CallResult>& results);
+  /// The results one invocation wrote (kNotFound if it wrote none).
+  Result<std::vector<CallResult>> read_results(const std::string& job_key, uint64_t invocation);
+  /// Every result of the job, one per call (the last attempt), sorted by call index.
+  Result<std::vector<CallResult>> read_all_results(const JobSpec& spec);
+
+  Status write_progress(const std::string& job_key, const JobProgress& progress);
+  Result<JobProgress> read_progress(const std::string& job_key);
+
+  Status write_backend_handle(const std::string& job_key, const nlohmann::json& handle);
+  Result<nlohmann::json> read_backend_handle(const std::string& job_key);
+
+  /// Uploads a task artifact once (content-addressed); returns its key.
+  Result<std::string> put_artifact(const std::string& bytes, const std::string& extension);
+
+  /// Job keys, newest first.
+  Result<std::vector<std::string>> list_job_keys();
+  /// A full key from a unique prefix (like git's abbreviated commit ids).
+  Result<std::string> resolve_job_key(const std::string& prefix);
+
+ private:
+  Result<nlohmann::json> read_json(const std::string& key, const std::string& what);
+
+  StorageBackend& storage_;
+  std::string bucket_;
+};
+
+/// A new job key: time-sortable (base36 milliseconds) plus randomness, e.g. "mh3k9x2a-7f3q".
+std::string new_job_key();
+
+}  // namespace lithops

@@ -1,0 +1,226 @@
+#include "runtime/command_runner.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "backends/sys/process.h"
+#include "core/job_progress.h"
+
+namespace lithops {
+
+struct CommandRunner::Running {
+  pid_t pid = 0;
+  size_t slot = 0;
+  int in_fd = -1, out_fd = -1, err_fd = -1;
+  std::string input;
+  size_t input_written = 0;
+  int64_t started_ms = 0, deadline_ms = 0;
+  bool exited = false, timed_out = false;
+  int status = 0;
+  CallResult result;
+  bool done() const { return exited && out_fd < 0 && err_fd < 0; }
+};
+
+namespace {
+
+void close_fd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+// Reads what is available; closes the fd at EOF.
+void drain(int& fd, std::string& into) {
+  char buf[65536];
+  while (fd >= 0) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) {
+      into.append(buf, static_cast<size_t>(n));
+    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+      return;
+    } else {
+      close_fd(fd);
+    }
+  }
+}
+
+std::string last_lines(const std::string& log, int lines) {
+  size_t pos = log.size();
+  while (pos && log[pos - 1] == '\n') --pos;
+  size_t end = pos;
+  for (int i = 0; i < lines && pos > 0; ++i) {
+    size_t nl = log.rfind('\n', pos - 1);
+    pos = nl == std::string::npos ? 0 : nl;
+  }
+  std::string tail = log.substr(pos, end - pos);
+  if (!tail.empty() && tail[0] == '\n') tail.erase(0, 1);
+  for (auto& c : tail)
+    if (c == '\n') c = '|';
+  return tail;
+}
+
+}  // namespace
+
+CommandRunner::CommandRunner(CommandTemplate command, std::map<std::string, std::string> env,
+                             std::string job_key, int processes, double timeout_s)
+    : command_(std::move(command)),
+      job_key_(std::move(job_key)),
+      processes_(std::max(1, processes)),
+      timeout_s_(timeout_s) {
+  for (const auto& [k, v] : env) env_.push_back(k + "=" + v);
+  env_.push_back("LITHOPS_JOB_KEY=" + job_key_);
+  // Commands can call the runtime's own helpers (`lithops-runtime hello`) wherever it is
+  // installed; appended, so it never shadows the user's programs.
+  const char* path = std::getenv("PATH");
+  env_.push_back(fmt::format("PATH={}:{}", path ? path : "/usr/bin:/bin", self_exe_dir()));
+}
+
+bool CommandRunner::start(Running& p, const TaskCall& call, size_t slot) {
+  p = Running{};
+  p.slot = slot;
+  p.result.call = call.index;
+  p.started_ms = now_ms();
+  auto argv = command_.render(call.inputs.empty() ? "" : call.inputs[0], call.index);
+  if (!argv.ok()) {
+    p.result.reason = FailureReason::kRejected;
+    p.result.error = argv.error().message;
+    p.exited = true;
+    return false;
+  }
+  int in[2], out[2], err[2];
+  if (!make_pipe(in).ok() || !make_pipe(out).ok() || !make_pipe(err).ok()) {
+    p.result.reason = FailureReason::kLost;
+    p.result.error = "cannot create pipes (too many open files?)";
+    p.exited = true;
+    return false;
+  }
+  SpawnOptions o;
+  o.argv = std::move(argv).value();
+  o.extra_env = env_;
+  o.extra_env.push_back(fmt::format("LITHOPS_CALL_INDEX={}", call.index));
+  o.stdin_fd = in[0];
+  o.stdout_fd = out[1];
+  o.stderr_fd = err[1];
+  o.new_process_group = true;
+  auto pid = spawn_process(o);
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  p.in_fd = in[1];
+  p.out_fd = out[0];
+  p.err_fd = err[0];
+  for (int fd : {p.in_fd, p.out_fd, p.err_fd}) ::fcntl(fd, F_SETFL, O_NONBLOCK);
+  if (!pid.ok()) {
+    close_fd(p.in_fd);
+    close_fd(p.out_fd);
+    close_fd(p.err_fd);
+    p.result.reason = FailureReason::kRejected;
+    p.result.error = pid.error().message;
+    p.exited = true;
+    return false;
+  }
+  p.pid = *pid;
+  p.input = call.inputs.empty() ? "" : call.inputs[0];
+  if (timeout_s_ > 0) p.deadline_ms = p.started_ms + static_cast<int64_t>(timeout_s_ * 1000);
+  return true;
+}
+
+// One round of I/O and bookkeeping for every running command.
+void CommandRunner::pump(std::vector<Running>& running) {
+  std::vector<pollfd> fds;
+  int64_t now = now_ms();
+  int wait_ms = 50;
+  for (auto& p : running) {
+    if (p.in_fd >= 0) fds.push_back({p.in_fd, POLLOUT, 0});
+    if (p.out_fd >= 0) fds.push_back({p.out_fd, POLLIN, 0});
+    if (p.err_fd >= 0) fds.push_back({p.err_fd, POLLIN, 0});
+    // Output closed but not reaped yet: look again soon rather than sleeping.
+    if (p.out_fd < 0 && p.err_fd < 0 && !p.exited) wait_ms = 1;
+    if (p.deadline_ms) wait_ms = static_cast<int>(std::clamp<int64_t>(p.deadline_ms - now, 0, wait_ms));
+  }
+  if (!fds.empty() || wait_ms > 0) ::poll(fds.data(), fds.size(), wait_ms);
+  now = now_ms();
+  for (auto& p : running) {
+    if (p.in_fd >= 0) {
+      int write_errno = 0;
+      while (p.input_written < p.input.size()) {
+        ssize_t n = ::write(p.in_fd, p.input.data() + p.input_written, p.input.size() - p.input_written);
+        if (n <= 0) {
+          write_errno = n < 0 ? errno : EPIPE;
+          break;
+        }
+        p.input_written += static_cast<size_t>(n);
+      }
+      // Done, or the command does not read its stdin (EPIPE): either way, close it.
+      bool blocked = write_errno == EAGAIN || write_errno == EINTR;
+      if (p.input_written >= p.input.size() || (write_errno && !blocked)) close_fd(p.in_fd);
+    }
+    drain(p.out_fd, p.result.output);
+    drain(p.err_fd, p.result.log);
+    if (!p.exited && ::waitpid(p.pid, &p.status, WNOHANG) == p.pid) p.exited = true;
+    if (!p.exited && p.deadline_ms && now >= p.deadline_ms) {
+      p.timed_out = true;
+      ::kill(-p.pid, SIGKILL);
+    }
+    if (p.exited && p.pid > 0 && (p.out_fd >= 0 || p.err_fd >= 0)) {
+      // A child of the command may still hold the pipes open: it must not outlive the call.
+      ::kill(-p.pid, SIGKILL);
+    }
+  }
+}
+
+std::vector<CallResult> CommandRunner::run(const std::vector<TaskCall>& calls) {
+  std::vector<CallResult> results(calls.size());
+  std::vector<Running> running;
+  size_t next = 0;
+  while (next < calls.size() || !running.empty()) {
+    while (next < calls.size() && running.size() < static_cast<size_t>(processes_)) {
+      Running p;
+      start(p, calls[next], next);
+      ++next;
+      running.push_back(std::move(p));
+    }
+    pump(running);
+    for (auto it = running.begin(); it != running.end();) {
+      if (!it->done()) {
+        ++it;
+        continue;
+      }
+      Running& p = *it;
+      close_fd(p.in_fd);
+      if (p.pid > 0) ::kill(-p.pid, SIGKILL);  // whatever the command left behind
+      CallResult& r = p.result;
+      r.duration_ms = static_cast<double>(now_ms() - p.started_ms);
+      if (p.pid > 0) {
+        if (p.timed_out) {
+          r.reason = FailureReason::kTimeout;
+          r.error = fmt::format("the command ran longer than its {} s timeout and was killed", timeout_s_);
+        } else if (WIFSIGNALED(p.status)) {
+          r.reason = FailureReason::kSignal;
+          r.exit_code = 128 + WTERMSIG(p.status);
+          r.error = fmt::format("the command was killed by {}", signal_name(WTERMSIG(p.status)));
+        } else if (WEXITSTATUS(p.status) != 0) {
+          r.reason = FailureReason::kError;
+          r.exit_code = WEXITSTATUS(p.status);
+          std::string tail = last_lines(r.log, 3);
+          r.error = fmt::format("exit code {}", r.exit_code) + (tail.empty() ? "" : ": " + tail);
+        } else {
+          r.ok = true;
+        }
+      }
+      results[p.slot] = std::move(r);
+      it = running.erase(it);
+    }
+  }
+  return results;
+}
+
+}  // namespace lithops

@@ -1,0 +1,84 @@
+/* lithops task ABI, version 1.
+ *
+ * A task is a shared object (.so) that exports an entry point
+ *
+ *     LITHOPS_EXPORT int lithops_main(lithops_call *call, const lithops_api *api);
+ *
+ * returning 0 for success (LITHOPS_EXPORT keeps the symbol visible when the library is
+ * built with -fvisibility=hidden; C++ tasks also need extern "C")
+ *
+ * (another name can be chosen with `--function lib.so:name`) and declares, once, the ABI
+ * it was built for:
+ *
+ *     LITHOPS_DECLARE_TASK_ABI;
+ *
+ * The runtime passes a table of callbacks, so the task needs no lithops library at link
+ * time. Plain C: usable from C, C++, Rust or anything with a C FFI.
+ *
+ * Compatibility rules: LITHOPS_TASK_ABI changes only when an existing member changes
+ * meaning. New callbacks are only ever appended to lithops_api; check api->struct_size
+ * before using a member newer than version 1.
+ *
+ * Lifetime: `call` and every pointer the api returns are valid only during the call.
+ * Each call runs in a sub-worker process that is reused for later calls of the same job,
+ * so static state survives between calls of one sub-worker, but never share it across
+ * calls on purpose: calls may run in any process, in any order.
+ */
+#ifndef LITHOPS_TASK_H_
+#define LITHOPS_TASK_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LITHOPS_TASK_ABI 1
+
+typedef struct lithops_call lithops_call; /* opaque, owned by the runtime */
+
+typedef struct lithops_api {
+  uint32_t abi_version; /* LITHOPS_TASK_ABI of the runtime */
+  uint32_t struct_size; /* sizeof(lithops_api); members only ever appended */
+
+  /* This call's input bytes (for --range and --iterdata: the JSON text of the value,
+     e.g. "41"). Not NUL-terminated; *size receives the length. */
+  const void *(*input)(lithops_call *call, size_t *size);
+  /* Appends bytes to this call's output. Returns 0, or -1 if the output limit is hit. */
+  int (*emit)(lithops_call *call, const void *data, size_t size);
+  /* Appends one line to this call's log. */
+  void (*log)(lithops_call *call, const char *message);
+  /* This call's index in the job, 0-based. */
+  uint64_t (*call_index)(lithops_call *call);
+  /* The job key, NUL-terminated. */
+  const char *(*job_key)(lithops_call *call);
+  /* 1 for a map call; the number of map outputs for a reducer. */
+  size_t (*input_count)(lithops_call *call);
+  /* Input i (0 <= i < input_count); input_at(call, 0, &n) == input(call, &n) for a map call. */
+  const void *(*input_at)(lithops_call *call, size_t i, size_t *size);
+} lithops_api;
+
+typedef int (*lithops_task_fn)(lithops_call *call, const lithops_api *api);
+
+#define LITHOPS_TASK_ABI_SYMBOL "lithops_task_abi_version"
+
+#if defined(__GNUC__)
+#define LITHOPS_EXPORT __attribute__((visibility("default"), used))
+#else
+#define LITHOPS_EXPORT
+#endif
+
+#ifdef __cplusplus
+#define LITHOPS_DECLARE_TASK_ABI \
+  extern "C" LITHOPS_EXPORT const uint32_t lithops_task_abi_version = LITHOPS_TASK_ABI
+#else
+#define LITHOPS_DECLARE_TASK_ABI \
+  LITHOPS_EXPORT const uint32_t lithops_task_abi_version = LITHOPS_TASK_ABI
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LITHOPS_TASK_H_ */

@@ -1,0 +1,314 @@
+#include "runtime/so_runner.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "backends/sys/process.h"
+#include "core/job_progress.h"
+#include "lithops/task.h"
+#include "runtime/frame_io.h"
+
+// The opaque call handle of the task ABI.
+struct lithops_call {
+  uint64_t index = 0;
+  const char* job_key = "";
+  std::vector<std::string> inputs;
+  std::string output;
+  std::string log;
+};
+
+namespace lithops {
+namespace {
+
+enum Outcome : uint32_t { kReturned = 0, kException = 1, kLoadError = 2 };
+
+// --- The task API table, as seen from inside a sub-worker. ---
+const void* api_input_at(lithops_call* c, size_t i, size_t* size) {
+  if (i >= c->inputs.size()) {
+    if (size) *size = 0;
+    return nullptr;
+  }
+  if (size) *size = c->inputs[i].size();
+  return c->inputs[i].data();
+}
+const void* api_input(lithops_call* c, size_t* size) { return api_input_at(c, 0, size); }
+int api_emit(lithops_call* c, const void* data, size_t size) {
+  c->output.append(static_cast<const char*>(data), size);
+  return 0;
+}
+void api_log(lithops_call* c, const char* message) {
+  c->log += message ? message : "";
+  c->log += '\n';
+}
+uint64_t api_call_index(lithops_call* c) { return c->index; }
+const char* api_job_key(lithops_call* c) { return c->job_key; }
+size_t api_input_count(lithops_call* c) { return c->inputs.size(); }
+
+const lithops_api kApi = {LITHOPS_TASK_ABI, sizeof(lithops_api), api_input,      api_emit,
+                          api_log,          api_call_index,      api_job_key,    api_input_count,
+                          api_input_at};
+
+// Whatever the task printed to stdout/stderr since the last call (fds 1 and 2 are a memfd).
+std::string drain_captured_output(int capture_fd) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::string text;
+  off_t size = ::lseek(capture_fd, 0, SEEK_END);
+  if (size > 0) {
+    text.resize(static_cast<size_t>(size));
+    ssize_t n = ::pread(capture_fd, text.data(), text.size(), 0);
+    text.resize(n > 0 ? static_cast<size_t>(n) : 0);
+    if (::ftruncate(capture_fd, 0) != 0) text += "\n(lithops: cannot reset the output capture)\n";
+  }
+  ::lseek(capture_fd, 0, SEEK_SET);
+  return text;
+}
+
+std::string response(uint32_t outcome, int rc, const std::string& output, const std::string& log,
+                     const std::string& error) {
+  std::string r;
+  put_u32(r, outcome);
+  put_u32(r, static_cast<uint32_t>(rc));
+  put_bytes(r, output);
+  put_bytes(r, log);
+  put_bytes(r, error);
+  return r;
+}
+
+// The sub-worker's whole life: load the task, then answer call frames until EOF.
+[[noreturn]] void sub_worker_main(int fd, const std::string& path, const std::string& symbol,
+                                  const std::string& job_key) {
+  int capture = ::memfd_create("lithops-call-output", 0);
+  int devnull = ::open("/dev/null", O_RDONLY);
+  ::dup2(devnull, 0);
+  ::dup2(capture, 1);
+  ::dup2(capture, 2);
+  std::string load_error;
+  lithops_task_fn fn = nullptr;
+  if (void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL); !lib)
+    load_error = fmt::format("cannot load {}: {}", path, ::dlerror());
+  else if (!(fn = reinterpret_cast<lithops_task_fn>(::dlsym(lib, symbol.c_str()))))
+    load_error = fmt::format("{} does not export '{}'", path, symbol);
+  std::string frame;
+  while (read_frame(fd, frame)) {
+    FrameReader in(frame);
+    lithops_call call;
+    call.job_key = job_key.c_str();
+    uint32_t count = 0;
+    in.u64(call.index);
+    in.u32(count);
+    call.inputs.resize(count);
+    for (auto& input : call.inputs) in.bytes(input);
+    uint32_t outcome = kReturned;
+    int rc = 0;
+    std::string error;
+    if (!fn) {
+      outcome = kLoadError;
+      error = load_error;
+    } else {
+      try {
+        rc = fn(&call, &kApi);
+      } catch (const std::exception& e) {
+        outcome = kException;
+        error = fmt::format("uncaught C++ exception: {}", e.what());
+      } catch (...) {
+        outcome = kException;
+        error = "uncaught C++ exception of unknown type";
+      }
+    }
+    std::string log = drain_captured_output(capture) + call.log;
+    if (!write_frame(fd, response(outcome, rc, call.output, log, error))) break;
+  }
+  ::_exit(0);
+}
+
+// The last few lines of a log, for error messages.
+std::string tail_lines(const std::string& log, int lines) {
+  size_t pos = log.size();
+  if (pos && log[pos - 1] == '\n') --pos;
+  for (int i = 0; i < lines && pos != std::string::npos && pos > 0; ++i)
+    pos = log.rfind('\n', pos - 1);
+  std::string tail = log.substr(pos == std::string::npos ? 0 : pos + 1);
+  while (!tail.empty() && tail.back() == '\n') tail.pop_back();
+  return tail;
+}
+
+}  // namespace
+
+SoRunner::SoRunner(std::string library_path, std::string symbol, std::string job_key,
+                   int processes, double timeout_s)
+    : library_path_(std::move(library_path)),
+      symbol_(std::move(symbol)),
+      job_key_(std::move(job_key)),
+      timeout_s_(timeout_s),
+      workers_(static_cast<size_t>(std::max(1, processes))) {}
+
+SoRunner::~SoRunner() {
+  for (auto& w : workers_) stop(w, SIGKILL);
+}
+
+bool SoRunner::start(SubWorker& w) {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return false;
+  pid_t pid = ::fork();
+  if (pid < 0) return false;
+  if (pid == 0) {
+    ::setpgid(0, 0);  // its own group: a timeout kills whatever the task started too
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    for (auto& other : workers_)
+      if (other.fd >= 0) ::close(other.fd);
+    ::close(fds[0]);
+    sub_worker_main(fds[1], library_path_, symbol_, job_key_);
+  }
+  ::setpgid(pid, pid);
+  ::close(fds[1]);
+  w = SubWorker{pid, fds[0], 0, 0, -1};
+  return true;
+}
+
+void SoRunner::stop(SubWorker& w, int sig) {
+  if (w.pid <= 0) return;
+  ::kill(-w.pid, sig);
+  ::close(w.fd);
+  wait_process(w.pid);
+  w = SubWorker{};
+}
+
+bool SoRunner::send(SubWorker& w, const TaskCall& call, size_t slot) {
+  std::string frame;
+  put_u64(frame, call.index);
+  put_u32(frame, static_cast<uint32_t>(call.inputs.size()));
+  for (const auto& input : call.inputs) put_bytes(frame, input);
+  w.slot = static_cast<long>(slot);
+  w.started_ms = now_ms();
+  w.deadline_ms = timeout_s_ > 0 ? w.started_ms + static_cast<int64_t>(timeout_s_ * 1000) : 0;
+  return write_frame(w.fd, frame);
+}
+
+bool SoRunner::receive(SubWorker& w, CallResult& r) {
+  std::string frame;
+  if (!read_frame(w.fd, frame)) return false;
+  FrameReader in(frame);
+  uint32_t outcome = 0, rc = 0;
+  std::string error;
+  in.u32(outcome);
+  in.u32(rc);
+  in.bytes(r.output);
+  in.bytes(r.log);
+  in.bytes(error);
+  r.exit_code = static_cast<int>(rc);
+  r.ok = outcome == kReturned && rc == 0;
+  if (outcome == kLoadError) {
+    r.reason = FailureReason::kRejected;
+    r.error = error;
+  } else if (outcome == kException) {
+    r.reason = FailureReason::kError;
+    r.error = error;
+  } else if (!r.ok) {
+    r.reason = FailureReason::kError;
+    std::string tail = tail_lines(r.log, 3);
+    r.error = fmt::format("{} returned {}", symbol_, r.exit_code) +
+              (tail.empty() ? "" : ": " + tail);
+  }
+  return true;
+}
+
+CallResult SoRunner::dead_result(SubWorker& w, int status) {
+  CallResult r;
+  if (WIFSIGNALED(status)) {
+    r.reason = FailureReason::kSignal;
+    r.exit_code = 128 + WTERMSIG(status);
+    r.error = fmt::format("the task was killed by {}", signal_name(WTERMSIG(status)));
+  } else {
+    r.reason = FailureReason::kError;
+    r.exit_code = WEXITSTATUS(status);
+    r.error = fmt::format("the task called exit({}) inside its sub-worker", r.exit_code);
+  }
+  (void)w;
+  return r;
+}
+
+std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls) {
+  std::vector<CallResult> results(calls.size());
+  size_t next = 0, finished = 0;
+  auto finish = [&](SubWorker& w, CallResult r) {
+    size_t slot = static_cast<size_t>(w.slot);
+    r.call = calls[slot].index;
+    r.duration_ms = static_cast<double>(now_ms() - w.started_ms);
+    results[slot] = std::move(r);
+    w.slot = -1;
+    ++finished;
+  };
+  auto lose = [&](SubWorker& w, CallResult r) {  // the sub-worker is gone: record, replace later
+    int status = 0;
+    ::close(w.fd);
+    ::kill(-w.pid, SIGKILL);
+    ::waitpid(w.pid, &status, 0);
+    if (r.reason == FailureReason::kNone) r = dead_result(w, status);
+    finish(w, std::move(r));
+    w = SubWorker{};
+  };
+  while (finished < calls.size()) {
+    for (auto& w : workers_) {
+      if (next >= calls.size()) break;
+      if (w.slot >= 0) continue;
+      if (w.pid <= 0 && !start(w)) continue;
+      size_t slot = next++;
+      if (!send(w, calls[slot], slot)) lose(w, {});
+    }
+    std::vector<pollfd> fds;
+    std::vector<SubWorker*> busy;
+    int64_t now = now_ms(), wait_ms = -1;
+    for (auto& w : workers_) {
+      if (w.slot < 0) continue;
+      fds.push_back({w.fd, POLLIN, 0});
+      busy.push_back(&w);
+      if (w.deadline_ms) wait_ms = std::max<int64_t>(0, wait_ms < 0 ? w.deadline_ms - now
+                                                                     : std::min(wait_ms, w.deadline_ms - now));
+    }
+    if (fds.empty()) break;  // could not start any sub-worker
+    int n = ::poll(fds.data(), fds.size(), static_cast<int>(wait_ms));
+    if (n < 0 && errno != EINTR) break;
+    now = now_ms();
+    for (size_t i = 0; i < fds.size(); ++i) {
+      SubWorker& w = *busy[i];
+      if (fds[i].revents) {
+        CallResult r;
+        if (receive(w, r))
+          finish(w, std::move(r));
+        else
+          lose(w, {});
+      } else if (w.deadline_ms && now >= w.deadline_ms) {
+        CallResult r;
+        r.reason = FailureReason::kTimeout;
+        r.error = fmt::format("the call ran longer than its {} s timeout and was killed", timeout_s_);
+        lose(w, std::move(r));
+      }
+    }
+  }
+  // Anything that could not even be started is an error of the worker, said as such.
+  for (size_t i = 0; i < calls.size(); ++i)
+    if (results[i].reason == FailureReason::kNone && !results[i].ok) {
+      results[i].call = calls[i].index;
+      results[i].reason = FailureReason::kLost;
+      results[i].error = fmt::format("could not start a sub-worker: {}", std::strerror(errno));
+    }
+  return results;
+}
+
+}  // namespace lithops

@@ -1,0 +1,56 @@
+#include <doctest/doctest.h>
+
+#include "core/command_template.h"
+
+using namespace lithops;
+using Words = std::vector<std::string>;
+
+TEST_CASE("words are split like a shell splits them, without expansion") {
+  CHECK(*split_shell_words("echo  a 'b c' \"d e\" f\\ g") == Words{"echo", "a", "b c", "d e", "f g"});
+  CHECK(*split_shell_words("echo '$HOME' \"$x\" *") == Words{"echo", "$HOME", "$x", "*"});
+  CHECK(*split_shell_words("a'b'\"c\"") == Words{"abc"});
+  CHECK(*split_shell_words("echo ''") == Words{"echo", ""});
+  CHECK(*split_shell_words("echo \"a\\\"b\"") == Words{"echo", "a\"b"});
+}
+
+TEST_CASE("an unterminated quote is an error") {
+  auto r = split_shell_words("echo 'oops");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("unterminated") != std::string::npos);
+}
+
+TEST_CASE("{} is the input; a JSON string loses its quotes") {
+  auto t = CommandTemplate::parse("expr {} + 7");
+  REQUIRE(t.ok());
+  CHECK(*t->render("41", 0) == Words{"expr", "41", "+", "7"});
+  CHECK(*t->render("\"hello world\"", 0) == Words{"expr", "hello world", "+", "7"});
+}
+
+TEST_CASE("{field} takes a field of an object input and {index} the call index") {
+  auto t = CommandTemplate::parse("convert {src} out-{index}.png --size={size}");
+  REQUIRE(t.ok());
+  CHECK(t->fields() == Words{"src", "size"});
+  CHECK(*t->render(R"({"src": "a b.jpg", "size": 64})", 3) ==
+        Words{"convert", "a b.jpg", "out-3.png", "--size=64"});
+}
+
+TEST_CASE("a missing field names the call and the field") {
+  auto t = CommandTemplate::parse("echo {name}");
+  auto r = t->render(R"({"other": 1})", 12);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("call 12") != std::string::npos);
+  CHECK(r.error().message.find("'name'") != std::string::npos);
+  CHECK_FALSE(t->render("5", 0).ok());
+}
+
+TEST_CASE("doubled braces are literal braces") {
+  auto t = CommandTemplate::parse("printf {{}}-{}");
+  REQUIRE(t.ok());
+  CHECK(*t->render("1", 0) == Words{"printf", "{}-1"});
+}
+
+TEST_CASE("unbalanced braces and an empty command are errors") {
+  CHECK_FALSE(CommandTemplate::parse("echo {oops").ok());
+  CHECK_FALSE(CommandTemplate::parse("echo oops}").ok());
+  CHECK_FALSE(CommandTemplate::parse("   ").ok());
+}

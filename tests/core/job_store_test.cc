@@ -1,0 +1,118 @@
+#include <doctest/doctest.h>
+
+#include "core/job_store.h"
+#include "memory_storage.h"
+
+using namespace lithops;
+
+namespace {
+
+JobSpec sample_spec(const std::string& key, uint64_t calls) {
+  JobSpec s;
+  s.job_key = key;
+  s.backend = "localhost";
+  s.storage = "memory";
+  s.bucket = "b";
+  s.task.kind = TaskKind::kCommand;
+  s.task.argv = {"echo", "{}"};
+  s.task.display = "echo {}";
+  s.total_calls = calls;
+  s.chunksize = 2;
+  s.worker_processes = 2;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a job spec survives the round trip through storage") {
+  testing::MemoryStorage storage;
+  JobStore store(storage, "b");
+  JobSpec spec = sample_spec("k1", 5);
+  spec.task.env = {{"A", "1"}};
+  spec.timeout_s = 2.5;
+  REQUIRE(store.write_spec(spec).ok());
+  auto back = store.read_spec("k1");
+  REQUIRE(back.ok());
+  CHECK(back->task.argv == spec.task.argv);
+  CHECK(back->task.env == spec.task.env);
+  CHECK(back->total_calls == 5);
+  CHECK(back->timeout_s == 2.5);
+  CHECK(back->invocations() == 3);
+}
+
+TEST_CASE("a worker reads exactly its calls' inputs by byte range") {
+  testing::MemoryStorage storage;
+  JobStore store(storage, "b");
+  JobSpec spec = sample_spec("k2", 4);
+  std::vector<std::string> inputs = {"1", "\"two\"", "{\"x\":3}", "[4]"};
+  REQUIRE(store.write_inputs("k2", encode_inputs(inputs)).ok());
+  auto middle = store.read_inputs(spec, {1, 3});
+  REQUIRE(middle.ok());
+  CHECK(*middle == std::vector<std::string>{"\"two\"", "{\"x\":3}"});
+}
+
+TEST_CASE("range inputs need no stored object") {
+  testing::MemoryStorage storage;
+  JobStore store(storage, "b");
+  JobSpec spec = sample_spec("k3", 10);
+  spec.range_inputs = true;
+  spec.range_start = 100;
+  auto inputs = store.read_inputs(spec, {8, 10});
+  REQUIRE(inputs.ok());
+  CHECK(*inputs == std::vector<std::string>{"108", "109"});
+  CHECK(storage.gets == 0);
+}
+
+TEST_CASE("all results come back in call order, the latest attempt winning") {
+  testing::MemoryStorage storage;
+  JobStore store(storage, "b");
+  JobSpec spec = sample_spec("k4", 4);
+  auto result = [](uint64_t call, bool ok, uint32_t attempt) {
+    CallResult r;
+    r.call = call;
+    r.ok = ok;
+    r.attempt = attempt;
+    r.output = std::to_string(call);
+    return r;
+  };
+  REQUIRE(store.write_results("k4", 1, {result(2, true, 1), result(3, false, 1)}).ok());
+  REQUIRE(store.write_results("k4", 0, {result(0, true, 1), result(1, true, 1)}).ok());
+  REQUIRE(store.write_results("k4", 2, {result(3, true, 2)}).ok());
+  auto all = store.read_all_results(spec);
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 4);
+  for (uint64_t i = 0; i < 4; ++i) CHECK((*all)[i].call == i);
+  CHECK((*all)[3].ok);
+  CHECK((*all)[3].attempt == 2);
+}
+
+TEST_CASE("a unique prefix resolves to its job; an ambiguous one lists the candidates") {
+  testing::MemoryStorage storage;
+  JobStore store(storage, "b");
+  for (const char* key : {"abc111", "abc222", "xyz333"}) REQUIRE(store.write_spec(sample_spec(key, 1)).ok());
+  CHECK(*store.resolve_job_key("xy") == "xyz333");
+  CHECK(*store.resolve_job_key("abc222") == "abc222");
+  auto ambiguous = store.resolve_job_key("abc");
+  REQUIRE_FALSE(ambiguous.ok());
+  CHECK(ambiguous.error().message.find("abc111") != std::string::npos);
+  CHECK(ambiguous.error().message.find("abc222") != std::string::npos);
+  CHECK(store.resolve_job_key("nope").error().kind == ErrorKind::kNotFound);
+  CHECK_FALSE(store.resolve_job_key("../etc").ok());
+}
+
+TEST_CASE("job keys sort by submission time") {
+  std::string a = new_job_key();
+  CHECK(a.size() == 14);
+  CHECK(a[9] == '-');
+}
+
+TEST_CASE("task artifacts are content-addressed and uploaded once") {
+  testing::MemoryStorage storage;
+  JobStore store(storage, "b");
+  auto k1 = store.put_artifact("ELF...", ".so");
+  int puts = storage.puts;
+  auto k2 = store.put_artifact("ELF...", ".so");
+  CHECK(*k1 == *k2);
+  CHECK(storage.puts == puts);
+  CHECK(k1->rfind("lithops.tasks/", 0) == 0);
+}
