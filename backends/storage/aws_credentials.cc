@@ -1,10 +1,10 @@
 #include "backends/storage/aws_credentials.h"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "core/text.h"
 

@@ -1,12 +1,11 @@
 #include "backends/storage/redis_storage.h"
 
+#include <fmt/format.h>
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace lithops {
 namespace {
@@ -76,7 +75,8 @@ int64_t now_ms() {
 // The smallest string greater than every string starting with `prefix`, or "" if none.
 std::string prefix_successor(std::string prefix) {
   while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
-  if (!prefix.empty()) prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+  if (!prefix.empty())
+    prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
   return prefix;
 }
 
@@ -148,8 +148,8 @@ class RedisStorage::Connection {
     if (message.rfind("NOAUTH", 0) == 0)
       return make_error(ErrorKind::kConfig,
                         fmt::format("redis {} requires a password: set redis.password", where_));
-    return make_error(ErrorKind::kBackend,
-                      fmt::format("redis {}: {}: {}", where_, args.empty() ? "" : args[0], message));
+    return make_error(ErrorKind::kBackend, fmt::format("redis {}: {}: {}", where_,
+                                                       args.empty() ? "" : args[0], message));
   }
 
   redisContext* c_;
@@ -187,7 +187,8 @@ Result<RedisOptions> RedisStorage::options_from_config(const Config& config) {
   if (chunk_mb < 1 || chunk_mb > 512)
     return make_error(ErrorKind::kConfig,
                       fmt::format("redis.chunk_size_mb {} (from {}): use 1 to 512 (Redis' limit "
-                                  "for one value)", chunk_mb, config.at("redis", "chunk_size_mb").origin));
+                                  "for one value)",
+                                  chunk_mb, config.at("redis", "chunk_size_mb").origin));
   o.chunk_size = static_cast<uint64_t>(chunk_mb) << 20;
   return o;
 }
@@ -222,14 +223,16 @@ Result<std::unique_ptr<RedisStorage::Connection>> RedisStorage::acquire() {
   if (raw->err)
     return make_error(ErrorKind::kIo,
                       fmt::format("redis: cannot connect to {}: {} (is redis-server running? "
-                                  "check redis.host and redis.port)", where, raw->errstr));
+                                  "check redis.host and redis.port)",
+                                  where, raw->errstr));
   redisSetTimeout(raw, tv);
   if (!options_.password.empty()) {
     auto auth = c->command({"AUTH", options_.password});
     if (!auth.ok())  // the server's message (WRONGPASS ...) never echoes the password
       return make_error(ErrorKind::kConfig,
                         fmt::format("redis {}: authentication failed: check redis.password (from "
-                                    "{})", where, options_.password_origin));
+                                    "{})",
+                                    where, options_.password_origin));
   }
   std::string db = std::to_string(options_.db);
   LITHOPS_TRY(c->command({"SELECT", db}));
@@ -270,15 +273,18 @@ Status RedisStorage::put(std::string_view bucket, std::string_view key, std::str
     std::vector<std::vector<std::string_view>> sets;
     for (uint64_t i = 0; i < meta.chunks; ++i) chunk_keys.push_back(chunk_of(meta.gen, i));
     for (uint64_t i = 0; i < meta.chunks; ++i)
-      sets.push_back({"SET", chunk_keys[i], data.substr(i * options_.chunk_size, options_.chunk_size)});
+      sets.push_back(
+          {"SET", chunk_keys[i], data.substr(i * options_.chunk_size, options_.chunk_size)});
     auto written = conn.pipeline(sets);
     if (!written.ok()) return written.error();
   }
-  std::string meta_key = meta_of(bucket), index_key = index_of(bucket), data_key = key_of(bucket, key);
+  std::string meta_key = meta_of(bucket), index_key = index_of(bucket),
+              data_key = key_of(bucket, key);
   std::string buckets_key = options_.key_prefix + "::buckets", encoded = meta.encode();
   std::string chunk_prefix = options_.key_prefix + "::chunk:";
-  std::vector<std::string_view> args = {"EVAL", kPutScript, "4", meta_key, index_key, data_key,
-                                        buckets_key, key, encoded, chunk_prefix, bucket};
+  std::vector<std::string_view> args = {"EVAL",    kPutScript,   "4",         meta_key,
+                                        index_key, data_key,     buckets_key, key,
+                                        encoded,   chunk_prefix, bucket};
   if (meta.chunks == 0) args.push_back(data);
   auto r = conn.command(args);
   release(std::move(*c));
@@ -287,16 +293,16 @@ Status RedisStorage::put(std::string_view bucket, std::string_view key, std::str
 }
 
 Result<std::optional<RedisStorage::Meta>> RedisStorage::read_meta(Connection& c,
-                                                                 std::string_view bucket,
-                                                                 std::string_view key) {
+                                                                  std::string_view bucket,
+                                                                  std::string_view key) {
   auto r = c.command({"HGET", meta_of(bucket), key});
   if (!r.ok()) return r.error();
   if (r->nil()) return std::optional<Meta>();
   auto meta = Meta::decode(r->str);
   if (!meta)
-    return make_error(ErrorKind::kBackend,
-                      fmt::format("redis {}: corrupt metadata for '{}' in bucket '{}'", c.where(),
-                                  key, bucket));
+    return make_error(
+        ErrorKind::kBackend,
+        fmt::format("redis {}: corrupt metadata for '{}' in bucket '{}'", c.where(), key, bucket));
   return meta;
 }
 
@@ -316,7 +322,8 @@ Result<std::optional<std::string>> RedisStorage::read_chunked(Connection& c, con
     expected.push_back(hi - lo);
   }
   std::vector<std::vector<std::string_view>> commands;
-  for (size_t i = 0; i < keys.size(); ++i) commands.push_back({"GETRANGE", keys[i], from[i], to[i]});
+  for (size_t i = 0; i < keys.size(); ++i)
+    commands.push_back({"GETRANGE", keys[i], from[i], to[i]});
   auto replies = c.pipeline(commands);
   if (!replies.ok()) return replies.error();
   std::string out;
@@ -364,9 +371,9 @@ Result<std::string> RedisStorage::get(std::string_view bucket, std::string_view 
       return std::move(**data);
     }
   }
-  return make_error(ErrorKind::kBackend,
-                    fmt::format("redis: '{}' in bucket '{}' kept changing while being read", key,
-                                bucket));
+  return make_error(
+      ErrorKind::kBackend,
+      fmt::format("redis: '{}' in bucket '{}' kept changing while being read", key, bucket));
 }
 
 Result<ObjectInfo> RedisStorage::head(std::string_view bucket, std::string_view key) {
@@ -378,11 +385,13 @@ Result<ObjectInfo> RedisStorage::head(std::string_view bucket, std::string_view 
   release(std::move(*c));
   if (!meta.ok()) return meta.error();
   if (!*meta)
-    return make_error(ErrorKind::kNotFound, fmt::format("no such key '{}' in bucket '{}'", key, bucket));
+    return make_error(ErrorKind::kNotFound,
+                      fmt::format("no such key '{}' in bucket '{}'", key, bucket));
   return ObjectInfo{std::string(key), (*meta)->size, (*meta)->modified_ms};
 }
 
-Result<std::vector<ObjectInfo>> RedisStorage::list(std::string_view bucket, std::string_view prefix) {
+Result<std::vector<ObjectInfo>> RedisStorage::list(std::string_view bucket,
+                                                   std::string_view prefix) {
   LITHOPS_TRY(validate_bucket(bucket));
   auto c = acquire();
   if (!c.ok()) return c.error();
@@ -399,7 +408,8 @@ Result<std::vector<ObjectInfo>> RedisStorage::list(std::string_view bucket, std:
     release(std::move(*c));
     return make_error(ErrorKind::kNotFound,
                       fmt::format("no bucket '{}' in redis {} (create it with `lithops storage mb "
-                                  "{}`)", bucket, conn.where(), bucket));
+                                  "{}`)",
+                                  bucket, conn.where(), bucket));
   }
   std::vector<ObjectInfo> out;
   constexpr size_t kBatch = 1000;
@@ -410,7 +420,8 @@ Result<std::vector<ObjectInfo>> RedisStorage::list(std::string_view bucket, std:
     if (!metas.ok()) return metas.error();
     for (size_t j = 0; j < metas->elements.size(); ++j) {
       auto meta = Meta::decode(metas->elements[j].str);
-      if (meta) out.push_back({keys[i + j].str, meta->size, meta->modified_ms});  // else: removed meanwhile
+      if (meta)
+        out.push_back({keys[i + j].str, meta->size, meta->modified_ms});  // else: removed meanwhile
     }
   }
   release(std::move(*c));
@@ -422,9 +433,11 @@ Status RedisStorage::remove(std::string_view bucket, std::string_view key) {
   LITHOPS_TRY(validate_key(key));
   auto c = acquire();
   if (!c.ok()) return c.error();
-  std::string meta_key = meta_of(bucket), index_key = index_of(bucket), data_key = key_of(bucket, key);
+  std::string meta_key = meta_of(bucket), index_key = index_of(bucket),
+              data_key = key_of(bucket, key);
   std::string chunk_prefix = options_.key_prefix + "::chunk:";
-  auto r = (*c)->command({"EVAL", kRemoveScript, "3", meta_key, index_key, data_key, key, chunk_prefix});
+  auto r =
+      (*c)->command({"EVAL", kRemoveScript, "3", meta_key, index_key, data_key, key, chunk_prefix});
   release(std::move(*c));
   if (!r.ok()) return r.error();
   return {};

@@ -24,7 +24,7 @@ namespace lithops {
 struct RedisOptions {
   std::string host = "127.0.0.1";
   int port = 6379;
-  std::string password;  // empty: no AUTH
+  std::string password;         // empty: no AUTH
   std::string password_origin;  // where the password came from, for messages
   int db = 0;
   std::string key_prefix = "lithops";
@@ -57,7 +57,8 @@ class RedisStorage : public StorageBackend {
   struct Meta;
   Result<std::unique_ptr<Connection>> acquire();
   void release(std::unique_ptr<Connection> connection);
-  Result<std::optional<Meta>> read_meta(Connection& c, std::string_view bucket, std::string_view key);
+  Result<std::optional<Meta>> read_meta(Connection& c, std::string_view bucket,
+                                        std::string_view key);
   Result<std::optional<std::string>> read_chunked(Connection& c, const Meta& meta, uint64_t begin,
                                                   uint64_t end);
   std::string key_of(std::string_view bucket, std::string_view key) const;

@@ -1,6 +1,8 @@
 #include "backends/storage/s3_storage.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,9 +16,6 @@
 #include <mutex>
 #include <random>
 #include <thread>
-
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "backends/storage/s3_xml.h"
 #include "backends/sys/sigv4.h"
@@ -64,11 +63,13 @@ class FileParts : public S3Storage::PartSource {
     std::string data(length, '\0');
     size_t done = 0;
     while (done < length) {
-      ssize_t n = ::pread(fd_, data.data() + done, length - done, static_cast<off_t>(offset + done));
+      ssize_t n =
+          ::pread(fd_, data.data() + done, length - done, static_cast<off_t>(offset + done));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0)
-        return make_error(ErrorKind::kIo, fmt::format("cannot read {}: {}", path_,
-                                                      n < 0 ? std::strerror(errno) : "file shrank"));
+        return make_error(
+            ErrorKind::kIo,
+            fmt::format("cannot read {}: {}", path_, n < 0 ? std::strerror(errno) : "file shrank"));
       done += static_cast<size_t>(n);
     }
     return data;
@@ -126,7 +127,8 @@ std::string where(const std::string& bucket, const std::string& key) {
 }  // namespace
 
 S3Storage::S3Storage(S3Options options, std::unique_ptr<HttpClient> http)
-    : options_(std::move(options)), http_(http ? std::move(http) : std::make_unique<CurlHttpClient>()) {
+    : options_(std::move(options)),
+      http_(http ? std::move(http) : std::make_unique<CurlHttpClient>()) {
   std::string endpoint = options_.endpoint.empty()
                              ? fmt::format("https://s3.{}.amazonaws.com", options_.region)
                              : options_.endpoint;
@@ -135,7 +137,8 @@ S3Storage::S3Storage(S3Options options, std::unique_ptr<HttpClient> http)
   host_ = sep == std::string::npos ? endpoint : endpoint.substr(sep + 3);
   while (!host_.empty() && host_.back() == '/') host_.pop_back();
   // The Host header carries the port only when it is not the scheme's default.
-  if ((scheme_ == "http" && host_.ends_with(":80")) || (scheme_ == "https" && host_.ends_with(":443")))
+  if ((scheme_ == "http" && host_.ends_with(":80")) ||
+      (scheme_ == "https" && host_.ends_with(":443")))
     host_ = host_.substr(0, host_.rfind(':'));
 }
 
@@ -151,8 +154,7 @@ Schema S3Storage::schema() {
       {"s3", "access_key_id", T::kString, nullptr,
        "Access key (default $AWS_ACCESS_KEY_ID, else the profile in ~/.aws/credentials)."},
       {"s3", "secret_access_key", T::kString, nullptr, "Secret key.", true},
-      {"s3", "session_token", T::kString, nullptr, "Session token of temporary credentials.",
-       true},
+      {"s3", "session_token", T::kString, nullptr, "Session token of temporary credentials.", true},
       {"s3", "profile", T::kString, nullptr,
        "Profile of ~/.aws/credentials to use (default $AWS_PROFILE, else 'default')."},
       {"s3", "addressing_style", T::kString, nullptr,
@@ -183,9 +185,8 @@ Result<S3Options> S3Storage::options_from_config(const Config& config) {
   if (!o.bucket.empty()) LITHOPS_TRY(validate_bucket(o.bucket));
 
   std::string style = config.get_string("s3", "addressing_style");
-  std::string host = host_without_port(o.endpoint.substr(o.endpoint.find("://") == std::string::npos
-                                                             ? 0
-                                                             : o.endpoint.find("://") + 3));
+  std::string host = host_without_port(o.endpoint.substr(
+      o.endpoint.find("://") == std::string::npos ? 0 : o.endpoint.find("://") + 3));
   if (style.empty()) style = (!o.endpoint.empty() && is_ip_or_localhost(host)) ? "path" : "virtual";
   if (style != "path" && style != "virtual")
     return make_error(ErrorKind::kConfig,
@@ -202,11 +203,10 @@ Result<S3Options> S3Storage::options_from_config(const Config& config) {
   o.multipart_chunk = static_cast<uint64_t>(chunk) << 20;
   o.max_retries = static_cast<int>(std::max(0LL, config.get_int("s3", "max_retries")));
 
-  CredentialInputs in{config.get_string("s3", "access_key_id"),
-                      config.get_string("s3", "secret_access_key"),
-                      config.get_string("s3", "session_token"),
-                      config.at("s3", "access_key_id").origin,
-                      config.get_string("s3", "profile"), env};
+  CredentialInputs in{
+      config.get_string("s3", "access_key_id"), config.get_string("s3", "secret_access_key"),
+      config.get_string("s3", "session_token"), config.at("s3", "access_key_id").origin,
+      config.get_string("s3", "profile"),       env};
   auto credentials = resolve_credentials(in);
   if (!credentials.ok()) return credentials.error();
   o.credentials = std::move(*credentials);
@@ -222,9 +222,12 @@ Result<HttpResponse> S3Storage::send_once(const Call& call) {
   SigV4Request sig;
   sig.method = call.method;
   sig.host = options_.virtual_host && !call.bucket.empty() ? call.bucket + "." + host_ : host_;
-  if (call.bucket.empty()) sig.path = "/";
-  else if (options_.virtual_host) sig.path = "/" + call.key;
-  else sig.path = "/" + call.bucket + (call.key.empty() ? "" : "/" + call.key);
+  if (call.bucket.empty())
+    sig.path = "/";
+  else if (options_.virtual_host)
+    sig.path = "/" + call.key;
+  else
+    sig.path = "/" + call.bucket + (call.key.empty() ? "" : "/" + call.key);
   sig.query = call.query;
   sig.headers = call.headers;
   sig.payload_sha256 = sha256_hex_openssl(call.body);
@@ -236,7 +239,8 @@ Result<HttpResponse> S3Storage::send_once(const Call& call) {
                             query.empty() ? "" : "?", query);
   request.headers = call.headers;
   request.headers.emplace_back("Host", sig.host);
-  for (auto& h : sign_request(sig, options_.credentials.keys, options_.region, "s3", amz_date_now()))
+  for (auto& h :
+       sign_request(sig, options_.credentials.keys, options_.region, "s3", amz_date_now()))
     request.headers.push_back(std::move(h));
   request.body = call.body;
   request.response_file = call.response_file;
@@ -253,10 +257,9 @@ Result<HttpResponse> S3Storage::send(const Call& call) {
     bool again = !response.ok() || retryable(*response);
     if (!again || attempt >= options_.max_retries) {
       if (!response.ok())
-        return make_error(ErrorKind::kIo,
-                          fmt::format("s3: {} {}: {} (after {} attempts)", call.op,
-                                      where(call.bucket, call.key), response.error().message,
-                                      attempt + 1));
+        return make_error(ErrorKind::kIo, fmt::format("s3: {} {}: {} (after {} attempts)", call.op,
+                                                      where(call.bucket, call.key),
+                                                      response.error().message, attempt + 1));
       return response;
     }
     auto wait = backoff(attempt, options_.backoff_base_ms, options_.backoff_max_ms);
@@ -273,7 +276,8 @@ Error S3Storage::error_from(const Call& call, const HttpResponse& r) const {
   if (code == "SignatureDoesNotMatch")
     return make_error(ErrorKind::kBackend,
                       fmt::format("s3: SignatureDoesNotMatch: check secret_access_key "
-                                  "(credentials from {})", source));
+                                  "(credentials from {})",
+                                  source));
   if (code == "InvalidAccessKeyId")
     return make_error(ErrorKind::kBackend,
                       fmt::format("s3: InvalidAccessKeyId: the server does not know access key "
@@ -285,20 +289,22 @@ Error S3Storage::error_from(const Call& call, const HttpResponse& r) const {
   if (code == "NoSuchBucket" || r.status == 404)
     return make_error(ErrorKind::kNotFound,
                       fmt::format("s3: no bucket '{}' at {} (create it with `lithops storage mb "
-                                  "{}`)", call.bucket, host_, call.bucket));
+                                  "{}`)",
+                                  call.bucket, host_, call.bucket));
   if (code == "AccessDenied" || r.status == 403)
     return make_error(ErrorKind::kBackend,
                       fmt::format("s3: {} {}: access denied{}: the credentials from {} lack "
-                                  "permission", call.op, where(call.bucket, call.key),
+                                  "permission",
+                                  call.op, where(call.bucket, call.key),
                                   message.empty() ? "" : " (" + message + ")", source));
   if (std::string region = r.header("x-amz-bucket-region"); r.status == 301 && !region.empty())
     return make_error(ErrorKind::kConfig,
                       fmt::format("s3: bucket '{}' is in region {}, not {}: set s3.region",
                                   call.bucket, region, options_.region));
-  return make_error(ErrorKind::kBackend,
-                    fmt::format("s3: {} {}: HTTP {}{}{}", call.op, where(call.bucket, call.key),
-                                r.status, code.empty() ? "" : " " + code,
-                                message.empty() ? "" : ": " + message));
+  return make_error(
+      ErrorKind::kBackend,
+      fmt::format("s3: {} {}: HTTP {}{}{}", call.op, where(call.bucket, call.key), r.status,
+                  code.empty() ? "" : " " + code, message.empty() ? "" : ": " + message));
 }
 
 Status S3Storage::create_bucket(std::string_view bucket) {
@@ -308,8 +314,10 @@ Status S3Storage::create_bucket(std::string_view bucket) {
   std::string body =
       options_.region == "us-east-1"
           ? std::string()
-          : fmt::format("<CreateBucketConfiguration><LocationConstraint>{}</LocationConstraint>"
-                        "</CreateBucketConfiguration>", options_.region);
+          : fmt::format(
+                "<CreateBucketConfiguration><LocationConstraint>{}</LocationConstraint>"
+                "</CreateBucketConfiguration>",
+                options_.region);
   call.body = body;
   auto r = send(call);
   if (!r.ok()) return r.error();
@@ -322,7 +330,8 @@ Status S3Storage::create_bucket(std::string_view bucket) {
     if (head.ok() && head->status / 100 == 2) return {};
     return make_error(ErrorKind::kBackend,
                       fmt::format("s3: bucket '{}' already exists and belongs to another account: "
-                                  "pick another name (s3.bucket)", call.bucket));
+                                  "pick another name (s3.bucket)",
+                                  call.bucket));
   }
   return error_from(call, *r);
 }
@@ -345,7 +354,8 @@ Status S3Storage::put_file(std::string_view bucket, std::string_view key, const 
   LITHOPS_TRY(validate_key(key));
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return make_error(ErrorKind::kIo, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+    return make_error(ErrorKind::kIo,
+                      fmt::format("cannot read {}: {}", path, std::strerror(errno)));
   struct stat st {};
   ::fstat(fd, &st);
   uint64_t size = static_cast<uint64_t>(st.st_size);
@@ -439,7 +449,8 @@ Result<std::string> S3Storage::get(std::string_view bucket, std::string_view key
     return std::string();
   }
   Call call{"get", "GET", s3_bucket(bucket), std::string(key)};
-  if (range) call.headers.emplace_back("Range", fmt::format("bytes={}-{}", range->begin, range->end - 1));
+  if (range)
+    call.headers.emplace_back("Range", fmt::format("bytes={}-{}", range->begin, range->end - 1));
   auto r = send(call);
   if (!r.ok()) return r.error();
   if (r->status == 416) return std::string();  // the range starts past the end
@@ -456,11 +467,13 @@ Status S3Storage::get_to_file(std::string_view bucket, std::string_view key,
                               const std::string& path, std::optional<ByteRange> range) {
   LITHOPS_TRY(validate_bucket(bucket));
   LITHOPS_TRY(validate_key(key));
-  if (range && range->begin >= range->end) return StorageBackend::get_to_file(bucket, key, path, range);
+  if (range && range->begin >= range->end)
+    return StorageBackend::get_to_file(bucket, key, path, range);
   // Stream into a temporary name beside the target, then rename: a failed or retried
   // download never leaves a half-written file under the final name.
   Call call{"get", "GET", s3_bucket(bucket), std::string(key)};
-  if (range) call.headers.emplace_back("Range", fmt::format("bytes={}-{}", range->begin, range->end - 1));
+  if (range)
+    call.headers.emplace_back("Range", fmt::format("bytes={}-{}", range->begin, range->end - 1));
   call.response_file = path + ".lithops-download";
   auto r = send(call);
   if (r.ok() && r->status / 100 == 2 && range && r->status == 200) {
@@ -473,7 +486,8 @@ Status S3Storage::get_to_file(std::string_view bucket, std::string_view key,
   if (!r.ok()) return r.error();
   if (r->status == 416) return StorageBackend::get_to_file(bucket, key, path, ByteRange{0, 0});
   if (r->status / 100 != 2) return error_from(call, *r);
-  return make_error(ErrorKind::kIo, fmt::format("cannot rename into {}: {}", path, std::strerror(errno)));
+  return make_error(ErrorKind::kIo,
+                    fmt::format("cannot rename into {}: {}", path, std::strerror(errno)));
 }
 
 Result<ObjectInfo> S3Storage::head(std::string_view bucket, std::string_view key) {
@@ -483,7 +497,8 @@ Result<ObjectInfo> S3Storage::head(std::string_view bucket, std::string_view key
   auto r = send(call);
   if (!r.ok()) return r.error();
   if (r->status / 100 != 2) return error_from(call, *r);
-  return ObjectInfo{std::string(key), std::strtoull(r->header("content-length").c_str(), nullptr, 10),
+  return ObjectInfo{std::string(key),
+                    std::strtoull(r->header("content-length").c_str(), nullptr, 10),
                     parse_http_date_ms(r->header("last-modified"))};
 }
 
@@ -534,8 +549,9 @@ Status S3Storage::remove_many(std::string_view bucket, const std::vector<std::st
   for (const auto& key : keys) LITHOPS_TRY(validate_key(key));
   constexpr size_t kMaxPerRequest = 1000;  // DeleteObjects' limit
   for (size_t i = 0; i < keys.size(); i += kMaxPerRequest) {
-    std::vector<std::string> batch(keys.begin() + static_cast<long>(i),
-                                   keys.begin() + static_cast<long>(std::min(keys.size(), i + kMaxPerRequest)));
+    std::vector<std::string> batch(
+        keys.begin() + static_cast<long>(i),
+        keys.begin() + static_cast<long>(std::min(keys.size(), i + kMaxPerRequest)));
     LITHOPS_TRY(remove_batch(bucket, batch));
   }
   return {};

@@ -29,7 +29,7 @@ struct S3Options {
   uint64_t multipart_chunk = 16ull << 20;      // bytes per part (S3 wants >= 5 MiB but the last)
   int upload_threads = 4;                      // parts uploaded at once
   int max_retries = 5;
-  int backoff_base_ms = 100;                   // first retry waits ~this, doubling, +-jitter
+  int backoff_base_ms = 100;  // first retry waits ~this, doubling, +-jitter
   int backoff_max_ms = 5000;
   ResolvedCredentials credentials;
 };

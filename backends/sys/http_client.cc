@@ -1,15 +1,13 @@
 #include "backends/sys/http_client.h"
 
 #include <curl/curl.h>
-
-#include <cctype>
+#include <fmt/format.h>
 #include <strings.h>
 
+#include <cctype>
 #include <cstdio>
 #include <memory>
 #include <mutex>
-
-#include <fmt/format.h>
 
 namespace lithops {
 namespace {
@@ -31,7 +29,8 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     std::string name(line.substr(0, colon));
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
       value.remove_suffix(1);
     t->response->headers[name] = std::string(value);
@@ -75,7 +74,8 @@ curl_slist* build_headers(const HttpRequest& request) {
   bool has_content_type = false;
   for (const auto& [name, value] : request.headers) {
     list = curl_slist_append(list, fmt::format("{}: {}", name, value).c_str());
-    if (name.size() == 12 && strncasecmp(name.c_str(), "content-type", 12) == 0) has_content_type = true;
+    if (name.size() == 12 && strncasecmp(name.c_str(), "content-type", 12) == 0)
+      has_content_type = true;
   }
   // curl would add "Expect: 100-continue" (an extra round trip) and a form Content-Type.
   list = curl_slist_append(list, "Expect:");
@@ -100,7 +100,8 @@ void set_options(CURL* curl, const HttpRequest& request, curl_slist* headers, Tr
     curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
   } else if (request.method != "GET" || !request.body.empty()) {
     // POSTFIELDS sends the body for any method; CUSTOMREQUEST names the method.
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
@@ -129,9 +130,11 @@ Result<HttpResponse> CurlHttpClient::perform(const HttpRequest& request) {
                                                   curl_easy_strerror(rc)));
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   // A successful empty body still creates the file the caller asked for.
-  if (!request.response_file.empty() && !t.file && response.status >= 200 && response.status < 300) {
+  if (!request.response_file.empty() && !t.file && response.status >= 200 &&
+      response.status < 300) {
     std::FILE* f = std::fopen(request.response_file.c_str(), "wb");
-    if (!f) return make_error(ErrorKind::kIo, fmt::format("cannot write {}", request.response_file));
+    if (!f)
+      return make_error(ErrorKind::kIo, fmt::format("cannot write {}", request.response_file));
     std::fclose(f);
   }
   return response;

@@ -1,5 +1,6 @@
 #include "backends/sys/sigv4.h"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -7,8 +8,6 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
-
-#include <fmt/format.h>
 
 namespace lithops {
 namespace {
@@ -40,7 +39,8 @@ HeaderList canonical_headers(const SigV4Request& request, std::string_view amz_d
                              const std::string& session_token) {
   HeaderList headers;
   headers.emplace_back("host", request.host);
-  for (const auto& [name, value] : request.headers) headers.emplace_back(lower(name), fold_spaces(value));
+  for (const auto& [name, value] : request.headers)
+    headers.emplace_back(lower(name), fold_spaces(value));
   headers.emplace_back("x-amz-content-sha256", request.payload_sha256);
   headers.emplace_back("x-amz-date", std::string(amz_date));
   if (!session_token.empty()) headers.emplace_back("x-amz-security-token", session_token);
@@ -144,7 +144,8 @@ HeaderList sign_request(const SigV4Request& request, const SigV4Credentials& cre
   k = hmac_sha256(k, region);
   k = hmac_sha256(k, service);
   k = hmac_sha256(k, "aws4_request");
-  std::string signature = to_hex(hmac_sha256(k, string_to_sign(canonical, amz_date, region, service)));
+  std::string signature =
+      to_hex(hmac_sha256(k, string_to_sign(canonical, amz_date, region, service)));
 
   HeaderList out = {{"x-amz-date", std::string(amz_date)},
                     {"x-amz-content-sha256", request.payload_sha256}};
@@ -152,12 +153,12 @@ HeaderList sign_request(const SigV4Request& request, const SigV4Credentials& cre
     out.emplace_back("x-amz-security-token", credentials.session_token);
   out.emplace_back(
       "Authorization",
-      fmt::format("AWS4-HMAC-SHA256 Credential={}/{}/{}/{}/aws4_request,SignedHeaders={},"
-                  "Signature={}",
-                  credentials.access_key_id, day, region, service,
-                  signed_header_names(canonical_headers(request, amz_date,
-                                                        credentials.session_token)),
-                  signature));
+      fmt::format(
+          "AWS4-HMAC-SHA256 Credential={}/{}/{}/{}/aws4_request,SignedHeaders={},"
+          "Signature={}",
+          credentials.access_key_id, day, region, service,
+          signed_header_names(canonical_headers(request, amz_date, credentials.session_token)),
+          signature));
   return out;
 }
 

@@ -22,11 +22,11 @@ struct SigV4Credentials {
 /// canonical_path()/canonical_query() give the exact encoding to send on the wire (a server
 /// recomputes the signature from what it receives, so both must match byte for byte).
 struct SigV4Request {
-  std::string method;        // "GET", "PUT", ...
-  std::string host;          // the Host header: "bucket.s3.amazonaws.com", "127.0.0.1:9000"
-  std::string path = "/";    // decoded, e.g. "/bucket/a b$.txt"
+  std::string method;      // "GET", "PUT", ...
+  std::string host;        // the Host header: "bucket.s3.amazonaws.com", "127.0.0.1:9000"
+  std::string path = "/";  // decoded, e.g. "/bucket/a b$.txt"
   std::vector<std::pair<std::string, std::string>> query;  // decoded name/value pairs
-  HeaderList headers;        // extra headers to sign (Range, Content-MD5, ...); host is added
+  HeaderList headers;          // extra headers to sign (Range, Content-MD5, ...); host is added
   std::string payload_sha256;  // lowercase hex SHA-256 of the body, or "UNSIGNED-PAYLOAD"
 };
 

@@ -2,13 +2,12 @@
 #include "backends/storage/redis_storage.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "tests/backends/server_fixture.h"
 
@@ -152,7 +151,8 @@ TEST_CASE("redis: list by prefix is exact even with glob characters in keys") {
   CHECK(keys("a[") == std::vector<std::string>{"a[x]"});
   CHECK(keys("a?") == std::vector<std::string>{"a?c"});
   CHECK(keys("a\\") == std::vector<std::string>{"a\\d"});
-  CHECK(keys("") == std::vector<std::string>{"a*b/1", "a*bc", "a?c", "a[x]", "a\\d", "ab", "b", "big"});
+  CHECK(keys("") ==
+        std::vector<std::string>{"a*b/1", "a*bc", "a?c", "a[x]", "a\\d", "ab", "b", "big"});
   auto big = redis.list("globs", "bi");
   REQUIRE(big->size() == 1);  // a chunked value is listed once, with its full size
   CHECK(big->front().size == 3000);
@@ -191,8 +191,9 @@ TEST_CASE("redis: a wrong or missing password is a clear error without the passw
   auto r = RedisStorage(o).get("b", "k");
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == ErrorKind::kConfig);
-  CHECK(r.error().message.find("authentication failed: check redis.password (from lithops.yaml:7)") !=
-        std::string::npos);
+  CHECK(
+      r.error().message.find("authentication failed: check redis.password (from lithops.yaml:7)") !=
+      std::string::npos);
   CHECK(r.error().message.find("wrong-secret-value") == std::string::npos);
   o.password.clear();
   auto none = RedisStorage(o).put("b", "k", "v");

@@ -3,6 +3,7 @@
 #include "backends/storage/s3_storage.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <atomic>
 #include <chrono>
@@ -10,8 +11,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "backends/registry.h"
 #include "tests/backends/server_fixture.h"
@@ -51,8 +50,8 @@ class S3Server {
   void restart() {
     bool missing = false;
     std::string why;
-    auto server = testing::start_server("start_s3rver.sh",
-                                        {dir_ + "/data", std::to_string(server_.port)}, why, missing);
+    auto server = testing::start_server(
+        "start_s3rver.sh", {dir_ + "/data", std::to_string(server_.port)}, why, missing);
     REQUIRE_MESSAGE(server, why);
     server_ = *server;
   }
@@ -148,7 +147,8 @@ TEST_CASE("s3: multipart upload from memory and from a file, parts in parallel")
   std::string back = server.dir() + "/big.out";
   REQUIRE(s3.get_to_file(kBucket, "big/file", back).ok());
   CHECK(read_file(back) == read_file(path));
-  CHECK(*s3.get(kBucket, "big/file", ByteRange{299'990, 300'000}) == pattern(300'000, 8).substr(299'990));
+  CHECK(*s3.get(kBucket, "big/file", ByteRange{299'990, 300'000}) ==
+        pattern(300'000, 8).substr(299'990));
 }
 
 TEST_CASE("s3: listing pages past 1000 keys, sorted, by prefix; batch delete") {
@@ -249,15 +249,14 @@ TEST_CASE("s3: create_bucket makes a bucket and accepts one it already owns") {
 TEST_CASE("s3: from config, s3.bucket stores lithops.storage_bucket's data in that bucket") {
   S3Server server;
   if (!server.running()) return;
-  nlohmann::json sections = {
-      {"lithops", {{"storage", "s3"}, {"storage_bucket", "lithops-data"}}},
-      {"s3",
-       {{"endpoint", fmt::format("http://127.0.0.1:{}", server.port())},
-        {"bucket", "team-bucket"},
-        {"access_key_id", "S3RVER"},
-        {"secret_access_key", "S3RVER"},
-        {"multipart_threshold_mb", 1},
-        {"multipart_chunk_mb", 1}}}};
+  nlohmann::json sections = {{"lithops", {{"storage", "s3"}, {"storage_bucket", "lithops-data"}}},
+                             {"s3",
+                              {{"endpoint", fmt::format("http://127.0.0.1:{}", server.port())},
+                               {"bucket", "team-bucket"},
+                               {"access_key_id", "S3RVER"},
+                               {"secret_access_key", "S3RVER"},
+                               {"multipart_threshold_mb", 1},
+                               {"multipart_chunk_mb", 1}}}};
   auto config = Config::from_json(full_schema(), sections);
   REQUIRE(config.ok());
   auto storage = make_storage(*config);
@@ -271,9 +270,10 @@ TEST_CASE("s3: from config, s3.bucket stores lithops.storage_bucket's data in th
 }
 
 TEST_CASE("s3: credentials come from config, then AWS_* variables, then a profile") {
-  auto ini = parse_aws_ini("[default]\naws_access_key_id = A1\naws_secret_access_key=S1\n"
-                           "# comment\n[profile work]\naws_access_key_id=A2\n"
-                           "aws_secret_access_key = S2\naws_session_token = T2\n");
+  auto ini = parse_aws_ini(
+      "[default]\naws_access_key_id = A1\naws_secret_access_key=S1\n"
+      "# comment\n[profile work]\naws_access_key_id=A2\n"
+      "aws_secret_access_key = S2\naws_session_token = T2\n");
   CHECK(ini["default"]["aws_access_key_id"] == "A1");
   CHECK(ini["work"]["aws_session_token"] == "T2");
 

@@ -34,8 +34,11 @@ TEST_CASE("sigv4: AWS example GET Object with a Range header") {
   r.headers = {{"Range", "bytes=0-9"}};
   CHECK(canonical_request(r, kDate, "") ==
         "GET\n/test.txt\n\nhost:examplebucket.s3.amazonaws.com\nrange:bytes=0-9\n"
-        "x-amz-content-sha256:" + std::string(kEmptySha) + "\nx-amz-date:20130524T000000Z\n\n"
-        "host;range;x-amz-content-sha256;x-amz-date\n" + kEmptySha);
+        "x-amz-content-sha256:" +
+            std::string(kEmptySha) +
+            "\nx-amz-date:20130524T000000Z\n\n"
+            "host;range;x-amz-content-sha256;x-amz-date\n" +
+            kEmptySha);
   CHECK(string_to_sign(canonical_request(r, kDate, ""), kDate, "us-east-1", "s3") ==
         "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n"
         "7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972");
@@ -63,16 +66,18 @@ TEST_CASE("sigv4: AWS example GET Bucket Lifecycle signs a query name without a 
   SigV4Request r = example("GET", "/");
   r.query = {{"lifecycle", ""}};
   CHECK(canonical_query(r.query) == "lifecycle=");
-  CHECK(authorization(sign_request(r, kAwsExample, "us-east-1", "s3", kDate))
-            .ends_with("Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543"));
+  CHECK(
+      authorization(sign_request(r, kAwsExample, "us-east-1", "s3", kDate))
+          .ends_with("Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543"));
 }
 
 TEST_CASE("sigv4: AWS example ListObjects sorts the query parameters") {
   SigV4Request r = example("GET", "/");
   r.query = {{"prefix", "J"}, {"max-keys", "2"}};  // given unsorted on purpose
   CHECK(canonical_query(r.query) == "max-keys=2&prefix=J");
-  CHECK(authorization(sign_request(r, kAwsExample, "us-east-1", "s3", kDate))
-            .ends_with("Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"));
+  CHECK(
+      authorization(sign_request(r, kAwsExample, "us-east-1", "s3", kDate))
+          .ends_with("Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"));
 }
 
 TEST_CASE("sigv4: query values are percent-encoded, including '/', '+' and '='") {
@@ -88,12 +93,14 @@ TEST_CASE("sigv4: a session token is sent and signed") {
   temporary.session_token = "token/with+chars";
   HeaderList headers = sign_request(r, temporary, "us-east-1", "s3", kDate);
   bool sent = false;
-  for (const auto& [name, value] : headers) sent |= name == "x-amz-security-token" && value == temporary.session_token;
+  for (const auto& [name, value] : headers)
+    sent |= name == "x-amz-security-token" && value == temporary.session_token;
   CHECK(sent);
   CHECK(authorization(headers).find("SignedHeaders=host;x-amz-content-sha256;x-amz-date;"
                                     "x-amz-security-token,") != std::string::npos);
   // The signature changes with the token, so a server can tell a forged token.
-  CHECK(authorization(headers) != authorization(sign_request(r, kAwsExample, "us-east-1", "s3", kDate)));
+  CHECK(authorization(headers) !=
+        authorization(sign_request(r, kAwsExample, "us-east-1", "s3", kDate)));
 }
 
 TEST_CASE("sigv4: Content-MD5 is base64 of the MD5 digest") {
