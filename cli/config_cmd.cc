@@ -41,6 +41,12 @@ void register_config_commands(CLI::App& app, Context& ctx, int& exit_code) {
       print_text(**c, *origin);
     exit_code = kExitOk;
   });
+  auto* example = config->add_subcommand(
+      "example", "Print a config file documenting every key with its default");
+  example->callback([&ctx, &exit_code] {
+    std::cout << example_config_yaml(ctx.schema());
+    exit_code = kExitOk;
+  });
 }
 
 }  // namespace lithops::cli

@@ -15,6 +15,8 @@ void on_interrupt(int) { g_interrupted = 1; }
 
 }  // namespace
 
+Schema Context::schema() const { return full_schema(); }
+
 Result<const Config*> Context::config() {
   if (!config_) {
     ConfigSources sources = default_config_sources();

@@ -37,6 +37,8 @@ class Context {
   explicit Context(const GlobalOptions& options) : options_(options) {}
 
   const GlobalOptions& options() const { return options_; }
+  /// Every key lithops knows (core's and every backend's).
+  Schema schema() const;
   /// Loads the config layers on first use.
   Result<const Config*> config();
   Result<StorageBackend*> storage();

@@ -12,6 +12,8 @@ void register_hello_command(CLI::App& app, Context& ctx, int& exit_code) {
   hello->callback([&ctx, &exit_code] {
     auto config = ctx.config();
     if (!config.ok()) return void(exit_code = report_error(config.error()));
+    if (auto compute = ctx.compute(); !compute.ok())
+      return void(exit_code = report_error(compute.error()));
     // The greeting is printed by the worker's own runtime, so a working hello proves the
     // whole path: launch, worker, storage, results.
     SubmitRequest request;

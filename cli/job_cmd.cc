@@ -98,6 +98,8 @@ struct SubmitFlags {
 int run_submit(Context& ctx, const SubmitFlags& flags) {
   auto config = ctx.config();
   if (!config.ok()) return report_error(config.error());
+  // Backends first: an unknown name should be said before any input is read.
+  if (auto compute = ctx.compute(); !compute.ok()) return report_error(compute.error());
   BuilderDeps deps{check_task_library, read_iterdata_source, read_whole_file};
   auto job = build_job(flags.request, **config, deps);
   if (!job.ok()) return report_error(job.error());

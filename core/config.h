@@ -26,6 +26,7 @@ struct KeySpec {
   nlohmann::json default_value;  // null = unset by default
   std::string doc;
   bool secret = false;  // masked by `config show`, never logged
+  std::string default_text;  // how to describe a default that depends on the machine
 };
 
 using Schema = std::vector<KeySpec>;
@@ -89,6 +90,10 @@ class Config {
   Schema schema_;
   std::map<std::string, std::map<std::string, ConfigValue>> values_;
 };
+
+/// A commented YAML file listing every key of `schema` with its doc and default: the
+/// content of config.example.yaml.
+std::string example_config_yaml(const Schema& schema);
 
 /// Parses `text` as a value of `type` (YAML scalar rules: 10, true, 2.5, "x").
 Result<nlohmann::json> parse_typed_value(ValueType type, const std::string& text);

@@ -21,16 +21,26 @@ Error bad_task(const std::string& path, const std::string& why) {
   return make_error(ErrorKind::kInvalidInput, fmt::format("--function {}: {}", path, why));
 }
 
+// A position-independent executable is ET_DYN too; its PT_INTERP segment gives it away.
+bool has_interpreter(std::ifstream& in, const Elf64_Ehdr& header) {
+  for (int i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr ph{};
+    in.seekg(static_cast<std::streamoff>(header.e_phoff + uint64_t(i) * header.e_phentsize));
+    if (!in.read(reinterpret_cast<char*>(&ph), sizeof ph)) return false;
+    if (ph.p_type == PT_INTERP) return true;
+  }
+  return false;
+}
+
 Status check_elf_header(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return bad_task(path, "no such file (give the path of a .so built for lithops)");
-  unsigned char header[EI_NIDENT + 2] = {};
-  in.read(reinterpret_cast<char*>(header), sizeof header);
-  if (in.gcount() < static_cast<std::streamsize>(sizeof header) ||
-      std::memcmp(header, ELFMAG, SELFMAG) != 0)
+  Elf64_Ehdr header{};
+  in.read(reinterpret_cast<char*>(&header), sizeof header);
+  if (in.gcount() < EI_NIDENT || std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0)
     return bad_task(path, "not a shared object (not an ELF file)");
-  uint16_t type = static_cast<uint16_t>(header[EI_NIDENT] | header[EI_NIDENT + 1] << 8);
-  if (type != ET_DYN)
+  bool elf64 = in.gcount() == sizeof header && header.e_ident[EI_CLASS] == ELFCLASS64;
+  if (header.e_type != ET_DYN || (elf64 && has_interpreter(in, header)))
     return bad_task(path, "not a shared object (an ELF executable or object file; build it "
                           "with -shared -fPIC)");
   return {};

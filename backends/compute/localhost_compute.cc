@@ -26,7 +26,7 @@ Schema LocalhostCompute::schema() {
   long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
   return {
       {"localhost", "worker_processes", ValueType::kInt, cpus > 0 ? cpus : 1,
-       "Sub-worker processes per worker (default: the number of CPUs)."},
+       "Sub-worker processes per worker.", false, "the number of CPUs"},
       {"localhost", "max_workers", ValueType::kInt, 1,
        "Worker processes running at once on this machine."},
       {"localhost", "runtime", ValueType::kString, nullptr,

@@ -22,7 +22,7 @@ class LocalStorage : public StorageBackend {
   Status create_bucket(std::string_view bucket) override;
   Status put(std::string_view bucket, std::string_view key, std::string_view data) override;
   Result<std::string> get(std::string_view bucket, std::string_view key,
-                          std::optional<ByteRange> range) override;
+                          std::optional<ByteRange> range = std::nullopt) override;
   Result<ObjectInfo> head(std::string_view bucket, std::string_view key) override;
   Result<std::vector<ObjectInfo>> list(std::string_view bucket, std::string_view prefix) override;
   Status remove(std::string_view bucket, std::string_view key) override;
