@@ -4,7 +4,10 @@
 
 #include <iostream>
 
+#include <spdlog/spdlog.h>
+
 #include "backends/registry.h"
+#include "core/logging.h"
 #include "core/job_monitor.h"
 
 namespace lithops::cli {
@@ -27,6 +30,14 @@ Result<const Config*> Context::config() {
     auto loaded = Config::load(full_schema(), sources);
     if (!loaded.ok()) return loaded.error();
     config_ = std::make_unique<Config>(std::move(loaded).value());
+    std::string level = options_.debug ? "debug" : config_->get_string("lithops", "log_level");
+    if (auto s = setup_logging(level, "lithops"); !s.ok()) {
+      config_.reset();
+      return s.error();
+    }
+    spdlog::debug("config: backend {} ({}), storage {} ({})", config_->get_string("lithops", "backend"),
+                  config_->at("lithops", "backend").origin, config_->get_string("lithops", "storage"),
+                  config_->at("lithops", "storage").origin);
   }
   return config_.get();
 }

@@ -1,5 +1,7 @@
 // lithops: the command-line entry point. Parses argv, hands each command group its flags,
 // and turns every error into a message and an exit code in one place.
+#include <sys/resource.h>
+
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +19,16 @@ namespace {
 std::string version_text() {
   return std::string("lithops ") + LITHOPS_VERSION + " (task ABI " +
          std::to_string(LITHOPS_TASK_ABI) + ", commit " + LITHOPS_GIT_COMMIT + ")";
+}
+
+// The driver's own cost, for the benchmarks (its workers are other processes).
+void log_driver_usage() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+               static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  std::cerr << "lithops: driver usage: cpu " << cpu << " s, max rss " << usage.ru_maxrss
+            << " KiB\n";
 }
 
 void add_global_options(CLI::App& app, GlobalOptions& g) {
@@ -56,6 +68,7 @@ int run(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
+  if (global.debug) log_driver_usage();
   return exit_code;
 }
 

@@ -1,7 +1,8 @@
 #include "core/call_result.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
+#include <cstring>
+#include <string_view>
 
 namespace lithops {
 
@@ -27,55 +28,76 @@ FailureReason reason_from_name(const std::string& name) {
   return FailureReason::kNone;
 }
 
+namespace {
+
+constexpr std::string_view kBatchMagic = "LTHRES1\n";
+
+// The fixed part of a record; little-endian like every machine lithops runs on.
+struct RecordHeader {
+  uint64_t call;
+  double duration_ms;
+  uint32_t attempt;
+  int32_t exit_code;
+  uint32_t error_size;
+  uint32_t output_size;
+  uint32_t log_size;
+  uint8_t ok;
+  uint8_t reason;
+  uint16_t reserved;
+};
+static_assert(sizeof(RecordHeader) == 40);
+
+}  // namespace
+
 void encode_result(const CallResult& r, std::string& out) {
-  nlohmann::json header = {{"call", r.call},           {"ok", r.ok},
-                           {"reason", reason_name(r.reason)},
-                           {"error", r.error},         {"exit_code", r.exit_code},
-                           {"attempt", r.attempt},     {"ms", r.duration_ms},
-                           {"out", r.output.size()},   {"log", r.log.size()}};
-  // Invalid UTF-8 in an error message must not make the whole batch unwritable.
-  out += header.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  out += '\n';
+  if (out.empty()) out += kBatchMagic;
+  RecordHeader h{r.call,
+                 r.duration_ms,
+                 r.attempt,
+                 r.exit_code,
+                 static_cast<uint32_t>(r.error.size()),
+                 static_cast<uint32_t>(r.output.size()),
+                 static_cast<uint32_t>(r.log.size()),
+                 static_cast<uint8_t>(r.ok),
+                 static_cast<uint8_t>(r.reason),
+                 0};
+  out.append(reinterpret_cast<const char*>(&h), sizeof h);
+  out += r.error;
   out += r.output;
   out += r.log;
 }
 
 std::string encode_results(const std::vector<CallResult>& results) {
-  std::string out;
+  std::string out(kBatchMagic);
   for (const auto& r : results) encode_result(r, out);
   return out;
 }
 
 Result<std::vector<CallResult>> decode_results(const std::string& data, const std::string& what) {
+  if (data.compare(0, kBatchMagic.size(), kBatchMagic) != 0)
+    return make_error(ErrorKind::kIo, fmt::format("{}: not a lithops result batch", what));
   std::vector<CallResult> results;
-  size_t pos = 0;
+  size_t pos = kBatchMagic.size();
   while (pos < data.size()) {
-    size_t eol = data.find('\n', pos);
-    if (eol == std::string::npos)
+    RecordHeader h;
+    if (data.size() - pos < sizeof h)
       return make_error(ErrorKind::kIo, fmt::format("{}: truncated result header", what));
-    try {
-      auto h = nlohmann::json::parse(data.begin() + static_cast<long>(pos),
-                                     data.begin() + static_cast<long>(eol));
-      CallResult r;
-      r.call = h.at("call").get<uint64_t>();
-      r.ok = h.at("ok").get<bool>();
-      r.reason = reason_from_name(h.at("reason").get<std::string>());
-      r.error = h.at("error").get<std::string>();
-      r.exit_code = h.at("exit_code").get<int>();
-      r.attempt = h.at("attempt").get<uint32_t>();
-      r.duration_ms = h.at("ms").get<double>();
-      size_t out_size = h.at("out").get<size_t>();
-      size_t log_size = h.at("log").get<size_t>();
-      pos = eol + 1;
-      if (pos + out_size + log_size > data.size())
-        return make_error(ErrorKind::kIo, fmt::format("{}: truncated result body", what));
-      r.output = data.substr(pos, out_size);
-      r.log = data.substr(pos + out_size, log_size);
-      pos += out_size + log_size;
-      results.push_back(std::move(r));
-    } catch (const nlohmann::json::exception& e) {
-      return make_error(ErrorKind::kIo, fmt::format("{}: damaged result header: {}", what, e.what()));
-    }
+    std::memcpy(&h, data.data() + pos, sizeof h);
+    pos += sizeof h;
+    uint64_t body = uint64_t(h.error_size) + h.output_size + h.log_size;
+    if (data.size() - pos < body || h.reason > static_cast<uint8_t>(FailureReason::kCancelled))
+      return make_error(ErrorKind::kIo, fmt::format("{}: truncated or damaged result", what));
+    CallResult& r = results.emplace_back();
+    r.call = h.call;
+    r.ok = h.ok != 0;
+    r.reason = static_cast<FailureReason>(h.reason);
+    r.exit_code = h.exit_code;
+    r.attempt = h.attempt;
+    r.duration_ms = h.duration_ms;
+    r.error.assign(data, pos, h.error_size);
+    r.output.assign(data, pos + h.error_size, h.output_size);
+    r.log.assign(data, pos + h.error_size + h.output_size, h.log_size);
+    pos += body;
   }
   return results;
 }

@@ -1,6 +1,6 @@
 // What one call produced. Results are written in batches (one object per worker invocation):
-// each record is a JSON header line followed by the raw output and log bytes, so outputs may
-// hold any bytes.
+// a magic line, then per call a fixed binary header followed by the raw error, output and
+// log bytes, so outputs may hold any bytes and a million records decode in milliseconds.
 #pragma once
 
 #include <cstdint>

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 namespace lithops {
 
@@ -23,6 +24,9 @@ Status launch_job(const PreparedJob& job, JobStore& store, ComputeBackend& compu
   pending.updated_ms = now_ms();
   LITHOPS_TRY(store.write_progress(job.spec.job_key, pending));
   LITHOPS_TRY(store.write_spec(uploaded.spec));
+  spdlog::debug("job {}: {} calls in {} invocations of {} calls, {} processes each, on {}",
+                job.spec.job_key, job.spec.total_calls, job.spec.invocations(),
+                job.spec.chunksize, job.spec.worker_processes, job.spec.backend);
   return compute.launch(uploaded.spec);
 }
 
@@ -59,6 +63,8 @@ Result<JobProgress> wait_for_job(const JobSpec& spec, JobStore& store, ComputeBa
     auto progress = current_progress(spec, store, compute);
     if (!progress.ok()) return progress;
     if (options.on_progress) options.on_progress(*progress);
+    spdlog::trace("job {}: {} {}/{} calls finished", spec.job_key, state_name(progress->state),
+                  progress->finished_calls(), progress->total_calls);
     if (is_terminal(progress->state)) return progress;
     if (options.interrupted && options.interrupted()) return progress;
     if (options.timeout_s > 0 &&

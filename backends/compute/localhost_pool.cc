@@ -13,10 +13,12 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "backends/registry.h"
 #include "backends/sys/process.h"
 #include "core/job_store.h"
+#include "core/logging.h"
 
 namespace lithops {
 namespace {
@@ -77,6 +79,7 @@ Status Pool::spawn_worker(Worker& w) {
     return pid.error();
   }
   w = Worker{*pid, in[1], out[0], {}, std::nullopt};
+  spdlog::debug("pool: started worker pid {}", *pid);
   std::string header = config_line_ + "\n";
   if (::write(w.in_fd, header.data(), header.size()) < 0) {
     // The worker died at once; handle_exit will see its EOF.
@@ -153,6 +156,7 @@ void Pool::handle_exit(Worker& w) {
                         ? fmt::format("worker process killed by {}", signal_name(WTERMSIG(status)))
                         : fmt::format("worker process exited with code {}", WEXITSTATUS(status));
   bool had_work = w.invocation.has_value();
+  if (had_work) spdlog::warn("pool: {} while running invocation {}", why, *w.invocation);
   if (had_work) {
     record_lost(*w.invocation, why);
     ++progress_.invocations_done;
@@ -271,6 +275,8 @@ int run_localhost_pool(const std::string& job_key, std::istream& config_in) {
     std::cerr << "pool: " << config.error().message << "\n";
     return 2;
   }
+  (void)setup_logging(config->get_string("lithops", "log_level"), "pool");
+  spdlog::info("pool: job {}", job_key);
   auto storage = make_storage(*config);
   if (!storage.ok()) {
     std::cerr << "pool: " << storage.error().message << "\n";
