@@ -7,8 +7,8 @@
 namespace lithops::cli {
 namespace {
 
-nlohmann::json call_json(const CallResult& r) {
-  nlohmann::json j = {{"call", r.call}, {"status", r.ok ? "ok" : "failed"}, {"output", r.output}};
+nlohmann::ordered_json call_json(const CallResult& r) {
+  nlohmann::ordered_json j = {{"call", r.call}, {"status", r.ok ? "ok" : "failed"}, {"output", r.output}};
   if (r.ok) {
     j["error"] = nullptr;
   } else {

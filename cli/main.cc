@@ -52,7 +52,9 @@ int run(int argc, char** argv) {
                "lithops"};
   app.fallthrough();  // global options work after the subcommand too
   app.require_subcommand(1);
-  app.footer("Global options work with every command. Docs: man lithops");
+  app.footer(
+      "Global options (-c, -b, -s, --set, -d, -q, --json) work with every command.\n"
+      "Docs: man lithops, man lithops-job, man lithops-config");
   GlobalOptions global;
   add_global_options(app, global);
   Context ctx(global);
