@@ -80,7 +80,7 @@ TEST_CASE("obj-newline: a boundary exactly after a newline stays where it is") {
 }
 
 TEST_CASE("obj-newline: a line longer than many chunks goes whole to one call, read once") {
-  std::string data = "x\n" + std::string(100, 'y') + "\nz";
+  std::string data = "xx\n" + std::string(100, 'y') + "\nz";
   int reads = 0;
   auto parts = plan(data, {.chunk_size = 3, .newline = true}, 8, &reads);
   check_lines_whole(data, parts);

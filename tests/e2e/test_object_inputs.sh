@@ -45,7 +45,10 @@ test_obj_newline_keeps_awkward_lines_whole() {
   done
   run_lithops job submit --command 'cat' --input local://data/t/2-aligned.txt --obj-chunk-size 4 \
     --obj-newline --json
-  expect_eq "$(json_field "$OUT" '.output' | tr '\n' ',')" "abc,def,ghi," "boundaries on newlines stay"
+  expect_eq "$(printf '%s\n' "$OUT" | jq -j '.output + "|"')" "abc
+|def
+|ghi
+|" "boundaries on newlines stay"
   run_lithops job submit --command 'cat' --input local://data/t/1-awkward.txt --obj-chunk-number 3 --json
   check_partitions_tile "$OUT" awkward.txt "--obj-chunk-number without --obj-newline"
   expect_eq "$(printf '%s\n' "$OUT" | wc -l)" 3 "--obj-chunk-number 3 gives 3 calls"
