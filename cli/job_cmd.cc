@@ -126,11 +126,13 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
                   "Inputs: objects in storage (s3://BUCKET/PREFIX, local://BUCKET/PREFIX for "
                   "the configured storage) or local files; one call per object or chunk")
       ->type_name("URL|PATH");
-  cmd->add_option("--obj-chunk-size", r.obj_chunk_size, "One call per chunk of this size of each object")
+  cmd->add_option("--obj-chunk-size", r.obj_chunk_size,
+                  "One call per chunk of this size of each object")
       ->type_name("SIZE");
   cmd->add_option("--obj-chunk-number", r.obj_chunk_number, "One call per 1/N of each object")
       ->type_name("N");
-  cmd->add_flag("--obj-newline", r.obj_newline, "Move chunk boundaries to line ends: lines stay whole");
+  cmd->add_flag("--obj-newline", r.obj_newline,
+                "Move chunk boundaries to line ends: lines stay whole");
   cmd->add_option("--chunksize", r.chunksize, "Calls per worker invocation (default: worker processes)");
   cmd->add_option("--worker-processes", r.worker_processes, "Parallel sub-workers in each worker");
   cmd->add_option("--max-workers", r.max_workers, "Workers running at once");

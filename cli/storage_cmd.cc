@@ -1,11 +1,11 @@
 #include "cli/storage_cmd.h"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/transfer_bar.h"
@@ -19,7 +19,9 @@ namespace fs = std::filesystem;
 // bounded and the bar moves.
 constexpr uint64_t kPiece = 8ull << 20;
 
-Error usage(std::string message) { return make_error(ErrorKind::kInvalidInput, std::move(message)); }
+Error usage(std::string message) {
+  return make_error(ErrorKind::kInvalidInput, std::move(message));
+}
 
 Status check_names(const std::string& bucket, const std::vector<std::string>& keys) {
   if (auto s = validate_bucket(bucket); !s.ok()) return usage(s.error().message);
@@ -121,8 +123,7 @@ Status get(Context& ctx, StorageBackend& storage, const GetFlags& f) {
   // Default: the key's last segment, in the current directory (like `curl -O`); an existing
   // file of that name is replaced.
   std::string path = f.output.empty() ? fs::path(f.key).filename().string() : f.output;
-  TransferBar bar(fmt::format("get {}/{}", f.bucket, f.key), info->size,
-                  !ctx.options().quiet);
+  TransferBar bar(fmt::format("get {}/{}", f.bucket, f.key), info->size, !ctx.options().quiet);
   if (to_stdout) return copy_in_pieces(storage, f, info->size, stdout, bar);
   LITHOPS_TRY(get_to_path(storage, f, path, info->size, bar));
   bar.clear();

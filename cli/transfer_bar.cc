@@ -1,8 +1,8 @@
 #include "cli/transfer_bar.h"
 
-#include <cstdio>
-
 #include <fmt/format.h>
+
+#include <cstdio>
 
 #include "cli/progress_line.h"
 
@@ -34,9 +34,9 @@ void TransferBar::update(uint64_t done) {
   last_draw_ = now;
   constexpr int kWidth = 30;
   int filled = total_ ? static_cast<int>(kWidth * static_cast<double>(done) / total_) : kWidth;
-  std::fprintf(stderr, "\r\033[K%s [%s%s] %s / %s", label_.c_str(), std::string(filled, '#').c_str(),
-               std::string(kWidth - filled, ' ').c_str(), format_bytes(done).c_str(),
-               format_bytes(total_).c_str());
+  std::fprintf(stderr, "\r\033[K%s [%s%s] %s / %s", label_.c_str(),
+               std::string(filled, '#').c_str(), std::string(kWidth - filled, ' ').c_str(),
+               format_bytes(done).c_str(), format_bytes(total_).c_str());
   std::fflush(stderr);
   drawn_ = true;
 }

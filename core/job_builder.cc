@@ -98,7 +98,8 @@ Result<PartitionOptions> partition_options(const SubmitRequest& r) {
 Status build_object_inputs(const SubmitRequest& r, const Config& config, const BuilderDeps& deps,
                            PreparedJob& job) {
   if (!deps.storage_named) return invalid("--input is not available here");
-  auto where = parse_input_url(r.input, config.get_string("lithops", "storage"), deps.storage_names);
+  auto where =
+      parse_input_url(r.input, config.get_string("lithops", "storage"), deps.storage_names);
   if (!where.ok()) return where.error();
   auto options = partition_options(r);
   if (!options.ok()) return options.error();

@@ -1,10 +1,10 @@
 #include "core/object_input.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "core/text.h"
 
@@ -23,9 +23,10 @@ Result<InputLocation> parse_path(const std::string& text) {
   fs::path path = fs::absolute(text.rfind("file://", 0) == 0 ? text.substr(7) : text, ec);
   auto status = fs::status(path, ec);
   if (ec || !fs::exists(status))
-    return invalid(fmt::format("--input {}: no such file or directory (for objects in storage "
-                               "write s3://BUCKET/PREFIX or local://BUCKET/PREFIX)",
-                               text));
+    return invalid(
+        fmt::format("--input {}: no such file or directory (for objects in storage "
+                    "write s3://BUCKET/PREFIX or local://BUCKET/PREFIX)",
+                    text));
   path = path.lexically_normal();
   if (fs::is_directory(status)) return InputLocation{kFile, path.string(), "", text};
   if (!fs::is_regular_file(status))
@@ -42,7 +43,8 @@ Result<std::vector<ObjectInfo>> list_local_files(const InputLocation& where) {
     for (auto it = fs::recursive_directory_iterator(where.bucket, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (!it->is_regular_file()) continue;
-      files.push_back({fs::relative(it->path(), where.bucket).generic_string(), it->file_size(), 0});
+      files.push_back(
+          {fs::relative(it->path(), where.bucket).generic_string(), it->file_size(), 0});
     }
     std::sort(files.begin(), files.end(),
               [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
@@ -67,8 +69,8 @@ Result<std::vector<ObjectInfo>> list_storage(const InputLocation& where, Storage
     if (listed.error().kind == ErrorKind::kNotFound)
       return invalid(fmt::format("--input {}: bucket '{}' does not exist in {} storage ({})",
                                  where.text, where.bucket, where.storage, listed.error().message));
-    return invalid(fmt::format("--input {}: cannot list the objects: {}", where.text,
-                               listed.error().message));
+    return invalid(
+        fmt::format("--input {}: cannot list the objects: {}", where.text, listed.error().message));
   }
   std::vector<ObjectInfo> objects;
   for (auto& o : *listed)  // "folder/" markers some tools create are not data
@@ -85,9 +87,10 @@ Result<InputLocation> parse_input_url(const std::string& text, const std::string
   std::string scheme = text.substr(0, sep);
   std::string storage = scheme == "local" ? configured : scheme;
   if (std::find(known.begin(), known.end(), storage) == known.end())
-    return invalid(fmt::format("--input {}: unknown scheme '{}://' (use local:// for the "
-                               "configured storage, one of {}://, or a local path)",
-                               text, scheme, join(known, "://, ")));
+    return invalid(
+        fmt::format("--input {}: unknown scheme '{}://' (use local:// for the "
+                    "configured storage, one of {}://, or a local path)",
+                    text, scheme, join(known, "://, ")));
   std::string rest = text.substr(sep + 3);
   auto slash = rest.find('/');
   InputLocation where{storage, rest.substr(0, slash),
@@ -114,22 +117,20 @@ Result<std::vector<ObjectPartition>> plan_object_inputs(const InputLocation& whe
   auto objects = storage ? list_storage(where, *storage) : list_local_files(where);
   if (!objects.ok()) return objects.error();
   if (objects->empty())
-    return invalid(fmt::format("--input {}: no objects {} (a job needs at least one call){}",
-                               where.text,
-                               where.storage == kFile ? std::string("in the directory")
-                               : where.prefix.empty() ? std::string("in the bucket")
-                                                      : "under prefix '" + where.prefix + "'",
-                               where.storage == kFile
-                                   ? ""
-                                   : fmt::format("; `lithops storage list {} -s {}` shows what "
-                                                 "is there",
-                                                 where.bucket, where.storage)));
+    return invalid(fmt::format(
+        "--input {}: no objects {} (a job needs at least one call){}", where.text,
+        where.storage == kFile ? std::string("in the directory")
+        : where.prefix.empty() ? std::string("in the bucket")
+                               : "under prefix '" + where.prefix + "'",
+        where.storage == kFile ? ""
+                               : fmt::format("; `lithops storage list {} -s {}` shows what "
+                                             "is there",
+                                             where.bucket, where.storage)));
   RangeReader read = [&](const ObjectInfo& o, uint64_t begin, uint64_t end) {
     return read_partition({where.storage, where.bucket, o.key, begin, end}, storage_named);
   };
   auto parts = plan_partitions(where.storage, where.bucket, *objects, options, read);
-  if (!parts.ok())
-    return invalid(fmt::format("--input {}: {}", where.text, parts.error().message));
+  if (!parts.ok()) return invalid(fmt::format("--input {}: {}", where.text, parts.error().message));
   return parts;
 }
 

@@ -1,9 +1,9 @@
 #include "core/object_partition.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 #include "core/text.h"
 
@@ -42,8 +42,11 @@ Result<uint64_t> line_start_at_or_after(const ObjectInfo& object, uint64_t b,
 }  // namespace
 
 nlohmann::json to_json(const ObjectPartition& p) {
-  return {{"storage", p.storage}, {"bucket", p.bucket}, {"key", p.key},
-          {"start", p.start},     {"end", p.end}};
+  return {{"storage", p.storage},
+          {"bucket", p.bucket},
+          {"key", p.key},
+          {"start", p.start},
+          {"end", p.end}};
 }
 
 Result<ObjectPartition> object_partition_from_json(const nlohmann::json& j) {
@@ -54,7 +57,8 @@ Result<ObjectPartition> object_partition_from_json(const nlohmann::json& j) {
     p.key = j.at("key").get<std::string>();
     p.start = j.at("start").get<uint64_t>();
     p.end = j.at("end").get<uint64_t>();
-    if (p.end < p.start) return invalid(fmt::format("object partition {} ends before it starts", j.dump()));
+    if (p.end < p.start)
+      return invalid(fmt::format("object partition {} ends before it starts", j.dump()));
     return p;
   } catch (const nlohmann::json::exception& e) {
     return invalid(fmt::format("bad object partition {}: {}", j.dump(), e.what()));
@@ -96,17 +100,26 @@ Result<uint64_t> parse_byte_size(const std::string& text, const std::string& fla
   size_t digits = 0;
   while (digits < t.size() && std::isdigit(static_cast<unsigned char>(t[digits]))) ++digits;
   auto bad = [&] {
-    return invalid(fmt::format("{} '{}': expected a size such as 1048576, 64KiB, 64MiB or 1GiB",
-                               flag, text));
+    return invalid(
+        fmt::format("{} '{}': expected a size such as 1048576, 64KiB, 64MiB or 1GiB", flag, text));
   };
   if (digits == 0 || digits > 18) return bad();
   uint64_t number = std::stoull(t.substr(0, digits));
   std::string unit = upper(trim(t.substr(digits)));
-  static const std::vector<std::pair<std::string, uint64_t>> kUnits = {
-      {"", 1},          {"B", 1},          {"K", 1ull << 10}, {"KB", 1000},
-      {"KIB", 1ull << 10}, {"M", 1ull << 20}, {"MB", 1000000}, {"MIB", 1ull << 20},
-      {"G", 1ull << 30}, {"GB", 1000000000}, {"GIB", 1ull << 30}, {"T", 1ull << 40},
-      {"TB", 1000000000000ull}, {"TIB", 1ull << 40}};
+  static const std::vector<std::pair<std::string, uint64_t>> kUnits = {{"", 1},
+                                                                       {"B", 1},
+                                                                       {"K", 1ull << 10},
+                                                                       {"KB", 1000},
+                                                                       {"KIB", 1ull << 10},
+                                                                       {"M", 1ull << 20},
+                                                                       {"MB", 1000000},
+                                                                       {"MIB", 1ull << 20},
+                                                                       {"G", 1ull << 30},
+                                                                       {"GB", 1000000000},
+                                                                       {"GIB", 1ull << 30},
+                                                                       {"T", 1ull << 40},
+                                                                       {"TB", 1000000000000ull},
+                                                                       {"TIB", 1ull << 40}};
   for (const auto& [name, factor] : kUnits)
     if (unit == name) {
       if (number > UINT64_MAX / factor) return bad();

@@ -14,10 +14,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/result.h"
 #include "core/storage_backend.h"
@@ -57,12 +56,9 @@ using RangeReader =
 /// gives one empty partition (every object gets a call); with `newline`, a chunk that lies
 /// wholly inside one long line is dropped (its bytes belong to the previous call).
 /// `read` is used only with `newline`, in windows of `window` bytes after each boundary.
-Result<std::vector<ObjectPartition>> plan_partitions(const std::string& storage,
-                                                     const std::string& bucket,
-                                                     const std::vector<ObjectInfo>& objects,
-                                                     const PartitionOptions& options,
-                                                     const RangeReader& read,
-                                                     uint64_t window = 64 << 10);
+Result<std::vector<ObjectPartition>> plan_partitions(
+    const std::string& storage, const std::string& bucket, const std::vector<ObjectInfo>& objects,
+    const PartitionOptions& options, const RangeReader& read, uint64_t window = 64 << 10);
 
 /// Parses a byte size: "65536", "64KiB", "64MiB", "1GiB", "10MB" (powers of 1000), "4k".
 /// Errors name `flag`.

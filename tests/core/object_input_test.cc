@@ -1,9 +1,10 @@
+#include "core/object_input.h"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "core/object_input.h"
 #include "memory_storage.h"
 
 using namespace lithops;

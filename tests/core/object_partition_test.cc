@@ -1,8 +1,8 @@
+#include "core/object_partition.h"
+
 #include <doctest/doctest.h>
 
 #include <random>
-
-#include "core/object_partition.h"
 
 using namespace lithops;
 
@@ -115,8 +115,8 @@ TEST_CASE("a read error while finding line ends is reported") {
   RangeReader failing = [](const ObjectInfo&, uint64_t, uint64_t) -> Result<std::string> {
     return make_error(ErrorKind::kIo, "connection reset");
   };
-  auto parts = plan_partitions("s3", "b", {{"k", 100, 0}}, {.chunk_size = 10, .newline = true},
-                               failing);
+  auto parts =
+      plan_partitions("s3", "b", {{"k", 100, 0}}, {.chunk_size = 10, .newline = true}, failing);
   REQUIRE(!parts.ok());
   CHECK(parts.error().message.find("connection reset") != std::string::npos);
 }
@@ -128,7 +128,8 @@ TEST_CASE("a partition descriptor survives JSON") {
   CHECK(*back == p);
   CHECK(!object_partition_from_json(nlohmann::json{{"key", "x"}}).ok());
   CHECK(!object_partition_from_json(
-             nlohmann::json{{"storage", "s3"}, {"bucket", "b"}, {"key", "k"}, {"start", 9}, {"end", 2}})
+             nlohmann::json{
+                 {"storage", "s3"}, {"bucket", "b"}, {"key", "k"}, {"start", 9}, {"end", 2}})
              .ok());
 }
 
