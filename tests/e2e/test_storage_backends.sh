@@ -107,6 +107,12 @@ storage_cli_roundtrip() {
 
 test_storage_cli_on_localhost() {
   storage_cli_roundtrip localhost
+  local cmd
+  for cmd in "" put get list delete empty mb; do
+    run_lithops storage $cmd --help
+    expect_eq "$CODE" 0 "lithops storage $cmd --help exit code"
+    expect_contains "$OUT" "Usage" "lithops storage $cmd --help"
+  done
   run_lithops storage frobnicate -s localhost
   expect_eq "$CODE" 2 "unknown subcommand is a usage error"
 }
