@@ -81,6 +81,14 @@ Result<std::unique_ptr<StorageBackend>> make_storage(const Config& config) {
                                 config.at("lithops", "storage").origin, join(storage_names(), ", ")));
 }
 
+Result<std::unique_ptr<StorageBackend>> make_storage_named(const std::string& name,
+                                                           const Config& config) {
+  for (const auto& e : storage_entries())
+    if (e.name == name) return e.make(config);
+  return make_error(ErrorKind::kConfig, fmt::format("unknown storage backend '{}'; known: {}",
+                                                    name, join(storage_names(), ", ")));
+}
+
 Result<std::unique_ptr<ComputeBackend>> make_compute(const Config& config, StorageBackend& storage) {
   return make_compute_named(config.get_string("lithops", "backend"), config, storage);
 }

@@ -32,6 +32,9 @@ std::vector<std::string> compute_names();
 
 /// The storage backend named by lithops.storage, or an error listing the known names.
 Result<std::unique_ptr<StorageBackend>> make_storage(const Config& config);
+/// The storage backend `name` (e.g. the s3 of an s3:// input), configured from `config`.
+Result<std::unique_ptr<StorageBackend>> make_storage_named(const std::string& name,
+                                                           const Config& config);
 Result<std::unique_ptr<ComputeBackend>> make_compute(const Config& config, StorageBackend& storage);
 /// The compute backend `name` (e.g. the one a job recorded), configured from `config`.
 Result<std::unique_ptr<ComputeBackend>> make_compute_named(const std::string& name,

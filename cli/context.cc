@@ -53,6 +53,18 @@ Result<StorageBackend*> Context::storage() {
   return storage_.get();
 }
 
+Result<StorageBackend*> Context::storage_named(const std::string& name) {
+  auto configured = storage();
+  if (!configured.ok() || (*configured)->name() == name) return configured;
+  auto& slot = other_storage_[name];
+  if (!slot) {
+    auto made = make_storage_named(name, *config_);
+    if (!made.ok()) return made.error();
+    slot = std::move(made).value();
+  }
+  return slot.get();
+}
+
 Result<ComputeBackend*> Context::compute() {
   if (!compute_) {
     auto s = storage();

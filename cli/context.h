@@ -2,6 +2,7 @@
 // first use), and how to report errors and choose exit codes.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,8 @@ class Context {
   /// Loads the config layers on first use.
   Result<const Config*> config();
   Result<StorageBackend*> storage();
+  /// The storage backend `name` (the configured one, or another made on first use).
+  Result<StorageBackend*> storage_named(const std::string& name);
   Result<ComputeBackend*> compute();
   Result<JobStore*> store();
   /// The compute backend that runs `job` (the one it was submitted to).
@@ -58,6 +61,7 @@ class Context {
   std::unique_ptr<ComputeBackend> compute_;
   std::unique_ptr<ComputeBackend> job_compute_;  // when a job's backend differs from -b
   std::unique_ptr<JobStore> store_;
+  std::map<std::string, std::unique_ptr<StorageBackend>> other_storage_;
 };
 
 /// Prints "lithops: error: MESSAGE" on stderr and returns the exit code the error deserves.

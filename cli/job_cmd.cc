@@ -8,6 +8,7 @@
 
 #include "cli/job_output.h"
 #include "cli/progress_line.h"
+#include "backends/registry.h"
 #include "core/job_builder.h"
 #include "core/job_monitor.h"
 #include "runtime/task_check.h"
@@ -101,6 +102,8 @@ int run_submit(Context& ctx, const SubmitFlags& flags) {
   // Backends first: an unknown name should be said before any input is read.
   if (auto compute = ctx.compute(); !compute.ok()) return report_error(compute.error());
   BuilderDeps deps{check_task_library, read_iterdata_source, read_whole_file};
+  deps.storage_named = [&ctx](const std::string& name) { return ctx.storage_named(name); };
+  deps.storage_names = storage_names();
   auto job = build_job(flags.request, **config, deps);
   if (!job.ok()) return report_error(job.error());
   return run_job(ctx, *job, flags.run);
@@ -119,6 +122,17 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
   cmd->add_option("--range", r.range, "Inputs 0..N-1, or A..B-1")->type_name("N|A:B");
   cmd->add_option("--iterdata", r.iterdata, "Inputs as JSON lines from FILE, or - for stdin")
       ->type_name("FILE|-");
+  cmd->add_option("--input", r.input,
+                  "Inputs: objects in storage (s3://BUCKET/PREFIX, local://BUCKET/PREFIX for "
+                  "the configured storage) or local files; one call per object or chunk")
+      ->type_name("URL|PATH");
+  cmd->add_option("--obj-chunk-size", r.obj_chunk_size,
+                  "One call per chunk of this size of each object")
+      ->type_name("SIZE");
+  cmd->add_option("--obj-chunk-number", r.obj_chunk_number, "One call per 1/N of each object")
+      ->type_name("N");
+  cmd->add_flag("--obj-newline", r.obj_newline,
+                "Move chunk boundaries to line ends: lines stay whole");
   cmd->add_option("--chunksize", r.chunksize, "Calls per worker invocation (default: worker processes)");
   cmd->add_option("--worker-processes", r.worker_processes, "Parallel sub-workers in each worker");
   cmd->add_option("--max-workers", r.max_workers, "Workers running at once");

@@ -11,6 +11,7 @@
 #include "cli/context.h"
 #include "cli/hello_cmd.h"
 #include "cli/job_cmd.h"
+#include "cli/storage_cmd.h"
 #include "lithops/task.h"
 
 namespace lithops::cli {
@@ -62,6 +63,7 @@ int run(int argc, char** argv) {
   register_hello_command(app, ctx, exit_code);
   register_job_commands(app, ctx, exit_code);
   register_config_commands(app, ctx, exit_code);
+  register_storage_commands(app, ctx, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

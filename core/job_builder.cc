@@ -68,10 +68,57 @@ Status build_task(const SubmitRequest& r, const BuilderDeps& deps, PreparedJob& 
   return {};
 }
 
+Result<PartitionOptions> partition_options(const SubmitRequest& r) {
+  PartitionOptions o;
+  o.newline = r.obj_newline;
+  bool chunked = !r.obj_chunk_size.empty() || r.obj_chunk_number;
+  if (chunked && r.input.empty())
+    return invalid("--obj-chunk-size and --obj-chunk-number split the objects of --input; "
+                   "give --input URL too");
+  if (r.obj_newline && !chunked)
+    return invalid("--obj-newline keeps lines whole across chunk boundaries: give "
+                   "--obj-chunk-size or --obj-chunk-number too");
+  if (!r.obj_chunk_size.empty() && r.obj_chunk_number)
+    return invalid("give one of --obj-chunk-size and --obj-chunk-number, not both");
+  if (!r.obj_chunk_size.empty()) {
+    auto size = parse_byte_size(r.obj_chunk_size, "--obj-chunk-size");
+    if (!size.ok()) return size.error();
+    o.chunk_size = *size;
+  }
+  if (r.obj_chunk_number) {
+    if (*r.obj_chunk_number <= 0)
+      return invalid(fmt::format("--obj-chunk-number must be a positive whole number, got {}",
+                                 *r.obj_chunk_number));
+    o.chunk_number = static_cast<uint64_t>(*r.obj_chunk_number);
+  }
+  return o;
+}
+
+// --input: one call per object, or per chunk of each object; the inputs are descriptors.
+Status build_object_inputs(const SubmitRequest& r, const Config& config, const BuilderDeps& deps,
+                           PreparedJob& job) {
+  if (!deps.storage_named) return invalid("--input is not available here");
+  auto where =
+      parse_input_url(r.input, config.get_string("lithops", "storage"), deps.storage_names);
+  if (!where.ok()) return where.error();
+  auto options = partition_options(r);
+  if (!options.ok()) return options.error();
+  auto parts = plan_object_inputs(*where, *options, deps.storage_named);
+  if (!parts.ok()) return parts.error();
+  job.spec.object_inputs = true;
+  job.spec.total_calls = parts->size();
+  for (const auto& p : *parts) job.inputs.push_back(to_json(p).dump());
+  return {};
+}
+
 Status build_inputs(const SubmitRequest& r, const Config& config, const BuilderDeps& deps,
                     PreparedJob& job) {
-  if (r.range.empty() == r.iterdata.empty())
-    return invalid("give exactly one input: --range N|A:B or --iterdata FILE|-");
+  int given = !r.range.empty() + !r.iterdata.empty() + !r.input.empty();
+  if (given != 1)
+    return invalid("give exactly one input: --range N|A:B, --iterdata FILE|- or --input URL");
+  auto options = partition_options(r);
+  if (!options.ok()) return options.error();
+  if (!r.input.empty()) return build_object_inputs(r, config, deps, job);
   if (!r.range.empty()) {
     auto range = parse_range_spec(r.range);
     if (!range.ok()) return range.error();

@@ -12,6 +12,7 @@
 #include "core/call_inputs.h"
 #include "core/config.h"
 #include "core/job_spec.h"
+#include "core/object_input.h"
 #include "core/result.h"
 
 namespace lithops {
@@ -21,6 +22,10 @@ struct SubmitRequest {
   std::string command;       // --command 'ARGV TEMPLATE'
   std::string range;         // --range N | A:B
   std::string iterdata;      // --iterdata FILE | -
+  std::string input;         // --input URL|PATH: objects (core/object_input.h)
+  std::string obj_chunk_size;               // --obj-chunk-size 64MiB
+  std::optional<long long> obj_chunk_number;  // --obj-chunk-number N
+  bool obj_newline = false;                 // --obj-newline
   std::optional<long long> chunksize;
   std::optional<long long> worker_processes;
   std::optional<long long> max_workers;
@@ -45,6 +50,9 @@ struct BuilderDeps {
   TaskChecker check_task;
   InputOpener read_iterdata;
   std::function<Result<std::string>(const std::string& path)> read_file;
+  /// Storage backends by name, for --input (unset: --input is not available).
+  StorageLookup storage_named;
+  std::vector<std::string> storage_names;
 };
 
 Result<PreparedJob> build_job(const SubmitRequest& request, const Config& config,

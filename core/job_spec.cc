@@ -18,7 +18,7 @@ nlohmann::json to_json(const JobSpec& s) {
   }
   nlohmann::json inputs = s.range_inputs
                               ? nlohmann::json{{"kind", "range"}, {"start", s.range_start}}
-                              : nlohmann::json{{"kind", "data"}};
+                              : nlohmann::json{{"kind", s.object_inputs ? "objects" : "data"}};
   return {{"job_key", s.job_key},       {"submitted_ms", s.submitted_ms},
           {"backend", s.backend},       {"storage", s.storage},
           {"bucket", s.bucket},         {"task", task},
@@ -48,6 +48,7 @@ Result<JobSpec> job_spec_from_json(const nlohmann::json& j) {
     }
     s.total_calls = j.at("total_calls").get<uint64_t>();
     s.range_inputs = j.at("inputs").at("kind") == "range";
+    s.object_inputs = j.at("inputs").at("kind") == "objects";
     if (s.range_inputs) s.range_start = j.at("inputs").at("start").get<uint64_t>();
     s.chunksize = j.at("chunksize").get<uint64_t>();
     s.worker_processes = j.at("worker_processes").get<uint64_t>();

@@ -35,6 +35,9 @@ struct JobSpec {
   uint64_t total_calls = 0;
   bool range_inputs = false;  // inputs are range_start + index, nothing stored
   uint64_t range_start = 0;
+  // Inputs are ObjectPartition descriptors (core/object_partition.h) that the worker resolves
+  // into the partition's bytes; stored like explicit inputs.
+  bool object_inputs = false;
   uint64_t chunksize = 0;
   uint64_t worker_processes = 1;
   uint64_t max_workers = 1;

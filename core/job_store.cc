@@ -1,8 +1,10 @@
 #include "core/job_store.h"
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -33,12 +35,19 @@ std::string JobStore::job_prefix(const std::string& job_key) {
 }
 
 Result<nlohmann::json> JobStore::read_json(const std::string& key, const std::string& what) {
-  auto data = storage_.get(bucket_, key);
-  if (!data.ok()) return data.error();
-  try {
-    return nlohmann::json::parse(*data);
-  } catch (const nlohmann::json::exception& e) {
-    return make_error(ErrorKind::kIo, fmt::format("{} ({}) is damaged: {}", what, key, e.what()));
+  // Some S3-compatible servers (s3rver, plain file stores) are not atomic for a GET that races
+  // a PUT of the same key: a rewritten object such as progress.json can then read empty or
+  // cut short. Such a read is tried again; a record that is really damaged stays damaged.
+  constexpr int kAttempts = 4;
+  for (int attempt = 1;; ++attempt) {
+    auto data = storage_.get(bucket_, key);
+    if (!data.ok()) return data.error();
+    auto j = nlohmann::json::parse(*data, nullptr, false);
+    if (!j.is_discarded()) return j;
+    if (attempt == kAttempts)
+      return make_error(ErrorKind::kIo, fmt::format("{} ({}) is damaged: not valid JSON ({} bytes)",
+                                                    what, key, data->size()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
   }
 }
 

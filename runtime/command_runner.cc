@@ -88,7 +88,10 @@ bool CommandRunner::start(Running& p, const TaskCall& call, size_t slot) {
   p.slot = slot;
   p.result.call = call.index;
   p.started_ms = now_ms();
-  auto argv = command_.render(call.inputs.empty() ? "" : call.inputs[0], call.index);
+  const std::string& rendered_from = !call.template_input.empty() ? call.template_input
+                                     : call.inputs.empty()          ? std::string()
+                                                                    : call.inputs[0];
+  auto argv = command_.render(rendered_from, call.index);
   if (!argv.ok()) {
     p.result.reason = FailureReason::kRejected;
     p.result.error = argv.error().message;

@@ -28,6 +28,7 @@ struct lithops_call {
   uint64_t index = 0;
   const char* job_key = "";
   std::vector<std::string> inputs;
+  std::string object;  // the partition descriptor of a job over objects, else ""
   std::string output;
   std::string log;
 };
@@ -58,10 +59,11 @@ void api_log(lithops_call* c, const char* message) {
 uint64_t api_call_index(lithops_call* c) { return c->index; }
 const char* api_job_key(lithops_call* c) { return c->job_key; }
 size_t api_input_count(lithops_call* c) { return c->inputs.size(); }
+const char* api_input_object(lithops_call* c) { return c->object.c_str(); }
 
 const lithops_api kApi = {LITHOPS_TASK_ABI, sizeof(lithops_api), api_input,      api_emit,
                           api_log,          api_call_index,      api_job_key,    api_input_count,
-                          api_input_at};
+                          api_input_at,     api_input_object};
 
 // Whatever the task printed to stdout/stderr since the last call (fds 1 and 2 are a memfd).
 std::string drain_captured_output(int capture_fd) {
@@ -114,6 +116,7 @@ std::string response(uint32_t outcome, int rc, const std::string& output, const 
     in.u32(count);
     call.inputs.resize(count);
     for (auto& input : call.inputs) in.bytes(input);
+    in.bytes(call.object);
     uint32_t outcome = kReturned;
     int rc = 0;
     std::string error;
@@ -194,6 +197,7 @@ bool SoRunner::send(SubWorker& w, const TaskCall& call, size_t slot) {
   put_u64(frame, call.index);
   put_u32(frame, static_cast<uint32_t>(call.inputs.size()));
   for (const auto& input : call.inputs) put_bytes(frame, input);
+  put_bytes(frame, call.template_input);
   w.slot = static_cast<long>(slot);
   w.started_ms = now_ms();
   w.deadline_ms = timeout_s_ > 0 ? w.started_ms + static_cast<int64_t>(timeout_s_ * 1000) : 0;

@@ -16,6 +16,9 @@ namespace lithops {
 struct TaskCall {
   uint64_t index = 0;
   std::vector<std::string> inputs;  // one for a map call; every map output for a reducer
+  // What a command template renders from, when it differs from inputs[0]: the partition
+  // descriptor of a job over objects, whose bytes are inputs[0].
+  std::string template_input;
 };
 
 class SoRunner {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "backends/registry.h"
+#include "core/object_input.h"
 
 namespace lithops {
 namespace {
@@ -35,8 +36,11 @@ Result<Payload> payload_from_json(const nlohmann::json& j) {
   }
 }
 
-Worker::Worker(std::unique_ptr<StorageBackend> storage, std::string bucket)
-    : storage_(std::move(storage)), store_(*storage_, std::move(bucket)) {}
+Worker::Worker(std::unique_ptr<StorageBackend> storage, std::string bucket,
+               StorageFactory make_storage)
+    : storage_(std::move(storage)),
+      store_(*storage_, std::move(bucket)),
+      make_storage_(std::move(make_storage)) {}
 
 Worker::~Worker() = default;
 
@@ -73,16 +77,53 @@ Status Worker::prepare(const std::string& job_key) {
   return {};
 }
 
-Result<InvocationSummary> Worker::run(const Payload& payload) {
-  LITHOPS_TRY(prepare(payload.job_key));
+Result<StorageBackend*> Worker::storage_named(const std::string& name) {
+  if (name == storage_->name()) return storage_.get();
+  auto& slot = other_storage_[name];
+  if (!slot) {
+    if (!make_storage_)
+      return make_error(ErrorKind::kConfig, "this worker cannot reach storage '" + name + "'");
+    auto made = make_storage_(name);
+    if (!made.ok()) return made.error();
+    slot = std::move(made).value();
+  }
+  return slot.get();
+}
+
+// The calls of an invocation with their inputs; for a job over objects, each call's input is
+// its partition's bytes, fetched here by one ranged get (the descriptor stays available to
+// command templates for {key}, {start}, {end}).
+Result<std::vector<TaskCall>> Worker::fetch_calls(const Payload& payload) {
   std::vector<TaskCall> calls;
+  StorageLookup lookup = [this](const std::string& name) { return storage_named(name); };
   for (const auto& range : payload.calls) {
     auto inputs = store_.read_inputs(*spec_, range);
     if (!inputs.ok()) return inputs.error();
-    for (uint64_t i = range.begin; i < range.end; ++i)
-      calls.push_back({i, {std::move((*inputs)[i - range.begin])}});
+    for (uint64_t i = range.begin; i < range.end; ++i) {
+      std::string input = std::move((*inputs)[i - range.begin]);
+      if (!spec_->object_inputs) {
+        calls.push_back({i, {std::move(input)}, {}});
+        continue;
+      }
+      auto part = object_partition_from_json(nlohmann::json::parse(input, nullptr, false));
+      if (!part.ok()) return part.error();
+      auto bytes = read_partition(*part, lookup);
+      if (!bytes.ok())
+        return make_error(bytes.error().kind,
+                          fmt::format("call {}: cannot read {}://{}/{} bytes {}-{}: {}", i,
+                                      part->storage, part->bucket, part->key, part->start,
+                                      part->end, bytes.error().message));
+      calls.push_back({i, {std::move(bytes).value()}, std::move(input)});
+    }
   }
-  auto results = so_runner_ ? so_runner_->run(calls) : command_runner_->run(calls);
+  return calls;
+}
+
+Result<InvocationSummary> Worker::run(const Payload& payload) {
+  LITHOPS_TRY(prepare(payload.job_key));
+  auto calls = fetch_calls(payload);
+  if (!calls.ok()) return calls.error();
+  auto results = so_runner_ ? so_runner_->run(*calls) : command_runner_->run(*calls);
   InvocationSummary summary;
   for (const auto& r : results) (r.ok ? summary.ok : summary.failed)++;
   LITHOPS_TRY(store_.write_results(payload.job_key, payload.invocation, results));
@@ -103,7 +144,9 @@ int run_worker_stream(std::istream& in, std::ostream& out) {
     std::cerr << "worker: " << storage.error().message << "\n";
     return 2;
   }
-  Worker worker(std::move(storage).value(), config->get_string("lithops", "storage_bucket"));
+  const Config& cfg = *config;
+  Worker worker(std::move(storage).value(), config->get_string("lithops", "storage_bucket"),
+                [&cfg](const std::string& name) { return make_storage_named(name, cfg); });
   while (std::getline(in, line)) {
     auto payload = payload_from_json(nlohmann::json::parse(line, nullptr, false));
     if (!payload.ok()) {

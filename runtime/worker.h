@@ -3,6 +3,8 @@
 // invocations in turn and keeps its sub-workers alive between them.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,7 +35,12 @@ struct InvocationSummary {
 
 class Worker {
  public:
-  Worker(std::unique_ptr<StorageBackend> storage, std::string bucket);
+  /// Makes a storage backend by name (for inputs in a storage other than the job's).
+  using StorageFactory =
+      std::function<Result<std::unique_ptr<StorageBackend>>(const std::string& name)>;
+
+  Worker(std::unique_ptr<StorageBackend> storage, std::string bucket,
+         StorageFactory make_storage = nullptr);
   ~Worker();
 
   /// Runs one invocation and stores its results. An error means nothing was stored.
@@ -42,9 +49,13 @@ class Worker {
  private:
   Status prepare(const std::string& job_key);
   Result<std::string> fetch_artifact(const std::string& key);
+  Result<StorageBackend*> storage_named(const std::string& name);
+  Result<std::vector<TaskCall>> fetch_calls(const Payload& payload);
 
   std::unique_ptr<StorageBackend> storage_;
   JobStore store_;
+  StorageFactory make_storage_;
+  std::map<std::string, std::unique_ptr<StorageBackend>> other_storage_;
   std::optional<JobSpec> spec_;  // of the job whose runner is warm
   std::unique_ptr<SoRunner> so_runner_;
   std::unique_ptr<CommandRunner> command_runner_;

@@ -43,7 +43,8 @@ typedef struct lithops_api {
   uint32_t struct_size; /* sizeof(lithops_api); members only ever appended */
 
   /* This call's input bytes (for --range and --iterdata: the JSON text of the value,
-     e.g. "41"). Not NUL-terminated; *size receives the length. */
+     e.g. "41"; for --input: the bytes of the call's object partition). Not NUL-terminated;
+     *size receives the length. */
   const void *(*input)(lithops_call *call, size_t *size);
   /* Appends bytes to this call's output. Returns 0, or -1 if the output limit is hit. */
   int (*emit)(lithops_call *call, const void *data, size_t size);
@@ -57,7 +58,22 @@ typedef struct lithops_api {
   size_t (*input_count)(lithops_call *call);
   /* Input i (0 <= i < input_count); input_at(call, 0, &n) == input(call, &n) for a map call. */
   const void *(*input_at)(lithops_call *call, size_t i, size_t *size);
+
+  /* ---- Appended after the first release; still ABI 1 (members are only appended, so a
+     task built against the older, shorter table keeps working). Check before use:
+         if (api->struct_size >= LITHOPS_API_HAS(input_object)) ...                      */
+
+  /* For a job over objects (`job submit --input`), the partition this call processes, as
+     NUL-terminated JSON: {"storage":"s3","bucket":"b","key":"logs/a.txt","start":0,"end":65536}
+     (bytes [start, end) of the object; input() returns exactly those bytes, fetched by the
+     worker with one ranged read, so a task never needs storage credentials). "" for other
+     jobs. */
+  const char *(*input_object)(lithops_call *call);
 } lithops_api;
+
+/* The struct_size a runtime must report for `member` to be present. */
+#define LITHOPS_API_HAS(member) \
+  (offsetof(lithops_api, member) + sizeof(((lithops_api *)0)->member))
 
 typedef int (*lithops_task_fn)(lithops_call *call, const lithops_api *api);
 

@@ -1,0 +1,208 @@
+# Storage backends end to end: `lithops storage` on every backend, and jobs whose record,
+# inputs, outputs and logs live in S3 (the real, signature-checking s3rver) or Redis (a real
+# redis-server with a password). Each test starts its servers on free ports and stops them by
+# PID when it ends.
+
+SERVERS_DIR=$HERE/../servers
+STARTED_PIDS=""
+
+stop_servers() {
+  local pid i
+  for pid in $STARTED_PIDS; do
+    kill "$pid" 2>/dev/null
+    for i in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null
+  done
+  STARTED_PIDS=""
+}
+
+# Starts s3rver; sets S3_PORT, S3_PID and adds the s3 section to the user config.
+start_s3() {
+  local out
+  out=$(bash "$SERVERS_DIR/start_s3rver.sh" "$HOME/s3-data") || { fail "s3rver did not start"; return 1; }
+  read -r S3_PORT S3_PID <<<"$out"
+  STARTED_PIDS="$STARTED_PIDS $S3_PID"
+  trap stop_servers EXIT
+  mkdir -p "$HOME/.lithops"
+  cat >>"$HOME/.lithops/config" <<CFG
+s3:
+  endpoint: http://127.0.0.1:$S3_PORT
+  region: us-east-1
+  access_key_id: S3RVER
+  secret_access_key: S3RVER
+CFG
+}
+
+# Starts redis-server with a password; sets REDIS_PORT, REDIS_PID, REDIS_PASS.
+start_redis() {
+  local out
+  REDIS_PASS="e2e-secret-$RANDOM$RANDOM-pw"
+  out=$(bash "$SERVERS_DIR/start_redis.sh" "$HOME/redis-data" "$REDIS_PASS") || { fail "redis-server did not start"; return 1; }
+  read -r REDIS_PORT REDIS_PID <<<"$out"
+  STARTED_PIDS="$STARTED_PIDS $REDIS_PID"
+  trap stop_servers EXIT
+  mkdir -p "$HOME/.lithops"
+  cat >>"$HOME/.lithops/config" <<CFG
+redis:
+  host: 127.0.0.1
+  port: $REDIS_PORT
+  password: $REDIS_PASS
+CFG
+}
+
+# The `lithops storage` commands as a user runs them, against backend $1.
+storage_cli_roundtrip() {
+  local s=$1 big
+  run_lithops storage mb my-data -s "$s"
+  expect_eq "$CODE" 0 "$s: mb exit code"
+  printf 'line one\nline two\n' >small.txt
+  run_lithops storage put small.txt my-data -k dir/small.txt -s "$s"
+  expect_eq "$CODE" 0 "$s: put exit code ($ERR)"
+  head -c 3000000 /dev/urandom >big.bin
+  run_lithops storage put big.bin my-data -s "$s"
+  expect_eq "$CODE" 0 "$s: put of a 3 MB file ($ERR)"
+
+  run_lithops storage list my-data -s "$s"
+  expect_eq "$CODE" 0 "$s: list exit code"
+  expect_eq "$OUT" "$(printf '%12s  big.bin\n%12s  dir/small.txt' 3000000 18)" "$s: list"
+  run_lithops storage list my-data -p dir/ --json -s "$s"
+  expect_eq "$(json_field "$OUT" '.[0].key + " " + (.[0].size|tostring) + " " + (length|tostring)')" \
+    "dir/small.txt 18 1" "$s: list --json"
+  run_lithops storage list my-data -p nothing/here/ -s "$s"
+  expect_eq "$CODE" 0 "$s: an empty listing is not an error"
+  expect_eq "$OUT" "" "$s: an empty listing prints nothing"
+
+  run_lithops storage get my-data dir/small.txt -o - -s "$s"
+  expect_eq "$CODE" 0 "$s: get -o - exit code"
+  expect_eq "$OUT" "$(cat small.txt)" "$s: get -o - prints the object"
+  mkdir -p dl && (cd dl && "$LITHOPS" storage get my-data dir/small.txt -s "$s" -q)
+  cmp -s dl/small.txt small.txt || fail "$s: get without -o writes the key's last segment"
+  run_lithops storage get my-data big.bin -o big.copy -s "$s"
+  cmp -s big.copy big.bin || fail "$s: get of the 3 MB object differs"
+
+  run_lithops storage get my-data dir/missing.txt -s "$s"
+  expect_eq "$CODE" 1 "$s: get of a missing key exit code"
+  expect_contains "$ERR" "no object 'dir/missing.txt' in bucket 'my-data'" "$s: get of a missing key"
+  [ -e missing.txt ] && fail "$s: a failed get left a file behind"
+  run_lithops storage get my-data ../../etc/passwd -s "$s"
+  expect_eq "$CODE" 2 "$s: a key escaping the root is a usage error"
+
+  run_lithops storage delete my-data -p dir/ -s "$s"
+  expect_eq "$CODE" 0 "$s: delete -p exit code"
+  run_lithops storage list my-data -s "$s"
+  expect_eq "$OUT" "$(printf '%12s  big.bin' 3000000)" "$s: list after delete -p"
+  run_lithops storage delete my-data -s "$s"
+  expect_eq "$CODE" 2 "$s: delete without keys or prefix is a usage error"
+  run_lithops storage put small.txt my-data -s "$s"
+  run_lithops storage delete my-data small.txt no-such-key -s "$s"
+  expect_eq "$CODE" 0 "$s: delete of keys, one missing"
+  run_lithops storage empty my-data -s "$s"
+  expect_eq "$CODE" 0 "$s: empty exit code"
+  run_lithops storage list my-data --json -s "$s"
+  expect_eq "$OUT" "[]" "$s: list --json of an emptied bucket"
+}
+
+test_storage_cli_on_localhost() {
+  storage_cli_roundtrip localhost
+  local cmd
+  for cmd in "" put get list delete empty mb; do
+    run_lithops storage $cmd --help
+    expect_eq "$CODE" 0 "lithops storage $cmd --help exit code"
+    expect_contains "$OUT" "Usage" "lithops storage $cmd --help"
+  done
+  run_lithops storage frobnicate -s localhost
+  expect_eq "$CODE" 2 "unknown subcommand is a usage error"
+}
+
+test_storage_cli_on_s3() {
+  start_s3 || return
+  storage_cli_roundtrip s3
+  run_lithops storage list lithops-data -s s3 --set s3.secret_access_key=not-the-secret
+  expect_eq "$CODE" 1 "a wrong secret: exit code"
+  expect_contains "$ERR" "SignatureDoesNotMatch" "a wrong secret: the signature error"
+  expect_not_contains "$ERR" "not-the-secret" "the secret is not printed"
+}
+
+test_storage_cli_on_redis() {
+  start_redis || return
+  storage_cli_roundtrip redis
+}
+
+# A job whose state lives in storage backend $1: submit, status --json, result, and a job over
+# objects in that same storage. The secret $2 must appear nowhere but in the config file.
+job_on_backend() {
+  local s=$1 secret=$2 key pid
+  run_lithops job submit --command 'expr {} + 1' --range 6 --chunksize 2 -s "$s"
+  expect_eq "$CODE" 0 "$s: submit exit code ($ERR)"
+  expect_eq "$OUT" "$(seq 1 6)" "$s: outputs"
+
+  key=$("$LITHOPS" job submit --command 'sh -c "sleep 1; echo {}"' --range 3 --detach -s "$s")
+  expect_eq "$?" 0 "$s: detached submit"
+  # While it runs: the secret is in no process's argv (the servers' own excepted).
+  for pid in $(processes_of_home "$HOME"); do
+    [[ " $STARTED_PIDS " == *" $pid "* ]] && continue
+    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$secret"; then
+      fail "$s: the secret is in the argv of: $(tr '\0' ' ' <"/proc/$pid/cmdline")"
+    fi
+  done
+  run_lithops job wait "$key" -s "$s"
+  expect_eq "$CODE" 0 "$s: wait exit code ($ERR)"
+  run_lithops job status "$key" --json -s "$s"
+  expect_eq "$(json_field "$OUT" '.state + " " + (.done|tostring) + " " + .storage')" "done 3 $s" "$s: status --json"
+  run_lithops job result "$key" -s "$s"
+  expect_eq "$OUT" "$(seq 0 2)" "$s: result"
+  run_lithops job status "$key" -s localhost
+  expect_eq "$CODE" 1 "$s: the job is not in localhost storage"
+
+  # The job's record, inputs, outputs and logs are in this storage, without the secret.
+  run_lithops storage list lithops-data -p "lithops.jobs/$key/" -s "$s"
+  expect_contains "$OUT" "lithops.jobs/$key/job.json" "$s: job record in storage"
+  local object
+  for object in $(printf '%s\n' "$OUT" | awk '{print $2}'); do
+    "$LITHOPS" storage get lithops-data "$object" -o - -s "$s" | grep -qF -- "$secret" &&
+      fail "$s: the secret is in $object"
+  done
+  grep -rlF --exclude=config --exclude-dir=s3-data --exclude-dir=redis-data -- "$secret" "$HOME" &&
+    fail "$s: the secret is in a local file (logs?)"
+
+  # A job over objects of this storage, one call per line-aligned chunk.
+  printf 'a\nbb\nccc\ndddd\n' >lines.txt
+  "$LITHOPS" storage put lines.txt lithops-data -k in/lines.txt -s "$s" -q
+  run_lithops job submit --command 'cat' --input "local://lithops-data/in/" --obj-chunk-size 3 \
+    --obj-newline --json -s "$s"
+  expect_eq "$CODE" 0 "$s: job over objects exit code ($ERR)"
+  expect_eq "$(json_field "$OUT" '.output' | tr -d '\n')" "abbcccdddd" "$s: partitions of lines"
+}
+
+test_job_state_in_s3() {
+  start_s3 || return
+  # s3rver's fixed credentials double as access key and secret: check the access key too.
+  job_on_backend s3 S3RVER
+}
+
+test_job_state_in_redis() {
+  start_redis || return
+  job_on_backend redis "$REDIS_PASS"
+}
+
+test_job_over_s3_objects_with_localhost_storage() {
+  start_s3 || return
+  printf '1\n2\n' >a.txt
+  printf '3\n' >b.txt
+  "$LITHOPS" storage put a.txt lithops-data -k nums/a.txt -s s3 -q
+  "$LITHOPS" storage put b.txt lithops-data -k nums/b.txt -s s3 -q
+  run_lithops job submit --command 'printf "%s %s %s-%s" {bucket} {key} {start} {end}' \
+    --input s3://lithops-data/nums/ -s localhost
+  expect_eq "$CODE" 0 "exit code ($ERR)"
+  expect_eq "$OUT" "$(printf 'lithops-data nums/a.txt 0-4\nlithops-data nums/b.txt 0-2')" \
+    "{bucket} {key} {start} {end}"
+  run_lithops job submit --function "$TASKS/libpartition_info.so" --input s3://lithops-data/nums/a.txt \
+    --obj-chunk-number 2 --json
+  expect_eq "$CODE" 0 "so task exit code ($ERR)"
+  expect_eq "$(json_field "$OUT" '.output' | tr '\n' '~')" \
+    '{"bucket":"lithops-data","end":2,"key":"nums/a.txt","start":0,"storage":"s3"}|1~~{"bucket":"lithops-data","end":4,"key":"nums/a.txt","start":2,"storage":"s3"}|2~~' \
+    "so task sees its partition"
+}
