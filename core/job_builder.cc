@@ -107,8 +107,8 @@ Status build_reducer(const SubmitRequest& r, const BuilderDeps& deps, PreparedJo
   if (!r.reduce.empty() && !r.reduce_command.empty())
     return invalid("give at most one reducer: --reduce LIB.so[:SYMBOL] or --reduce-command 'ARGV'");
   if (r.reduce_after && (*r.reduce_after <= 0 || *r.reduce_after > 100))
-    return invalid(fmt::format("--reduce-after must be a percentage in (0, 100], got {}",
-                               *r.reduce_after));
+    return invalid(
+        fmt::format("--reduce-after must be a percentage in (0, 100], got {}", *r.reduce_after));
   if (r.reduce.empty() && r.reduce_command.empty()) {
     if (r.reduce_after) return invalid("--reduce-after needs --reduce or --reduce-command");
     return {};
@@ -135,8 +135,9 @@ Status build_reducer(const SubmitRequest& r, const BuilderDeps& deps, PreparedJo
     auto command = CommandTemplate::parse(r.reduce_command);
     if (!command.ok()) return invalid("--reduce-command: " + command.error().message);
     if (!command->fields().empty())
-      return invalid("--reduce-command: a reducer has no input object, so {field} cannot be "
-                     "used; it reads the map outputs on stdin, one per line");
+      return invalid(
+          "--reduce-command: a reducer has no input object, so {field} cannot be "
+          "used; it reads the map outputs on stdin, one per line");
     reducer.argv = command->words();
   }
   reducer.env = job.spec.task.env;
@@ -153,9 +154,9 @@ Status build_retries(const SubmitRequest& r, const Config& config, JobSpec& spec
                                            "(from {})",
                                            retries, config.at("lithops", "retries").origin));
   std::string list = r.retry_on.empty() ? config.get_string("lithops", "retry_on") : r.retry_on;
-  std::string where = r.retry_on.empty()
-                          ? "lithops.retry_on (from " + config.at("lithops", "retry_on").origin + ")"
-                          : "--retry-on";
+  std::string where =
+      r.retry_on.empty() ? "lithops.retry_on (from " + config.at("lithops", "retry_on").origin + ")"
+                         : "--retry-on";
   spec.retries = static_cast<uint32_t>(retries);
   spec.retry_on.clear();
   for (const auto& word : split(list, ',')) {
@@ -163,9 +164,10 @@ Status build_retries(const SubmitRequest& r, const Config& config, JobSpec& spec
     if (name.empty()) continue;
     FailureReason reason = reason_from_name(name);
     if (reason == FailureReason::kNone || reason == FailureReason::kCancelled)
-      return invalid(fmt::format("{}: unknown failure reason '{}' (use error, signal, timeout, "
-                                 "memory, lost, rejected)",
-                                 where, name));
+      return invalid(
+          fmt::format("{}: unknown failure reason '{}' (use error, signal, timeout, "
+                      "memory, lost, rejected)",
+                      where, name));
     spec.retry_on.push_back(name);
   }
   return {};
@@ -184,9 +186,10 @@ Result<uint64_t> memory_limit(const SubmitRequest& r, const Config& config,
   if (!known) return uint64_t{0};
   long long mb = config.get_int(backend, "runtime_memory");
   if (mb < 0)
-    return invalid(fmt::format("{}.runtime_memory must be 0 (none) or a number of MB, got {} "
-                               "(from {})",
-                               backend, mb, config.at(backend, "runtime_memory").origin));
+    return invalid(
+        fmt::format("{}.runtime_memory must be 0 (none) or a number of MB, got {} "
+                    "(from {})",
+                    backend, mb, config.at(backend, "runtime_memory").origin));
   return static_cast<uint64_t>(mb);
 }
 

@@ -30,12 +30,18 @@ static JobState state_from_name(const std::string& name) {
 }
 
 nlohmann::json to_json(const JobProgress& p) {
-  return {{"state", state_name(p.state)}, {"total_calls", p.total_calls},
-          {"done", p.done},                {"failed", p.failed},
-          {"invocations", p.invocations},  {"invocations_done", p.invocations_done},
-          {"workers_running", p.workers_running}, {"started_ms", p.started_ms},
-          {"finished_ms", p.finished_ms},  {"updated_ms", p.updated_ms},
-          {"message", p.message},          {"retried", p.retried},
+  return {{"state", state_name(p.state)},
+          {"total_calls", p.total_calls},
+          {"done", p.done},
+          {"failed", p.failed},
+          {"invocations", p.invocations},
+          {"invocations_done", p.invocations_done},
+          {"workers_running", p.workers_running},
+          {"started_ms", p.started_ms},
+          {"finished_ms", p.finished_ms},
+          {"updated_ms", p.updated_ms},
+          {"message", p.message},
+          {"retried", p.retried},
           {"reduce", p.reduce}};
 }
 

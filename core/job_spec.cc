@@ -49,13 +49,19 @@ nlohmann::json to_json(const JobSpec& s) {
   nlohmann::json inputs = s.range_inputs
                               ? nlohmann::json{{"kind", "range"}, {"start", s.range_start}}
                               : nlohmann::json{{"kind", "data"}};
-  nlohmann::json j = {{"job_key", s.job_key},       {"submitted_ms", s.submitted_ms},
-          {"backend", s.backend},       {"storage", s.storage},
-          {"bucket", s.bucket},         {"task", task},
-          {"total_calls", s.total_calls}, {"inputs", inputs},
-          {"chunksize", s.chunksize},   {"worker_processes", s.worker_processes},
-          {"max_workers", s.max_workers}, {"timeout_s", s.timeout_s},
-          {"invocations", s.invocations()}};
+  nlohmann::json j = {{"job_key", s.job_key},
+                      {"submitted_ms", s.submitted_ms},
+                      {"backend", s.backend},
+                      {"storage", s.storage},
+                      {"bucket", s.bucket},
+                      {"task", task},
+                      {"total_calls", s.total_calls},
+                      {"inputs", inputs},
+                      {"chunksize", s.chunksize},
+                      {"worker_processes", s.worker_processes},
+                      {"max_workers", s.max_workers},
+                      {"timeout_s", s.timeout_s},
+                      {"invocations", s.invocations()}};
   j["memory_mb"] = s.memory_mb;
   j["retries"] = s.retries;
   j["retry_on"] = s.retry_on;

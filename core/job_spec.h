@@ -40,8 +40,8 @@ struct JobSpec {
   uint64_t worker_processes = 1;
   uint64_t max_workers = 1;
   double timeout_s = 0;  // per call; 0 = none
-  uint64_t memory_mb = 0;  // address-space limit of each sub-worker / command; 0 = none
-  uint32_t retries = 0;    // extra attempts for a failed call
+  uint64_t memory_mb = 0;             // address-space limit of each sub-worker / command; 0 = none
+  uint32_t retries = 0;               // extra attempts for a failed call
   std::vector<std::string> retry_on;  // reason names that are retried (see reason_name)
   std::optional<TaskSpec> reducer;    // --reduce / --reduce-command
   double reduce_after = 100;          // % of map calls done before the reducer starts

@@ -113,8 +113,8 @@ Result<std::vector<CallResult>> JobStore::read_results(const std::string& job_ke
     found = true;
   }
   if (!found)
-    return make_error(ErrorKind::kNotFound,
-                      fmt::format("invocation {} of job {} stored no results", invocation, job_key));
+    return make_error(ErrorKind::kNotFound, fmt::format("invocation {} of job {} stored no results",
+                                                        invocation, job_key));
   return all;
 }
 
@@ -149,7 +149,8 @@ Result<CallResult> JobStore::read_reduce_result(const std::string& job_key) {
   auto batch = decode_results(*data, key);
   if (!batch.ok()) return batch.error();
   if (batch->size() != 1)
-    return make_error(ErrorKind::kIo, fmt::format("{} holds {} records, not 1", key, batch->size()));
+    return make_error(ErrorKind::kIo,
+                      fmt::format("{} holds {} records, not 1", key, batch->size()));
   return std::move(batch->front());
 }
 

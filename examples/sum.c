@@ -14,11 +14,11 @@
 
 LITHOPS_DECLARE_TASK_ABI;
 
-LITHOPS_EXPORT int lithops_reduce(lithops_call *call, const lithops_api *api) {
+LITHOPS_EXPORT int lithops_reduce(lithops_call* call, const lithops_api* api) {
   long long sum = 0;
   for (size_t i = 0; i < api->input_count(call); ++i) {
     size_t size = 0;
-    const char *input = api->input_at(call, i, &size);
+    const char* input = api->input_at(call, i, &size);
     char text[64];
     if (size == 0 || size >= sizeof text) {
       api->log(call, "a map output is not a small integer");
@@ -26,7 +26,7 @@ LITHOPS_EXPORT int lithops_reduce(lithops_call *call, const lithops_api *api) {
     }
     memcpy(text, input, size);
     text[size] = '\0';
-    char *end = NULL;
+    char* end = NULL;
     sum += strtoll(text, &end, 10);
     if (end == text) {
       api->log(call, "a map output is not an integer");

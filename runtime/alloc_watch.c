@@ -6,15 +6,15 @@
 
 #include "runtime/alloc_watch.h"
 
-extern void *__libc_malloc(size_t size);
-extern void *__libc_calloc(size_t count, size_t size);
-extern void *__libc_realloc(void *ptr, size_t size);
+extern void* __libc_malloc(size_t size);
+extern void* __libc_calloc(size_t count, size_t size);
+extern void* __libc_realloc(void* ptr, size_t size);
 
-static void *noted(void *p, size_t size) {
+static void* noted(void* p, size_t size) {
   if (!p && size && lithops_alloc_failure_flag) *lithops_alloc_failure_flag = 1;
   return p;
 }
 
-void *malloc(size_t size) { return noted(__libc_malloc(size), size); }
-void *calloc(size_t count, size_t size) { return noted(__libc_calloc(count, size), count * size); }
-void *realloc(void *ptr, size_t size) { return noted(__libc_realloc(ptr, size), size); }
+void* malloc(size_t size) { return noted(__libc_malloc(size), size); }
+void* calloc(size_t count, size_t size) { return noted(__libc_calloc(count, size), count * size); }
+void* realloc(void* ptr, size_t size) { return noted(__libc_realloc(ptr, size), size); }

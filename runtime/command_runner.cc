@@ -70,9 +70,9 @@ std::string last_lines(const std::string& log, int lines) {
 }
 
 bool says_out_of_memory(const std::string& log) {
-  static const char* kWordings[] = {"Cannot allocate memory", "out of memory", "Out of memory",
-                                    "MemoryError", "std::bad_alloc", "memory exhausted",
-                                    "cannot allocate"};
+  static const char* kWordings[] = {
+      "Cannot allocate memory", "out of memory",    "Out of memory",  "MemoryError",
+      "std::bad_alloc",         "memory exhausted", "cannot allocate"};
   std::string tail = log.size() > 4096 ? log.substr(log.size() - 4096) : log;
   for (const char* w : kWordings)
     if (tail.find(w) != std::string::npos) return true;
@@ -111,7 +111,8 @@ bool CommandRunner::start(Running& p, const TaskCall& call, size_t slot) {
   p.slot = slot;
   p.result.call = call.index;
   p.started_ms = now_ms();
-  auto argv = command_.render(call.reduce || call.inputs.empty() ? "null" : call.inputs[0], call.index);
+  auto argv =
+      command_.render(call.reduce || call.inputs.empty() ? "null" : call.inputs[0], call.index);
   if (!argv.ok()) {
     p.result.reason = FailureReason::kRejected;
     p.result.error = argv.error().message;
@@ -223,11 +224,11 @@ void CommandRunner::classify(Running& p) {
     r.reason = FailureReason::kMemory;
     r.exit_code = crashed ? 128 + WTERMSIG(p.status) : WEXITSTATUS(p.status);
     std::string tail = last_lines(r.log, 3);
-    r.error = fmt::format("the command ran out of memory (limit {} MB), then {}{}",
-                          limits_.memory_mb,
-                          crashed ? "was killed by " + signal_name(WTERMSIG(p.status))
-                                  : fmt::format("exited with code {}", r.exit_code),
-                          tail.empty() ? "" : ": " + tail);
+    r.error =
+        fmt::format("the command ran out of memory (limit {} MB), then {}{}", limits_.memory_mb,
+                    crashed ? "was killed by " + signal_name(WTERMSIG(p.status))
+                            : fmt::format("exited with code {}", r.exit_code),
+                    tail.empty() ? "" : ": " + tail);
   } else if (crashed) {
     r.reason = FailureReason::kSignal;
     r.exit_code = 128 + WTERMSIG(p.status);

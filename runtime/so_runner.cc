@@ -115,7 +115,8 @@ void limit_memory(uint64_t memory_mb) {
 
 // The sub-worker's whole life: load the task, then answer call frames until EOF.
 [[noreturn]] void sub_worker_main(int fd, const std::string& path, const std::string& symbol,
-                                  const std::string& job_key, volatile unsigned char* alloc_failed) {
+                                  const std::string& job_key,
+                                  volatile unsigned char* alloc_failed) {
   int capture = ::memfd_create("lithops-call-output", 0);
   int devnull = ::open("/dev/null", O_RDONLY);
   ::dup2(devnull, 0);
@@ -183,15 +184,15 @@ std::string tail_lines(const std::string& log, int lines) {
 
 }  // namespace
 
-SoRunner::SoRunner(std::string library_path, std::string symbol, std::string job_key,
-                   int processes, CallLimits limits)
+SoRunner::SoRunner(std::string library_path, std::string symbol, std::string job_key, int processes,
+                   CallLimits limits)
     : library_path_(std::move(library_path)),
       symbol_(std::move(symbol)),
       job_key_(std::move(job_key)),
       limits_(limits),
       workers_(static_cast<size_t>(std::max(1, processes))) {
-  void* page = ::mmap(nullptr, workers_.size(), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                      -1, 0);
+  void* page =
+      ::mmap(nullptr, workers_.size(), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (page != MAP_FAILED) alloc_flags_ = static_cast<unsigned char*>(page);
 }
 
@@ -212,7 +213,8 @@ bool SoRunner::start(SubWorker& w) {
       if (other.fd >= 0) ::close(other.fd);
     ::close(fds[0]);
     static unsigned char no_flag_page;
-    volatile unsigned char* flag = alloc_flags_ ? &alloc_flags_[&w - workers_.data()] : &no_flag_page;
+    volatile unsigned char* flag =
+        alloc_flags_ ? &alloc_flags_[&w - workers_.data()] : &no_flag_page;
     lithops_alloc_failure_flag = flag;
     limit_memory(limits_.memory_mb);
     sub_worker_main(fds[1], library_path_, symbol_, job_key_, flag);

@@ -70,8 +70,8 @@ Status make_runner(const TaskSpec& task, const std::string& path, const std::str
   }
   auto words = CommandTemplate::from_words(task.argv);
   if (!words.ok()) return words.error();
-  command = std::make_unique<CommandRunner>(std::move(words).value(), task.env, job_key,
-                                            processes, limits);
+  command = std::make_unique<CommandRunner>(std::move(words).value(), task.env, job_key, processes,
+                                            limits);
   return {};
 }
 

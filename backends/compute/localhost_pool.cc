@@ -185,7 +185,8 @@ bool Pool::map_busy() const {
 
 // Counts the results of a finished (or lost) work item; failures that may be retried go back
 // in the queue as new attempts. Calls of `item` without a stored result are lost.
-void Pool::settle(const WorkItem& item, std::vector<CallResult> stored, const std::string& lost_why) {
+void Pool::settle(const WorkItem& item, std::vector<CallResult> stored,
+                  const std::string& lost_why) {
   std::set<uint64_t> seen;
   for (const auto& r : stored) seen.insert(r.call);
   std::vector<CallResult> lost;
@@ -428,7 +429,8 @@ int Pool::run() {
       if (progress_.message.empty()) progress_.message = "workers could not be started";
     }
     if (progress_.reduce == "skipped")
-      progress_.message = fmt::format("the reducer was not run: {} map calls failed", progress_.failed);
+      progress_.message =
+          fmt::format("the reducer was not run: {} map calls failed", progress_.failed);
     else if (reduce_failed && progress_.message.empty())
       progress_.message = "the reducer failed";
     // Nothing a worker started may outlive the job (e.g. the commands of a killed worker).

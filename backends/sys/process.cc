@@ -71,7 +71,8 @@ Result<pid_t> fork_exec(const SpawnOptions& o, const std::string& program, char*
                         char** envp) {
   int report[2];  // the child writes its exec errno here; EOF means exec succeeded
   if (::pipe2(report, O_CLOEXEC) != 0)
-    return make_error(ErrorKind::kIo, fmt::format("cannot run '{}': {}", o.argv[0], std::strerror(errno)));
+    return make_error(ErrorKind::kIo,
+                      fmt::format("cannot run '{}': {}", o.argv[0], std::strerror(errno)));
   struct rlimit limit = {o.address_space_limit, o.address_space_limit};
   pid_t pid = ::fork();
   if (pid == 0) {
@@ -94,7 +95,8 @@ Result<pid_t> fork_exec(const SpawnOptions& o, const std::string& program, char*
   ::close(report[1]);
   if (pid < 0) {
     ::close(report[0]);
-    return make_error(ErrorKind::kIo, fmt::format("cannot run '{}': {}", o.argv[0], std::strerror(errno)));
+    return make_error(ErrorKind::kIo,
+                      fmt::format("cannot run '{}': {}", o.argv[0], std::strerror(errno)));
   }
   int err = 0;
   ssize_t n;
@@ -103,7 +105,8 @@ Result<pid_t> fork_exec(const SpawnOptions& o, const std::string& program, char*
   ::close(report[0]);
   if (n > 0) {
     ::waitpid(pid, nullptr, 0);
-    return make_error(ErrorKind::kIo, fmt::format("cannot run '{}': {}", o.argv[0], std::strerror(err)));
+    return make_error(ErrorKind::kIo,
+                      fmt::format("cannot run '{}': {}", o.argv[0], std::strerror(err)));
   }
   return pid;
 }

@@ -17,25 +17,25 @@
 
 LITHOPS_DECLARE_TASK_ABI;
 
-static int first_time(const char *path) {
+static int first_time(const char* path) {
   if (access(path, F_OK) == 0) return 0;
-  FILE *f = fopen(path, "w");
+  FILE* f = fopen(path, "w");
   if (f) fclose(f);
   return 1;
 }
 
 static int allocate_until_failure(int checked) {
   for (int i = 0; i < 1 << 16; ++i) {
-    char *block = malloc(1 << 20);
+    char* block = malloc(1 << 20);
     if (!block && checked) return 1;
     memset(block, 1, 1 << 20); /* NULL when the limit is hit: SIGSEGV */
   }
   return 0;
 }
 
-LITHOPS_EXPORT int lithops_main(lithops_call *call, const lithops_api *api) {
+LITHOPS_EXPORT int lithops_main(lithops_call* call, const lithops_api* api) {
   size_t size = 0;
-  const char *input = api->input(call, &size);
+  const char* input = api->input(call, &size);
   char text[512], action[64], path[448];
   if (size < 2 || size >= sizeof text) return 2;
   memcpy(text, input + 1, size - 2); /* strip the JSON quotes */
@@ -43,7 +43,7 @@ LITHOPS_EXPORT int lithops_main(lithops_call *call, const lithops_api *api) {
   if (sscanf(text, "%63s %447s", action, path) != 2) return 2;
   char runs[512];
   snprintf(runs, sizeof runs, "%s.runs", path);
-  FILE *log = fopen(runs, "a");
+  FILE* log = fopen(runs, "a");
   if (log) {
     fprintf(log, "%s\n", action);
     fclose(log);
