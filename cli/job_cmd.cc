@@ -181,6 +181,16 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
   cmd->callback([&ctx, &exit_code, flags] { exit_code = run_submit(ctx, *flags); });
 }
 
+// A reducer that ran and failed says why in `job status --json` too.
+void add_reduce_failure(Context& ctx, const JobSpec& spec, nlohmann::json& status) {
+  if (!spec.reducer) return;
+  auto reduced = ctx.store().value()->read_reduce_result(spec.job_key);
+  if (!reduced.ok() || reduced->ok) return;
+  status["reduce"]["reason"] = reason_name(reduced->reason);
+  status["reduce"]["error"] = reduced->error;
+  status["reduce"]["exit_code"] = reduced->exit_code;
+}
+
 void add_status(CLI::App& job, Context& ctx, int& exit_code) {
   auto key = std::make_shared<std::string>();
   auto* cmd = job.add_subcommand("status", "Show a job's state, counts and failures");
@@ -200,10 +210,13 @@ void add_status(CLI::App& job, Context& ctx, int& exit_code) {
         have_results = true;
       }
     }
-    if (ctx.options().json)
-      std::cout << status_json(*spec, *progress, have_results ? &results : nullptr).dump(2) << "\n";
-    else
+    if (ctx.options().json) {
+      auto j = status_json(*spec, *progress, have_results ? &results : nullptr);
+      add_reduce_failure(ctx, *spec, j);
+      std::cout << j.dump(2) << "\n";
+    } else {
       print_status_text(std::cout, *spec, *progress, have_results ? &results : nullptr);
+    }
     exit_code = kExitOk;
   });
 }

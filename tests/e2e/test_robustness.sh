@@ -227,6 +227,9 @@ test_a_failing_reducer_fails_the_job_with_its_reason() {
   run_lithops job submit --command 'echo {}' --range 3 --reduce-command 'sh -c "exit 6"'
   expect_eq "$CODE" 1 "exit code"
   expect_contains "$ERR" "the reducer sh -c \"exit 6\": error: exit code 6" "reason"
+  job_status_json
+  expect_eq "$(json_field "$STATUS" .reduce.reason)" "error" "reason in status"
+  expect_eq "$(json_field "$STATUS" .reduce.exit_code)" "6" "exit code in status"
 }
 
 test_bad_robustness_flags_are_refused_before_launch() {
