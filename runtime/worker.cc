@@ -98,6 +98,7 @@ class ResultFlusher {
     }
     ++part_;
     pending_.clear();
+    status_ = {};
     return {};
   }
 
