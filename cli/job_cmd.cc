@@ -1,12 +1,14 @@
 #include "cli/job_cmd.h"
 
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "cli/job_output.h"
+#include "cli/job_retry_cmd.h"
 #include "cli/progress_line.h"
 #include "backends/registry.h"
 #include "core/job_builder.h"
@@ -51,18 +53,47 @@ Result<std::vector<CallResult>> final_results(Context& ctx, const JobSpec& spec)
   return complete_results(spec, std::move(results).value());
 }
 
+// The reducer's result, or why there is none (a map call failed, or its worker was lost).
+Result<CallResult> reduce_result(Context& ctx, const JobSpec& spec,
+                                 const std::vector<CallResult>& maps) {
+  size_t failed = 0;
+  for (const auto& r : maps) failed += r.ok ? 0 : 1;
+  auto stored = ctx.store().value()->read_reduce_result(spec.job_key);
+  if (stored.ok() || stored.error().kind != ErrorKind::kNotFound) return stored;
+  CallResult none;
+  none.call = spec.total_calls;
+  none.reason = FailureReason::kLost;
+  none.error = failed ? fmt::format("not run: {} map calls failed", failed)
+                      : std::string("the reducer recorded no result");
+  return none;
+}
+
 // Writes outputs to stdout or --output FILE; returns 0 if every call succeeded, else 1.
+// With a reducer, its output alone is the job's result.
 int emit_results(Context& ctx, const JobSpec& spec, const std::string& output_file) {
   auto results = final_results(ctx, spec);
   if (!results.ok()) return report_error(results.error());
+  std::vector<CallResult> shown;
+  std::optional<CallResult> reduced;
+  if (spec.reducer) {
+    auto r = reduce_result(ctx, spec, *results);
+    if (!r.ok()) return report_error(r.error());
+    reduced = std::move(r).value();
+    if (reduced->ok) shown.push_back(*reduced);
+  }
+  const auto& printed = spec.reducer ? shown : *results;
   if (output_file.empty() || output_file == "-") {
-    print_results(std::cout, *results, ctx.options().json);
+    print_results(std::cout, printed, ctx.options().json);
   } else {
     std::ofstream out(output_file, std::ios::binary | std::ios::trunc);
     if (!out) return report_error(make_error(ErrorKind::kIo, "cannot write " + output_file));
-    print_results(out, *results, ctx.options().json);
+    print_results(out, printed, ctx.options().json);
   }
   print_failure_summary(std::cerr, spec.job_key, *results);
+  if (reduced && !reduced->ok)
+    std::cerr << fmt::format("lithops: the reducer {}: {}: {}\n", spec.reducer->display,
+                             reason_name(reduced->reason), reduced->error);
+  if (reduced && !reduced->ok) return kExitFailed;
   for (const auto& r : *results)
     if (!r.ok) return kExitFailed;
   return kExitOk;
@@ -137,6 +168,24 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
   cmd->add_option("--worker-processes", r.worker_processes, "Parallel sub-workers in each worker");
   cmd->add_option("--max-workers", r.max_workers, "Workers running at once");
   cmd->add_option("--timeout", r.timeout_s, "Per-call time limit in seconds (0 = none)");
+  cmd->add_option("--memory", r.memory_mb,
+                  "Memory limit of each sub-worker / command in MB (default: the backend's "
+                  "runtime_memory)");
+  cmd->add_option("--retries", r.retries, "Retry a failed call up to N times (lithops.retries)");
+  cmd->add_option("--retry-on", r.retry_on,
+                  "Failure reasons to retry (default lithops.retry_on: "
+                  "error,signal,timeout,memory,lost)")
+      ->type_name("REASON,...");
+  cmd->add_option("--reduce", r.reduce,
+                  "Reducer: a shared object whose entry (default lithops_reduce) gets every map "
+                  "output in call order; its output is the job's result")
+      ->type_name("LIB.so[:SYMBOL]");
+  cmd->add_option("--reduce-command", r.reduce_command,
+                  "Reducer: a command reading every map output on stdin, one per line")
+      ->type_name("'ARGV'");
+  cmd->add_option("--reduce-after", r.reduce_after,
+                  "Start the reducer once this share of map calls is done (default 100)")
+      ->type_name("PERCENT");
   cmd->add_option("--env", r.env, "Environment variable for the task (repeatable)")
       ->type_name("K=V")
       ->allow_extra_args(false);
@@ -144,6 +193,16 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
       ->type_name("FILE");
   cmd->add_flag("--detach", flags->run.detach, "Print the job key and return at once");
   cmd->callback([&ctx, &exit_code, flags] { exit_code = run_submit(ctx, *flags); });
+}
+
+// A reducer that ran and failed says why in `job status --json` too.
+void add_reduce_failure(Context& ctx, const JobSpec& spec, nlohmann::json& status) {
+  if (!spec.reducer) return;
+  auto reduced = ctx.store().value()->read_reduce_result(spec.job_key);
+  if (!reduced.ok() || reduced->ok) return;
+  status["reduce"]["reason"] = reason_name(reduced->reason);
+  status["reduce"]["error"] = reduced->error;
+  status["reduce"]["exit_code"] = reduced->exit_code;
 }
 
 void add_status(CLI::App& job, Context& ctx, int& exit_code) {
@@ -165,10 +224,13 @@ void add_status(CLI::App& job, Context& ctx, int& exit_code) {
         have_results = true;
       }
     }
-    if (ctx.options().json)
-      std::cout << status_json(*spec, *progress, have_results ? &results : nullptr).dump(2) << "\n";
-    else
+    if (ctx.options().json) {
+      auto j = status_json(*spec, *progress, have_results ? &results : nullptr);
+      add_reduce_failure(ctx, *spec, j);
+      std::cout << j.dump(2) << "\n";
+    } else {
       print_status_text(std::cout, *spec, *progress, have_results ? &results : nullptr);
+    }
     exit_code = kExitOk;
   });
 }
@@ -234,11 +296,15 @@ int run_job(Context& ctx, const PreparedJob& job, const RunOptions& options) {
     std::cout << job.spec.job_key << std::endl;
     return kExitOk;
   }
-  auto progress = follow(ctx, job.spec, 0);
+  return follow_and_report(ctx, job.spec, options.output_file);
+}
+
+int follow_and_report(Context& ctx, const JobSpec& spec, const std::string& output_file) {
+  auto progress = follow(ctx, spec, 0);
   if (!progress.ok()) return report_error(progress.error());
-  int code = emit_results(ctx, job.spec, options.output_file);
+  int code = emit_results(ctx, spec, output_file);
   if (progress->state == JobState::kLost || progress->state == JobState::kCancelled) {
-    std::cerr << fmt::format("lithops: job {} is {}: {}\n", job.spec.job_key,
+    std::cerr << fmt::format("lithops: job {} is {}: {}\n", spec.job_key,
                              state_name(progress->state), progress->message);
     return kExitFailed;
   }
@@ -252,6 +318,7 @@ void register_job_commands(CLI::App& app, Context& ctx, int& exit_code) {
   add_status(*job, ctx, exit_code);
   add_wait(*job, ctx, exit_code);
   add_result(*job, ctx, exit_code);
+  add_job_retry(*job, ctx, exit_code);
 }
 
 }  // namespace lithops::cli

@@ -16,5 +16,8 @@ struct RunOptions {
   std::string output_file;
 };
 int run_job(Context& ctx, const PreparedJob& job, const RunOptions& options);
+/// Follows a launched job to its end (progress line, Ctrl-C cancels), then prints its results
+/// and failure summary; returns the exit code of `job submit`. Shared with `job retry`.
+int follow_and_report(Context& ctx, const JobSpec& spec, const std::string& output_file);
 
 }  // namespace lithops::cli

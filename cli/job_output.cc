@@ -77,7 +77,10 @@ nlohmann::json status_json(const JobSpec& spec, const JobProgress& p,
       {"started", iso_time(p.started_ms)},
       {"finished", iso_time(p.finished_ms)},
       {"message", p.message},
+      {"retried", p.retried},
+      {"retries", spec.retries},
   };
+  if (spec.reducer) j["reduce"] = {{"task", spec.reducer->display}, {"state", p.reduce}};
   if (results) {
     nlohmann::json failures = nlohmann::json::array();
     for (const auto& r : *results)
@@ -104,6 +107,10 @@ void print_status_text(std::ostream& out, const JobSpec& spec, const JobProgress
   if (p.finished_ms)
     out << fmt::format("finished  {} (took {})\n", iso_time(p.finished_ms),
                        format_duration(static_cast<double>(p.finished_ms - spec.submitted_ms) / 1000));
+  if (spec.reducer)
+    out << fmt::format("reduce    {} ({})\n", spec.reducer->display,
+                       p.reduce.empty() ? "waiting" : p.reduce);
+  if (p.retried) out << fmt::format("retried   {} failed attempts\n", p.retried);
   if (!p.message.empty()) out << fmt::format("note      {}\n", p.message);
   if (results) {
     for (const auto& r : *results)

@@ -20,6 +20,14 @@ Schema core_schema() {
        "Largest single call input in MiB; larger inputs are refused before launch."},
       {"lithops", "monitoring_interval", T::kDouble, 0.1,
        "Seconds between two looks at a running job's progress."},
+      {"lithops", "retries", T::kInt, 0,
+       "Extra attempts for a failed call (see retry_on); --retries overrides it."},
+      {"lithops", "retry_on", T::kString, "error,signal,timeout,memory,lost",
+       "Failure reasons that are retried, comma-separated; --retry-on overrides it."},
+      {"lithops", "result_flush_interval", T::kDouble, 1.0,
+       "Seconds between two writes of a worker's completed results (0 = after every call)."},
+      {"lithops", "worker_stall_timeout", T::kDouble, 300.0,
+       "A worker silent for this many seconds is killed and its calls in flight are lost."},
   };
 }
 

@@ -140,6 +140,106 @@ Status build_inputs(const SubmitRequest& r, const Config& config, const BuilderD
   return {};
 }
 
+// "lib.so:sym" -> path and symbol (the default symbol when none is given).
+std::pair<std::string, std::string> split_library(const std::string& text,
+                                                  const std::string& default_symbol) {
+  auto colon = text.rfind(':');
+  bool has_symbol = colon != std::string::npos && colon + 1 < text.size() &&
+                    text.find('/', colon) == std::string::npos;
+  return {has_symbol ? text.substr(0, colon) : text,
+          has_symbol ? text.substr(colon + 1) : default_symbol};
+}
+
+Status build_reducer(const SubmitRequest& r, const BuilderDeps& deps, PreparedJob& job) {
+  if (!r.reduce.empty() && !r.reduce_command.empty())
+    return invalid("give at most one reducer: --reduce LIB.so[:SYMBOL] or --reduce-command 'ARGV'");
+  if (r.reduce_after && (*r.reduce_after <= 0 || *r.reduce_after > 100))
+    return invalid(
+        fmt::format("--reduce-after must be a percentage in (0, 100], got {}", *r.reduce_after));
+  if (r.reduce.empty() && r.reduce_command.empty()) {
+    if (r.reduce_after) return invalid("--reduce-after needs --reduce or --reduce-command");
+    return {};
+  }
+  TaskSpec reducer;
+  if (!r.reduce.empty()) {
+    auto [path, symbol] = split_library(r.reduce, "lithops_reduce");
+    reducer.kind = TaskKind::kFunction;
+    reducer.symbol = symbol;
+    reducer.display = r.reduce;
+    if (auto s = deps.check_task(path, symbol); !s.ok()) {
+      // The checker speaks of --function; here the flag at fault is --reduce.
+      std::string message = s.error().message;
+      for (size_t at; (at = message.find("--function")) != std::string::npos;)
+        message.replace(at, 10, "--reduce");
+      return invalid(message);
+    }
+    auto bytes = deps.read_file(path);
+    if (!bytes.ok()) return bytes.error();
+    job.reducer_artifact = std::move(bytes).value();
+  } else {
+    reducer.kind = TaskKind::kCommand;
+    reducer.display = r.reduce_command;
+    auto command = CommandTemplate::parse(r.reduce_command);
+    if (!command.ok()) return invalid("--reduce-command: " + command.error().message);
+    if (!command->fields().empty())
+      return invalid(
+          "--reduce-command: a reducer has no input object, so {field} cannot be "
+          "used; it reads the map outputs on stdin, one per line");
+    reducer.argv = command->words();
+  }
+  reducer.env = job.spec.task.env;
+  job.spec.reducer = std::move(reducer);
+  job.spec.reduce_after = r.reduce_after.value_or(100);
+  return {};
+}
+
+Status build_retries(const SubmitRequest& r, const Config& config, JobSpec& spec) {
+  long long retries = r.retries ? *r.retries : config.get_int("lithops", "retries");
+  if (retries < 0 || retries > 100)
+    return invalid(r.retries ? fmt::format("--retries must be between 0 and 100, got {}", retries)
+                             : fmt::format("lithops.retries must be between 0 and 100, got {} "
+                                           "(from {})",
+                                           retries, config.at("lithops", "retries").origin));
+  std::string list = r.retry_on.empty() ? config.get_string("lithops", "retry_on") : r.retry_on;
+  std::string where =
+      r.retry_on.empty() ? "lithops.retry_on (from " + config.at("lithops", "retry_on").origin + ")"
+                         : "--retry-on";
+  spec.retries = static_cast<uint32_t>(retries);
+  spec.retry_on.clear();
+  for (const auto& word : split(list, ',')) {
+    std::string name = trim(word);
+    if (name.empty()) continue;
+    FailureReason reason = reason_from_name(name);
+    if (reason == FailureReason::kNone || reason == FailureReason::kCancelled)
+      return invalid(
+          fmt::format("{}: unknown failure reason '{}' (use error, signal, timeout, "
+                      "memory, lost, rejected)",
+                      where, name));
+    spec.retry_on.push_back(name);
+  }
+  return {};
+}
+
+Result<uint64_t> memory_limit(const SubmitRequest& r, const Config& config,
+                              const std::string& backend) {
+  if (r.memory_mb) {
+    if (*r.memory_mb <= 0)
+      return invalid(fmt::format("--memory must be a positive number of MB, got {}", *r.memory_mb));
+    return static_cast<uint64_t>(*r.memory_mb);
+  }
+  bool known = false;  // not every backend can limit memory
+  for (const auto& k : config.schema())
+    if (k.section == backend && k.key == "runtime_memory") known = true;
+  if (!known) return uint64_t{0};
+  long long mb = config.get_int(backend, "runtime_memory");
+  if (mb < 0)
+    return invalid(
+        fmt::format("{}.runtime_memory must be 0 (none) or a number of MB, got {} "
+                    "(from {})",
+                    backend, mb, config.at(backend, "runtime_memory").origin));
+  return static_cast<uint64_t>(mb);
+}
+
 // A command that names {field}s must find them in every input: check now, not mid-job.
 Status check_command_inputs(const PreparedJob& job) {
   if (job.spec.task.kind != TaskKind::kCommand) return {};
@@ -175,9 +275,14 @@ Result<PreparedJob> build_job(const SubmitRequest& r, const Config& config, cons
   double timeout = r.timeout_s ? *r.timeout_s : static_cast<double>(config.get_int("lithops", "execution_timeout"));
   if (timeout < 0) return invalid(fmt::format("--timeout must not be negative, got {}", timeout));
   LITHOPS_TRY(parse_env(r.env, s.task.env));
+  auto memory = memory_limit(r, config, backend);
+  if (!memory.ok()) return memory.error();
+  LITHOPS_TRY(build_retries(r, config, s));
   LITHOPS_TRY(build_task(r, deps, job));
+  LITHOPS_TRY(build_reducer(r, deps, job));
   LITHOPS_TRY(build_inputs(r, config, deps, job));
   LITHOPS_TRY(check_command_inputs(job));
+  s.memory_mb = *memory;
   s.job_key = new_job_key();
   s.submitted_ms = now_ms();
   s.backend = backend;

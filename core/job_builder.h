@@ -31,6 +31,12 @@ struct SubmitRequest {
   std::optional<long long> max_workers;
   std::optional<double> timeout_s;
   std::vector<std::string> env;  // K=V
+  std::optional<long long> memory_mb;  // --memory MB
+  std::optional<long long> retries;    // --retries N
+  std::string retry_on;                // --retry-on REASON,...
+  std::string reduce;                  // --reduce LIB.so[:SYMBOL]
+  std::string reduce_command;          // --reduce-command 'ARGV'
+  std::optional<double> reduce_after;  // --reduce-after PERCENT
 };
 
 /// A job ready to upload: its spec, its explicit inputs (empty for a range), and the task
@@ -39,6 +45,7 @@ struct PreparedJob {
   JobSpec spec;
   std::vector<std::string> inputs;
   std::string artifact;
+  std::string reducer_artifact;  // for a --reduce .so
 };
 
 /// Checks a task library (exists, shared object, symbol, ABI); supplied by the runtime layer.

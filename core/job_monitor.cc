@@ -17,11 +17,17 @@ Status launch_job(const PreparedJob& job, JobStore& store, ComputeBackend& compu
     if (!key.ok()) return key.error();
     uploaded.spec.task.artifact_key = *key;
   }
+  if (job.spec.reducer && job.spec.reducer->kind == TaskKind::kFunction) {
+    auto key = store.put_artifact(job.reducer_artifact, ".so");
+    if (!key.ok()) return key.error();
+    uploaded.spec.reducer->artifact_key = *key;
+  }
   if (!job.spec.range_inputs) LITHOPS_TRY(store.write_inputs(job.spec.job_key, encode_inputs(job.inputs)));
   JobProgress pending;
   pending.total_calls = job.spec.total_calls;
   pending.invocations = job.spec.invocations();
   pending.updated_ms = now_ms();
+  if (job.spec.reducer) pending.reduce = "waiting";
   LITHOPS_TRY(store.write_progress(job.spec.job_key, pending));
   LITHOPS_TRY(store.write_spec(uploaded.spec));
   spdlog::debug("job {}: {} calls in {} invocations of {} calls, {} processes each, on {}",

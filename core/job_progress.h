@@ -28,6 +28,8 @@ struct JobProgress {
   int64_t started_ms = 0;   // first worker started
   int64_t finished_ms = 0;
   int64_t updated_ms = 0;
+  uint64_t retried = 0;     // failed attempts that were given another attempt
+  std::string reduce;       // "" (no reducer), waiting, running, done, failed, skipped
   std::string message;      // what the coordinator last wants people to know (stalls, errors)
 
   uint64_t finished_calls() const { return done + failed; }

@@ -1,31 +1,72 @@
 #include "core/job_spec.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace lithops {
 
-nlohmann::json to_json(const JobSpec& s) {
+namespace {
+
+nlohmann::json task_json(const TaskSpec& t) {
   nlohmann::json task = {
-      {"kind", s.task.kind == TaskKind::kFunction ? "function" : "command"},
-      {"display", s.task.display},
-      {"env", s.task.env},
+      {"kind", t.kind == TaskKind::kFunction ? "function" : "command"},
+      {"display", t.display},
+      {"env", t.env},
   };
-  if (s.task.kind == TaskKind::kFunction) {
-    task["artifact"] = s.task.artifact_key;
-    task["symbol"] = s.task.symbol;
+  if (t.kind == TaskKind::kFunction) {
+    task["artifact"] = t.artifact_key;
+    task["symbol"] = t.symbol;
   } else {
-    task["argv"] = s.task.argv;
+    task["argv"] = t.argv;
   }
+  return task;
+}
+
+TaskSpec task_from_json(const nlohmann::json& task) {
+  TaskSpec t;
+  t.kind = task.at("kind") == "function" ? TaskKind::kFunction : TaskKind::kCommand;
+  t.display = task.at("display").get<std::string>();
+  t.env = task.at("env").get<std::map<std::string, std::string>>();
+  if (t.kind == TaskKind::kFunction) {
+    t.artifact_key = task.at("artifact").get<std::string>();
+    t.symbol = task.at("symbol").get<std::string>();
+  } else {
+    t.argv = task.at("argv").get<std::vector<std::string>>();
+  }
+  return t;
+}
+
+}  // namespace
+
+bool JobSpec::should_retry(const std::string& reason, uint32_t attempt) const {
+  if (attempt > retries) return false;
+  return std::find(retry_on.begin(), retry_on.end(), reason) != retry_on.end();
+}
+
+nlohmann::json to_json(const JobSpec& s) {
+  nlohmann::json task = task_json(s.task);
   nlohmann::json inputs = s.range_inputs
                               ? nlohmann::json{{"kind", "range"}, {"start", s.range_start}}
                               : nlohmann::json{{"kind", s.object_inputs ? "objects" : "data"}};
-  return {{"job_key", s.job_key},       {"submitted_ms", s.submitted_ms},
-          {"backend", s.backend},       {"storage", s.storage},
-          {"bucket", s.bucket},         {"task", task},
-          {"total_calls", s.total_calls}, {"inputs", inputs},
-          {"chunksize", s.chunksize},   {"worker_processes", s.worker_processes},
-          {"max_workers", s.max_workers}, {"timeout_s", s.timeout_s},
-          {"invocations", s.invocations()}};
+  nlohmann::json j = {{"job_key", s.job_key},
+                      {"submitted_ms", s.submitted_ms},
+                      {"backend", s.backend},
+                      {"storage", s.storage},
+                      {"bucket", s.bucket},
+                      {"task", task},
+                      {"total_calls", s.total_calls},
+                      {"inputs", inputs},
+                      {"chunksize", s.chunksize},
+                      {"worker_processes", s.worker_processes},
+                      {"max_workers", s.max_workers},
+                      {"timeout_s", s.timeout_s},
+                      {"invocations", s.invocations()}};
+  j["memory_mb"] = s.memory_mb;
+  j["retries"] = s.retries;
+  j["retry_on"] = s.retry_on;
+  if (s.reducer) j["reduce"] = {{"task", task_json(*s.reducer)}, {"after", s.reduce_after}};
+  return j;
 }
 
 Result<JobSpec> job_spec_from_json(const nlohmann::json& j) {
@@ -36,16 +77,7 @@ Result<JobSpec> job_spec_from_json(const nlohmann::json& j) {
     s.backend = j.at("backend").get<std::string>();
     s.storage = j.at("storage").get<std::string>();
     s.bucket = j.at("bucket").get<std::string>();
-    const auto& task = j.at("task");
-    s.task.kind = task.at("kind") == "function" ? TaskKind::kFunction : TaskKind::kCommand;
-    s.task.display = task.at("display").get<std::string>();
-    s.task.env = task.at("env").get<std::map<std::string, std::string>>();
-    if (s.task.kind == TaskKind::kFunction) {
-      s.task.artifact_key = task.at("artifact").get<std::string>();
-      s.task.symbol = task.at("symbol").get<std::string>();
-    } else {
-      s.task.argv = task.at("argv").get<std::vector<std::string>>();
-    }
+    s.task = task_from_json(j.at("task"));
     s.total_calls = j.at("total_calls").get<uint64_t>();
     s.range_inputs = j.at("inputs").at("kind") == "range";
     s.object_inputs = j.at("inputs").at("kind") == "objects";
@@ -54,6 +86,14 @@ Result<JobSpec> job_spec_from_json(const nlohmann::json& j) {
     s.worker_processes = j.at("worker_processes").get<uint64_t>();
     s.max_workers = j.at("max_workers").get<uint64_t>();
     s.timeout_s = j.at("timeout_s").get<double>();
+    // Added after the first release of the record: absent means "none".
+    s.memory_mb = j.value("memory_mb", uint64_t{0});
+    s.retries = j.value("retries", uint32_t{0});
+    s.retry_on = j.value("retry_on", std::vector<std::string>{});
+    if (j.contains("reduce")) {
+      s.reducer = task_from_json(j["reduce"].at("task"));
+      s.reduce_after = j["reduce"].value("after", 100.0);
+    }
     return s;
   } catch (const nlohmann::json::exception& e) {
     return make_error(ErrorKind::kIo, fmt::format("job record is damaged: {}", e.what()));

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,14 @@ struct JobSpec {
   uint64_t worker_processes = 1;
   uint64_t max_workers = 1;
   double timeout_s = 0;  // per call; 0 = none
+  uint64_t memory_mb = 0;             // address-space limit of each sub-worker / command; 0 = none
+  uint32_t retries = 0;               // extra attempts for a failed call
+  std::vector<std::string> retry_on;  // reason names that are retried (see reason_name)
+  std::optional<TaskSpec> reducer;    // --reduce / --reduce-command
+  double reduce_after = 100;          // % of map calls done before the reducer starts
+
+  /// Whether a call that failed for `reason` on attempt `attempt` gets another attempt.
+  bool should_retry(const std::string& reason, uint32_t attempt) const;
 
   Packing packing() const { return make_packing(total_calls, chunksize, worker_processes); }
   uint64_t invocations() const { return packing().invocations(); }

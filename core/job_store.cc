@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <random>
 #include <set>
 #include <thread>
@@ -94,16 +95,72 @@ Result<std::vector<std::string>> JobStore::read_inputs(const JobSpec& spec, Call
 
 Status JobStore::write_results(const std::string& job_key, uint64_t invocation,
                                const std::vector<CallResult>& results) {
-  return storage_.put(bucket_, job_prefix(job_key) + "out/" + invocation_name(invocation),
-                      encode_results(results));
+  return write_result_part(job_key, invocation, 0, results);
+}
+
+Status JobStore::write_result_part(const std::string& job_key, uint64_t invocation, uint32_t part,
+                                   const std::vector<CallResult>& results) {
+  std::string name = invocation_name(invocation) + (part ? fmt::format(".{}", part) : "");
+  return storage_.put(bucket_, job_prefix(job_key) + "out/" + name, encode_results(results));
 }
 
 Result<std::vector<CallResult>> JobStore::read_results(const std::string& job_key,
                                                        uint64_t invocation) {
-  std::string key = job_prefix(job_key) + "out/" + invocation_name(invocation);
+  std::string prefix = job_prefix(job_key) + "out/" + invocation_name(invocation);
+  auto objects = storage_.list(bucket_, prefix);
+  if (!objects.ok()) return objects.error();
+  std::vector<CallResult> all;
+  bool found = false;
+  for (const auto& object : *objects) {
+    // "out/0000001" and its parts "out/0000001.N", not "out/00000010".
+    if (object.key.size() > prefix.size() && object.key[prefix.size()] != '.') continue;
+    auto data = storage_.get(bucket_, object.key);
+    if (!data.ok()) return data.error();
+    auto batch = decode_results(*data, object.key);
+    if (!batch.ok()) return batch.error();
+    for (auto& r : *batch) all.push_back(std::move(r));
+    found = true;
+  }
+  if (!found)
+    return make_error(ErrorKind::kNotFound, fmt::format("invocation {} of job {} stored no results",
+                                                        invocation, job_key));
+  return all;
+}
+
+Result<uint64_t> JobStore::next_invocation_id(const std::string& job_key) {
+  std::string prefix = job_prefix(job_key) + "out/";
+  auto objects = storage_.list(bucket_, prefix);
+  if (!objects.ok()) return objects.error();
+  uint64_t next = 0;
+  for (const auto& object : *objects) {
+    uint64_t id = std::strtoull(object.key.c_str() + prefix.size(), nullptr, 10);
+    next = std::max(next, id + 1);
+  }
+  return next;
+}
+
+Status JobStore::write_plan(const std::string& job_key, const nlohmann::json& plan) {
+  return storage_.put(bucket_, job_prefix(job_key) + "plan.json", plan.dump());
+}
+
+Result<nlohmann::json> JobStore::read_plan(const std::string& job_key) {
+  return read_json(job_prefix(job_key) + "plan.json", "run plan");
+}
+
+Status JobStore::write_reduce_result(const std::string& job_key, const CallResult& result) {
+  return storage_.put(bucket_, job_prefix(job_key) + "reduce.out", encode_results({result}));
+}
+
+Result<CallResult> JobStore::read_reduce_result(const std::string& job_key) {
+  std::string key = job_prefix(job_key) + "reduce.out";
   auto data = storage_.get(bucket_, key);
   if (!data.ok()) return data.error();
-  return decode_results(*data, key);
+  auto batch = decode_results(*data, key);
+  if (!batch.ok()) return batch.error();
+  if (batch->size() != 1)
+    return make_error(ErrorKind::kIo,
+                      fmt::format("{} holds {} records, not 1", key, batch->size()));
+  return std::move(batch->front());
 }
 
 Result<std::vector<CallResult>> JobStore::read_all_results(const JobSpec& spec) {

@@ -2,7 +2,10 @@
 //   lithops.jobs/<job_key>/job.json          the JobSpec (written once at submit)
 //   lithops.jobs/<job_key>/progress.json     the live JobProgress
 //   lithops.jobs/<job_key>/input.data|index  explicit call inputs, read by byte range
-//   lithops.jobs/<job_key>/out/<invocation>  results of one worker invocation (batched)
+//   lithops.jobs/<job_key>/out/<invocation>[.<part>]  results of one worker invocation, in
+//                                            batches written as calls complete
+//   lithops.jobs/<job_key>/plan.json         the calls of a retry round (absent at first)
+//   lithops.jobs/<job_key>/reduce.out        the reducer's result (a one-record batch)
 //   lithops.jobs/<job_key>/backend.json      the compute backend's handle (e.g. a pid)
 //   lithops.tasks/<sha256>.so                task artifacts, content-addressed
 #pragma once
@@ -39,8 +42,22 @@ class JobStore {
 
   Status write_results(const std::string& job_key, uint64_t invocation,
                        const std::vector<CallResult>& results);
-  /// The results one invocation wrote (kNotFound if it wrote none).
+  /// Part `part` of an invocation's results: a worker makes completed calls durable in
+  /// several batches, so a worker killed mid-chunk loses only its calls in flight.
+  Status write_result_part(const std::string& job_key, uint64_t invocation, uint32_t part,
+                           const std::vector<CallResult>& results);
+  /// The results one invocation wrote, every part (kNotFound if it wrote none).
   Result<std::vector<CallResult>> read_results(const std::string& job_key, uint64_t invocation);
+  /// An invocation id above every one the job has used (for a new run of some of its calls).
+  Result<uint64_t> next_invocation_id(const std::string& job_key);
+
+  Status write_plan(const std::string& job_key, const nlohmann::json& plan);
+  /// kNotFound when the job has had no retry round.
+  Result<nlohmann::json> read_plan(const std::string& job_key);
+
+  Status write_reduce_result(const std::string& job_key, const CallResult& result);
+  /// kNotFound when no reducer has finished.
+  Result<CallResult> read_reduce_result(const std::string& job_key);
   /// Every result of the job, one per call (the last attempt), sorted by call index.
   Result<std::vector<CallResult>> read_all_results(const JobSpec& spec);
 

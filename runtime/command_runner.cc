@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@ struct CommandRunner::Running {
   int64_t started_ms = 0, deadline_ms = 0;
   bool exited = false, timed_out = false;
   int status = 0;
+  long max_rss_kb = 0;
   CallResult result;
   bool done() const { return exited && out_fd < 0 && err_fd < 0; }
 };
@@ -67,14 +69,35 @@ std::string last_lines(const std::string& log, int lines) {
   return tail;
 }
 
+bool says_out_of_memory(const std::string& log) {
+  static const char* kWordings[] = {
+      "Cannot allocate memory", "out of memory",    "Out of memory",  "MemoryError",
+      "std::bad_alloc",         "memory exhausted", "cannot allocate"};
+  std::string tail = log.size() > 4096 ? log.substr(log.size() - 4096) : log;
+  for (const char* w : kWordings)
+    if (tail.find(w) != std::string::npos) return true;
+  return false;
+}
+
+// The input of a command call: a reducer gets every map output, one per line.
+std::string stdin_of(const TaskCall& call) {
+  if (!call.reduce) return call.inputs.empty() ? "" : call.inputs[0];
+  std::string all;
+  for (const auto& input : call.inputs) {
+    all += input;
+    if (input.empty() || input.back() != '\n') all += '\n';
+  }
+  return all;
+}
+
 }  // namespace
 
 CommandRunner::CommandRunner(CommandTemplate command, std::map<std::string, std::string> env,
-                             std::string job_key, int processes, double timeout_s)
+                             std::string job_key, int processes, CallLimits limits)
     : command_(std::move(command)),
       job_key_(std::move(job_key)),
       processes_(std::max(1, processes)),
-      timeout_s_(timeout_s) {
+      limits_(limits) {
   for (const auto& [k, v] : env) env_.push_back(k + "=" + v);
   env_.push_back("LITHOPS_JOB_KEY=" + job_key_);
   // Commands can call the runtime's own helpers (`lithops-runtime hello`) wherever it is
@@ -88,9 +111,10 @@ bool CommandRunner::start(Running& p, const TaskCall& call, size_t slot) {
   p.slot = slot;
   p.result.call = call.index;
   p.started_ms = now_ms();
-  const std::string& rendered_from = !call.template_input.empty() ? call.template_input
-                                     : call.inputs.empty()          ? std::string()
-                                                                    : call.inputs[0];
+  // A reducer's template has no single input to render from.
+  const std::string rendered_from = call.reduce || call.inputs.empty() ? std::string("null")
+                                    : !call.template_input.empty()     ? call.template_input
+                                                                       : call.inputs[0];
   auto argv = command_.render(rendered_from, call.index);
   if (!argv.ok()) {
     p.result.reason = FailureReason::kRejected;
@@ -113,6 +137,7 @@ bool CommandRunner::start(Running& p, const TaskCall& call, size_t slot) {
   o.stdout_fd = out[1];
   o.stderr_fd = err[1];
   o.new_process_group = true;
+  o.address_space_limit = limits_.memory_mb << 20;
   auto pid = spawn_process(o);
   ::close(in[0]);
   ::close(out[1]);
@@ -131,8 +156,9 @@ bool CommandRunner::start(Running& p, const TaskCall& call, size_t slot) {
     return false;
   }
   p.pid = *pid;
-  p.input = call.inputs.empty() ? "" : call.inputs[0];
-  if (timeout_s_ > 0) p.deadline_ms = p.started_ms + static_cast<int64_t>(timeout_s_ * 1000);
+  p.input = stdin_of(call);
+  if (limits_.timeout_s > 0)
+    p.deadline_ms = p.started_ms + static_cast<int64_t>(limits_.timeout_s * 1000);
   return true;
 }
 
@@ -168,7 +194,11 @@ void CommandRunner::pump(std::vector<Running>& running) {
     }
     drain(p.out_fd, p.result.output);
     drain(p.err_fd, p.result.log);
-    if (!p.exited && ::waitpid(p.pid, &p.status, WNOHANG) == p.pid) p.exited = true;
+    struct rusage usage {};
+    if (!p.exited && ::wait4(p.pid, &p.status, WNOHANG, &usage) == p.pid) {
+      p.exited = true;
+      p.max_rss_kb = usage.ru_maxrss;
+    }
     if (!p.exited && p.deadline_ms && now >= p.deadline_ms) {
       p.timed_out = true;
       ::kill(-p.pid, SIGKILL);
@@ -180,7 +210,44 @@ void CommandRunner::pump(std::vector<Running>& running) {
   }
 }
 
-std::vector<CallResult> CommandRunner::run(const std::vector<TaskCall>& calls) {
+void CommandRunner::classify(Running& p) {
+  CallResult& r = p.result;
+  r.duration_ms = static_cast<double>(now_ms() - p.started_ms);
+  if (p.pid <= 0) return;  // failed to start: start() said why
+  bool crashed = WIFSIGNALED(p.status);
+  bool failed = crashed || WEXITSTATUS(p.status) != 0;
+  uint64_t limit_kb = limits_.memory_mb << 10;
+  if (p.timed_out) {
+    r.reason = FailureReason::kTimeout;
+    r.error = fmt::format("the command ran longer than its {} s timeout and was killed",
+                          limits_.timeout_s);
+  } else if (failed && limit_kb &&
+             (says_out_of_memory(r.log) ||
+              (crashed && static_cast<uint64_t>(p.max_rss_kb) * 2 >= limit_kb))) {
+    r.reason = FailureReason::kMemory;
+    r.exit_code = crashed ? 128 + WTERMSIG(p.status) : WEXITSTATUS(p.status);
+    std::string tail = last_lines(r.log, 3);
+    r.error =
+        fmt::format("the command ran out of memory (limit {} MB), then {}{}", limits_.memory_mb,
+                    crashed ? "was killed by " + signal_name(WTERMSIG(p.status))
+                            : fmt::format("exited with code {}", r.exit_code),
+                    tail.empty() ? "" : ": " + tail);
+  } else if (crashed) {
+    r.reason = FailureReason::kSignal;
+    r.exit_code = 128 + WTERMSIG(p.status);
+    r.error = fmt::format("the command was killed by {}", signal_name(WTERMSIG(p.status)));
+  } else if (failed) {
+    r.reason = FailureReason::kError;
+    r.exit_code = WEXITSTATUS(p.status);
+    std::string tail = last_lines(r.log, 3);
+    r.error = fmt::format("exit code {}", r.exit_code) + (tail.empty() ? "" : ": " + tail);
+  } else {
+    r.ok = true;
+  }
+}
+
+std::vector<CallResult> CommandRunner::run(const std::vector<TaskCall>& calls,
+                                           const RunHooks& hooks) {
   std::vector<CallResult> results(calls.size());
   std::vector<Running> running;
   size_t next = 0;
@@ -192,6 +259,7 @@ std::vector<CallResult> CommandRunner::run(const std::vector<TaskCall>& calls) {
       running.push_back(std::move(p));
     }
     pump(running);
+    if (hooks.on_tick) hooks.on_tick();
     for (auto it = running.begin(); it != running.end();) {
       if (!it->done()) {
         ++it;
@@ -200,26 +268,9 @@ std::vector<CallResult> CommandRunner::run(const std::vector<TaskCall>& calls) {
       Running& p = *it;
       close_fd(p.in_fd);
       if (p.pid > 0) ::kill(-p.pid, SIGKILL);  // whatever the command left behind
-      CallResult& r = p.result;
-      r.duration_ms = static_cast<double>(now_ms() - p.started_ms);
-      if (p.pid > 0) {
-        if (p.timed_out) {
-          r.reason = FailureReason::kTimeout;
-          r.error = fmt::format("the command ran longer than its {} s timeout and was killed", timeout_s_);
-        } else if (WIFSIGNALED(p.status)) {
-          r.reason = FailureReason::kSignal;
-          r.exit_code = 128 + WTERMSIG(p.status);
-          r.error = fmt::format("the command was killed by {}", signal_name(WTERMSIG(p.status)));
-        } else if (WEXITSTATUS(p.status) != 0) {
-          r.reason = FailureReason::kError;
-          r.exit_code = WEXITSTATUS(p.status);
-          std::string tail = last_lines(r.log, 3);
-          r.error = fmt::format("exit code {}", r.exit_code) + (tail.empty() ? "" : ": " + tail);
-        } else {
-          r.ok = true;
-        }
-      }
-      results[p.slot] = std::move(r);
+      classify(p);
+      results[p.slot] = std::move(p.result);
+      if (hooks.on_result) hooks.on_result(results[p.slot]);
       it = running.erase(it);
     }
   }

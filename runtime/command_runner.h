@@ -16,21 +16,27 @@ namespace lithops {
 
 class CommandRunner {
  public:
+  /// Under a memory limit a failed command is classed `memory` when its stderr says it ran
+  /// out of memory (the usual wordings of libc, shells, Python, C++, awk) or it crashed after
+  /// its resident size reached half the limit: RLIMIT_AS leaves no other trace.
   CommandRunner(CommandTemplate command, std::map<std::string, std::string> env,
-                std::string job_key, int processes, double timeout_s);
+                std::string job_key, int processes, CallLimits limits);
 
-  std::vector<CallResult> run(const std::vector<TaskCall>& calls);
+  /// Runs every call; results come back in the order of `calls`. A reducer call's inputs go
+  /// to its stdin one per line (its argv is rendered with the input `null`).
+  std::vector<CallResult> run(const std::vector<TaskCall>& calls, const RunHooks& hooks = {});
 
  private:
   struct Running;
   bool start(Running& p, const TaskCall& call, size_t slot);
   void pump(std::vector<Running>& running);
+  void classify(Running& p);
 
   CommandTemplate command_;
   std::vector<std::string> env_;
   std::string job_key_;
   int processes_;
-  double timeout_s_;
+  CallLimits limits_;
 };
 
 }  // namespace lithops

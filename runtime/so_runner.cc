@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,12 +16,14 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <new>
 
 #include <fmt/format.h>
 
 #include "backends/sys/process.h"
 #include "core/job_progress.h"
 #include "lithops/task.h"
+#include "runtime/alloc_watch.h"
 #include "runtime/frame_io.h"
 
 // The opaque call handle of the task ABI.
@@ -33,10 +36,12 @@ struct lithops_call {
   std::string log;
 };
 
+volatile unsigned char* lithops_alloc_failure_flag = nullptr;
+
 namespace lithops {
 namespace {
 
-enum Outcome : uint32_t { kReturned = 0, kException = 1, kLoadError = 2 };
+enum Outcome : uint32_t { kReturned = 0, kException = 1, kLoadError = 2, kOutOfMemory = 3 };
 
 // --- The task API table, as seen from inside a sub-worker. ---
 const void* api_input_at(lithops_call* c, size_t i, size_t* size) {
@@ -92,9 +97,28 @@ std::string response(uint32_t outcome, int rc, const std::string& output, const 
   return r;
 }
 
+// The address space this process has mapped now (/proc/self/statm, first field).
+uint64_t mapped_bytes() {
+  unsigned long long pages = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%llu", &pages) != 1) pages = 0;
+    std::fclose(f);
+  }
+  return pages * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+// RLIMIT_AS counts the runtime's own mappings too: the task gets memory_mb on top of them.
+void limit_memory(uint64_t memory_mb) {
+  if (!memory_mb) return;
+  rlim_t limit = mapped_bytes() + (memory_mb << 20);
+  struct rlimit rl = {limit, limit};
+  ::setrlimit(RLIMIT_AS, &rl);
+}
+
 // The sub-worker's whole life: load the task, then answer call frames until EOF.
 [[noreturn]] void sub_worker_main(int fd, const std::string& path, const std::string& symbol,
-                                  const std::string& job_key) {
+                                  const std::string& job_key,
+                                  volatile unsigned char* alloc_failed) {
   int capture = ::memfd_create("lithops-call-output", 0);
   int devnull = ::open("/dev/null", O_RDONLY);
   ::dup2(devnull, 0);
@@ -120,12 +144,16 @@ std::string response(uint32_t outcome, int rc, const std::string& output, const 
     uint32_t outcome = kReturned;
     int rc = 0;
     std::string error;
+    *alloc_failed = 0;
     if (!fn) {
       outcome = kLoadError;
       error = load_error;
     } else {
       try {
         rc = fn(&call, &kApi);
+      } catch (const std::bad_alloc& e) {
+        outcome = kOutOfMemory;
+        error = fmt::format("out of memory: uncaught C++ exception: {}", e.what());
       } catch (const std::exception& e) {
         outcome = kException;
         error = fmt::format("uncaught C++ exception: {}", e.what());
@@ -133,6 +161,12 @@ std::string response(uint32_t outcome, int rc, const std::string& output, const 
         outcome = kException;
         error = "uncaught C++ exception of unknown type";
       }
+    }
+    // A failure after a failed allocation is the memory limit's doing, however it surfaced.
+    if (*alloc_failed && (outcome == kException || (outcome == kReturned && rc != 0))) {
+      error = fmt::format("an allocation failed, then the task {}",
+                          outcome == kException ? error : fmt::format("returned {}", rc));
+      outcome = kOutOfMemory;
     }
     std::string log = drain_captured_output(capture) + call.log;
     if (!write_frame(fd, response(outcome, rc, call.output, log, error))) break;
@@ -153,16 +187,21 @@ std::string tail_lines(const std::string& log, int lines) {
 
 }  // namespace
 
-SoRunner::SoRunner(std::string library_path, std::string symbol, std::string job_key,
-                   int processes, double timeout_s)
+SoRunner::SoRunner(std::string library_path, std::string symbol, std::string job_key, int processes,
+                   CallLimits limits)
     : library_path_(std::move(library_path)),
       symbol_(std::move(symbol)),
       job_key_(std::move(job_key)),
-      timeout_s_(timeout_s),
-      workers_(static_cast<size_t>(std::max(1, processes))) {}
+      limits_(limits),
+      workers_(static_cast<size_t>(std::max(1, processes))) {
+  void* page =
+      ::mmap(nullptr, workers_.size(), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (page != MAP_FAILED) alloc_flags_ = static_cast<unsigned char*>(page);
+}
 
 SoRunner::~SoRunner() {
   for (auto& w : workers_) stop(w, SIGKILL);
+  if (alloc_flags_) ::munmap(alloc_flags_, workers_.size());
 }
 
 bool SoRunner::start(SubWorker& w) {
@@ -176,11 +215,17 @@ bool SoRunner::start(SubWorker& w) {
     for (auto& other : workers_)
       if (other.fd >= 0) ::close(other.fd);
     ::close(fds[0]);
-    sub_worker_main(fds[1], library_path_, symbol_, job_key_);
+    static unsigned char no_flag_page;
+    volatile unsigned char* flag =
+        alloc_flags_ ? &alloc_flags_[&w - workers_.data()] : &no_flag_page;
+    lithops_alloc_failure_flag = flag;
+    limit_memory(limits_.memory_mb);
+    sub_worker_main(fds[1], library_path_, symbol_, job_key_, flag);
   }
   ::setpgid(pid, pid);
   ::close(fds[1]);
-  w = SubWorker{pid, fds[0], 0, 0, -1};
+  w = SubWorker{pid, fds[0], 0, 0, -1, nullptr};
+  if (alloc_flags_) w.alloc_failed = &alloc_flags_[&w - workers_.data()];
   return true;
 }
 
@@ -200,7 +245,9 @@ bool SoRunner::send(SubWorker& w, const TaskCall& call, size_t slot) {
   put_bytes(frame, call.template_input);
   w.slot = static_cast<long>(slot);
   w.started_ms = now_ms();
-  w.deadline_ms = timeout_s_ > 0 ? w.started_ms + static_cast<int64_t>(timeout_s_ * 1000) : 0;
+  w.deadline_ms =
+      limits_.timeout_s > 0 ? w.started_ms + static_cast<int64_t>(limits_.timeout_s * 1000) : 0;
+  if (w.alloc_failed) *w.alloc_failed = 0;
   return write_frame(w.fd, frame);
 }
 
@@ -220,6 +267,9 @@ bool SoRunner::receive(SubWorker& w, CallResult& r) {
   if (outcome == kLoadError) {
     r.reason = FailureReason::kRejected;
     r.error = error;
+  } else if (outcome == kOutOfMemory) {
+    r.reason = FailureReason::kMemory;
+    r.error = fmt::format("{} (memory limit {} MB)", error, limits_.memory_mb);
   } else if (outcome == kException) {
     r.reason = FailureReason::kError;
     r.error = error;
@@ -234,7 +284,14 @@ bool SoRunner::receive(SubWorker& w, CallResult& r) {
 
 CallResult SoRunner::dead_result(SubWorker& w, int status) {
   CallResult r;
-  if (WIFSIGNALED(status)) {
+  if (w.alloc_failed && *w.alloc_failed) {
+    r.reason = FailureReason::kMemory;
+    r.exit_code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+    r.error = fmt::format("the task ran out of memory (limit {} MB): an allocation failed, then {}",
+                          limits_.memory_mb,
+                          WIFSIGNALED(status) ? "it was killed by " + signal_name(WTERMSIG(status))
+                                              : fmt::format("it exited with code {}", r.exit_code));
+  } else if (WIFSIGNALED(status)) {
     r.reason = FailureReason::kSignal;
     r.exit_code = 128 + WTERMSIG(status);
     r.error = fmt::format("the task was killed by {}", signal_name(WTERMSIG(status)));
@@ -243,11 +300,10 @@ CallResult SoRunner::dead_result(SubWorker& w, int status) {
     r.exit_code = WEXITSTATUS(status);
     r.error = fmt::format("the task called exit({}) inside its sub-worker", r.exit_code);
   }
-  (void)w;
   return r;
 }
 
-std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls) {
+std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const RunHooks& hooks) {
   std::vector<CallResult> results(calls.size());
   size_t next = 0, finished = 0;
   auto finish = [&](SubWorker& w, CallResult r) {
@@ -255,14 +311,14 @@ std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls) {
     r.call = calls[slot].index;
     r.duration_ms = static_cast<double>(now_ms() - w.started_ms);
     results[slot] = std::move(r);
+    if (hooks.on_result) hooks.on_result(results[slot]);
     w.slot = -1;
     ++finished;
   };
   auto lose = [&](SubWorker& w, CallResult r) {  // the sub-worker is gone: record, replace later
-    int status = 0;
     ::close(w.fd);
     ::kill(-w.pid, SIGKILL);
-    ::waitpid(w.pid, &status, 0);
+    int status = wait_process(w.pid);
     if (r.reason == FailureReason::kNone) r = dead_result(w, status);
     finish(w, std::move(r));
     w = SubWorker{};
@@ -277,17 +333,17 @@ std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls) {
     }
     std::vector<pollfd> fds;
     std::vector<SubWorker*> busy;
-    int64_t now = now_ms(), wait_ms = -1;
+    int64_t now = now_ms(), wait_ms = 500;  // wake at least twice a second for on_tick
     for (auto& w : workers_) {
       if (w.slot < 0) continue;
       fds.push_back({w.fd, POLLIN, 0});
       busy.push_back(&w);
-      if (w.deadline_ms) wait_ms = std::max<int64_t>(0, wait_ms < 0 ? w.deadline_ms - now
-                                                                     : std::min(wait_ms, w.deadline_ms - now));
+      if (w.deadline_ms) wait_ms = std::clamp<int64_t>(w.deadline_ms - now, 0, wait_ms);
     }
     if (fds.empty()) break;  // could not start any sub-worker
     int n = ::poll(fds.data(), fds.size(), static_cast<int>(wait_ms));
     if (n < 0 && errno != EINTR) break;
+    if (hooks.on_tick) hooks.on_tick();
     now = now_ms();
     for (size_t i = 0; i < fds.size(); ++i) {
       SubWorker& w = *busy[i];
@@ -300,7 +356,8 @@ std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls) {
       } else if (w.deadline_ms && now >= w.deadline_ms) {
         CallResult r;
         r.reason = FailureReason::kTimeout;
-        r.error = fmt::format("the call ran longer than its {} s timeout and was killed", timeout_s_);
+        r.error = fmt::format("the call ran longer than its {} s timeout and was killed",
+                              limits_.timeout_s);
         lose(w, std::move(r));
       }
     }

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,19 +20,34 @@ struct TaskCall {
   // What a command template renders from, when it differs from inputs[0]: the partition
   // descriptor of a job over objects, whose bytes are inputs[0].
   std::string template_input;
+  bool reduce = false;
+};
+
+/// What a runner tells its caller while it works (both optional).
+struct RunHooks {
+  /// Each call's result as soon as it is known (the final result, in completion order).
+  std::function<void(const CallResult&)> on_result;
+  /// Called at least every half second while calls run, so the caller can report liveness.
+  std::function<void()> on_tick;
+};
+
+/// Limits of each sub-worker / command.
+struct CallLimits {
+  double timeout_s = 0;    // per call, 0 = none
+  uint64_t memory_mb = 0;  // address space the task may add (RLIMIT_AS), 0 = none
 };
 
 class SoRunner {
  public:
-  /// `processes` sub-workers run calls in parallel; `timeout_s` (0 = none) bounds each call.
+  /// `processes` sub-workers run calls in parallel under `limits`.
   SoRunner(std::string library_path, std::string symbol, std::string job_key, int processes,
-           double timeout_s);
+           CallLimits limits);
   ~SoRunner();
   SoRunner(const SoRunner&) = delete;
   SoRunner& operator=(const SoRunner&) = delete;
 
   /// Runs every call; results come back in the order of `calls`.
-  std::vector<CallResult> run(const std::vector<TaskCall>& calls);
+  std::vector<CallResult> run(const std::vector<TaskCall>& calls, const RunHooks& hooks = {});
 
  private:
   struct SubWorker {
@@ -40,6 +56,7 @@ class SoRunner {
     int64_t started_ms = 0;
     int64_t deadline_ms = 0;  // 0 = no limit
     long slot = -1;           // index into the batch of the call it runs, -1 = idle
+    volatile unsigned char* alloc_failed = nullptr;  // shared with the process (alloc_watch.h)
   };
   bool start(SubWorker& w);
   void stop(SubWorker& w, int sig);
@@ -50,8 +67,9 @@ class SoRunner {
   std::string library_path_;
   std::string symbol_;
   std::string job_key_;
-  double timeout_s_;
+  CallLimits limits_;
   std::vector<SubWorker> workers_;
+  unsigned char* alloc_flags_ = nullptr;  // one shared byte per sub-worker slot
 };
 
 }  // namespace lithops

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -28,18 +29,23 @@ Result<Payload> payload_from_json(const nlohmann::json& j) {
   try {
     Payload p;
     p.job_key = j.at("job").get<std::string>();
+    p.reduce = j.value("reduce", false);
+    if (p.reduce) return p;
     p.invocation = j.at("invocation").get<uint64_t>();
-    for (const auto& r : j.at("calls")) p.calls.push_back({r.at(0).get<uint64_t>(), r.at(1).get<uint64_t>()});
+    for (const auto& r : j.at("calls"))
+      p.calls.push_back({r.at(0).get<uint64_t>(), r.at(1).get<uint64_t>(),
+                         r.size() > 2 ? r.at(2).get<uint32_t>() : 1u});
     return p;
   } catch (const nlohmann::json::exception& e) {
     return make_error(ErrorKind::kInvalidInput, fmt::format("bad worker payload: {}", e.what()));
   }
 }
 
-Worker::Worker(std::unique_ptr<StorageBackend> storage, std::string bucket,
+Worker::Worker(std::unique_ptr<StorageBackend> storage, std::string bucket, WorkerOptions options,
                StorageFactory make_storage)
     : storage_(std::move(storage)),
       store_(*storage_, std::move(bucket)),
+      options_(std::move(options)),
       make_storage_(std::move(make_storage)) {}
 
 Worker::~Worker() = default;
@@ -55,26 +61,81 @@ Result<std::string> Worker::fetch_artifact(const std::string& key) {
   return path;
 }
 
+namespace {
+
+// A runner for `task` (a map task or the reducer) with `processes` sub-workers.
+Status make_runner(const TaskSpec& task, const std::string& path, const std::string& job_key,
+                   int processes, CallLimits limits, std::unique_ptr<SoRunner>& so,
+                   std::unique_ptr<CommandRunner>& command) {
+  if (task.kind == TaskKind::kFunction) {
+    so = std::make_unique<SoRunner>(path, task.symbol, job_key, processes, limits);
+    return {};
+  }
+  auto words = CommandTemplate::from_words(task.argv);
+  if (!words.ok()) return words.error();
+  command = std::make_unique<CommandRunner>(std::move(words).value(), task.env, job_key, processes,
+                                            limits);
+  return {};
+}
+
+// Collects results as calls complete and stores them in parts, at most every interval.
+class ResultFlusher {
+ public:
+  ResultFlusher(JobStore& store, const Payload& payload, double interval_s)
+      : store_(store), payload_(payload), interval_ms_(static_cast<int64_t>(interval_s * 1000)) {}
+
+  void add(CallResult r) {
+    pending_.push_back(std::move(r));
+    maybe_flush();
+  }
+  void maybe_flush() {
+    if (!pending_.empty() && now_ms() - last_ms_ >= interval_ms_) (void)flush();
+  }
+  Status flush() {
+    last_ms_ = now_ms();
+    if (pending_.empty() && part_ > 0) return status_;
+    auto s = store_.write_result_part(payload_.job_key, payload_.invocation, part_, pending_);
+    if (!s.ok()) {
+      status_ = s;  // keep the results: the final flush tries again
+      return s;
+    }
+    ++part_;
+    pending_.clear();
+    status_ = {};
+    return {};
+  }
+
+ private:
+  JobStore& store_;
+  const Payload& payload_;
+  int64_t interval_ms_;
+  int64_t last_ms_ = now_ms();
+  uint32_t part_ = 0;
+  std::vector<CallResult> pending_;
+  Status status_;
+};
+
+}  // namespace
+
 Status Worker::prepare(const std::string& job_key) {
-  if (spec_ && spec_->job_key == job_key) return {};
+  if (spec_ && spec_->job_key == job_key && (so_runner_ || command_runner_)) return {};
   so_runner_.reset();
   command_runner_.reset();
-  auto spec = store_.read_spec(job_key);
-  if (!spec.ok()) return spec.error();
-  spec_ = std::move(spec).value();
-  int processes = static_cast<int>(spec_->worker_processes);
-  if (spec_->task.kind == TaskKind::kFunction) {
-    auto path = fetch_artifact(spec_->task.artifact_key);
-    if (!path.ok()) return path.error();
-    so_runner_ = std::make_unique<SoRunner>(*path, spec_->task.symbol, job_key, processes,
-                                            spec_->timeout_s);
-  } else {
-    auto command = CommandTemplate::from_words(spec_->task.argv);
-    if (!command.ok()) return command.error();
-    command_runner_ = std::make_unique<CommandRunner>(std::move(command).value(), spec_->task.env,
-                                                      job_key, processes, spec_->timeout_s);
+  if (!spec_ || spec_->job_key != job_key) {
+    reduce_so_.reset();
+    reduce_command_.reset();
+    auto spec = store_.read_spec(job_key);
+    if (!spec.ok()) return spec.error();
+    spec_ = std::move(spec).value();
   }
-  return {};
+  std::string path;
+  if (spec_->task.kind == TaskKind::kFunction) {
+    auto fetched = fetch_artifact(spec_->task.artifact_key);
+    if (!fetched.ok()) return fetched.error();
+    path = *fetched;
+  }
+  return make_runner(spec_->task, path, job_key, static_cast<int>(spec_->worker_processes),
+                     {spec_->timeout_s, spec_->memory_mb}, so_runner_, command_runner_);
 }
 
 Result<StorageBackend*> Worker::storage_named(const std::string& name) {
@@ -93,16 +154,20 @@ Result<StorageBackend*> Worker::storage_named(const std::string& name) {
 // The calls of an invocation with their inputs; for a job over objects, each call's input is
 // its partition's bytes, fetched here by one ranged get (the descriptor stays available to
 // command templates for {key}, {start}, {end}).
-Result<std::vector<TaskCall>> Worker::fetch_calls(const Payload& payload) {
+Result<std::vector<TaskCall>> Worker::fetch_calls(const Payload& payload,
+                                                  std::vector<uint32_t>& attempts) {
   std::vector<TaskCall> calls;
   StorageLookup lookup = [this](const std::string& name) { return storage_named(name); };
-  for (const auto& range : payload.calls) {
-    auto inputs = store_.read_inputs(*spec_, range);
+  for (const auto& span : payload.calls) {
+    auto inputs = store_.read_inputs(*spec_, {span.begin, span.end});
     if (!inputs.ok()) return inputs.error();
-    for (uint64_t i = range.begin; i < range.end; ++i) {
-      std::string input = std::move((*inputs)[i - range.begin]);
+    for (uint64_t i = span.begin; i < span.end; ++i) {
+      attempts.push_back(span.attempt);
+      TaskCall& call = calls.emplace_back();
+      call.index = i;
+      std::string input = std::move((*inputs)[i - span.begin]);
       if (!spec_->object_inputs) {
-        calls.push_back({i, {std::move(input)}, {}});
+        call.inputs.push_back(std::move(input));
         continue;
       }
       auto part = object_partition_from_json(nlohmann::json::parse(input, nullptr, false));
@@ -113,7 +178,8 @@ Result<std::vector<TaskCall>> Worker::fetch_calls(const Payload& payload) {
                           fmt::format("call {}: cannot read {}://{}/{} bytes {}-{}: {}", i,
                                       part->storage, part->bucket, part->key, part->start,
                                       part->end, bytes.error().message));
-      calls.push_back({i, {std::move(bytes).value()}, std::move(input)});
+      call.inputs.push_back(std::move(bytes).value());
+      call.template_input = std::move(input);
     }
   }
   return calls;
@@ -121,14 +187,104 @@ Result<std::vector<TaskCall>> Worker::fetch_calls(const Payload& payload) {
 
 Result<InvocationSummary> Worker::run(const Payload& payload) {
   LITHOPS_TRY(prepare(payload.job_key));
-  auto calls = fetch_calls(payload);
-  if (!calls.ok()) return calls.error();
-  auto results = so_runner_ ? so_runner_->run(*calls) : command_runner_->run(*calls);
+  std::vector<uint32_t> attempts;
+  auto fetched = fetch_calls(payload, attempts);
+  if (!fetched.ok()) return fetched.error();
+  std::vector<TaskCall>& calls = *fetched;
+  ResultFlusher flusher(store_, payload, options_.flush_interval_s);
   InvocationSummary summary;
-  for (const auto& r : results) (r.ok ? summary.ok : summary.failed)++;
-  LITHOPS_TRY(store_.write_results(payload.job_key, payload.invocation, results));
+  int64_t last_beat = now_ms();
+  RunHooks hooks;
+  std::map<uint64_t, uint32_t> attempt_of;
+  for (size_t i = 0; i < calls.size(); ++i) attempt_of[calls[i].index] = attempts[i];
+  hooks.on_result = [&](const CallResult& r) {
+    CallResult copy = r;
+    copy.attempt = attempt_of[r.call];
+    (r.ok ? summary.ok : summary.failed)++;
+    flusher.add(std::move(copy));
+  };
+  hooks.on_tick = [&] {
+    flusher.maybe_flush();
+    if (options_.heartbeat && now_ms() - last_beat >= 1000) {
+      last_beat = now_ms();
+      options_.heartbeat();
+    }
+  };
+  if (so_runner_)
+    so_runner_->run(calls, hooks);
+  else
+    command_runner_->run(calls, hooks);
+  LITHOPS_TRY(flusher.flush());
   return summary;
 }
+
+Status Worker::prepare_reduce(const std::string& job_key) {
+  if (!spec_ || spec_->job_key != job_key) {
+    so_runner_.reset();
+    command_runner_.reset();
+    reduce_so_.reset();
+    reduce_command_.reset();
+    auto spec = store_.read_spec(job_key);
+    if (!spec.ok()) return spec.error();
+    spec_ = std::move(spec).value();
+  }
+  if (!spec_->reducer)
+    return make_error(ErrorKind::kInvalidInput, fmt::format("job {} has no reducer", job_key));
+  if (reduce_so_ || reduce_command_) return {};
+  std::string path;
+  if (spec_->reducer->kind == TaskKind::kFunction) {
+    auto fetched = fetch_artifact(spec_->reducer->artifact_key);
+    if (!fetched.ok()) return fetched.error();
+    path = *fetched;
+  }
+  return make_runner(*spec_->reducer, path, job_key, 1, {spec_->timeout_s, spec_->memory_mb},
+                     reduce_so_, reduce_command_);
+}
+
+Result<CallResult> Worker::run_reduce(const std::string& job_key) {
+  LITHOPS_TRY(prepare_reduce(job_key));
+  auto results = store_.read_all_results(*spec_);
+  if (!results.ok()) return results.error();
+  TaskCall call;
+  call.index = spec_->total_calls;
+  call.reduce = true;
+  for (auto& r : *results) call.inputs.push_back(std::move(r.output));
+  RunHooks hooks;
+  int64_t last_beat = now_ms();
+  hooks.on_tick = [&] {
+    if (options_.heartbeat && now_ms() - last_beat >= 1000) {
+      last_beat = now_ms();
+      options_.heartbeat();
+    }
+  };
+  auto out = reduce_so_ ? reduce_so_->run({call}, hooks) : reduce_command_->run({call}, hooks);
+  CallResult result = std::move(out.front());
+  LITHOPS_TRY(store_.write_reduce_result(job_key, result));
+  return result;
+}
+
+namespace {
+
+// A reducer worker: get ready, wait for the driver's "go" (every map call done and ok), run.
+int run_reducer_stream(Worker& worker, const std::string& job_key, std::istream& in,
+                       std::ostream& out) {
+  if (auto s = worker.prepare_reduce(job_key); !s.ok()) {
+    std::cerr << "worker: reducer of job " << job_key << ": " << s.error().message << "\n";
+    return 1;
+  }
+  out << "ready" << std::endl;
+  std::string go;
+  if (!std::getline(in, go) || go != "go") return 0;  // not needed after all
+  auto result = worker.run_reduce(job_key);
+  if (!result.ok()) {
+    std::cerr << "worker: reducer of job " << job_key << ": " << result.error().message << "\n";
+    return 1;
+  }
+  out << "reduced " << (result->ok ? "ok" : "failed") << std::endl;
+  return 0;
+}
+
+}  // namespace
 
 int run_worker_stream(std::istream& in, std::ostream& out) {
   ::signal(SIGPIPE, SIG_IGN);
@@ -145,7 +301,11 @@ int run_worker_stream(std::istream& in, std::ostream& out) {
     return 2;
   }
   const Config& cfg = *config;
+  WorkerOptions options;
+  options.flush_interval_s = config->get_double("lithops", "result_flush_interval");
+  options.heartbeat = [&out] { out << "alive" << std::endl; };
   Worker worker(std::move(storage).value(), config->get_string("lithops", "storage_bucket"),
+                std::move(options),
                 [&cfg](const std::string& name) { return make_storage_named(name, cfg); });
   while (std::getline(in, line)) {
     auto payload = payload_from_json(nlohmann::json::parse(line, nullptr, false));
@@ -153,6 +313,7 @@ int run_worker_stream(std::istream& in, std::ostream& out) {
       std::cerr << "worker: " << payload.error().message << "\n";
       return 2;
     }
+    if (payload->reduce) return run_reducer_stream(worker, payload->job_key, in, out);
     auto summary = worker.run(*payload);
     if (!summary.ok()) {
       // Without stored results the pool records the calls as lost, with this reason.

@@ -13,17 +13,18 @@
 
 #include "core/config.h"
 #include "core/job_store.h"
-#include "core/packing.h"
+#include "core/work_plan.h"
 #include "runtime/command_runner.h"
 #include "runtime/so_runner.h"
 
 namespace lithops {
 
-/// What the driver hands a worker for one invocation.
+/// What the driver hands a worker for one invocation: map calls, or the job's reducer.
 struct Payload {
   std::string job_key;
   uint64_t invocation = 0;
-  std::vector<CallRange> calls;
+  std::vector<CallSpan> calls;  // [begin, end, attempt] in JSON; attempt defaults to 1
+  bool reduce = false;          // {"job", "reduce": true}: run the reducer (see run_reduce)
 };
 
 Result<Payload> payload_from_json(const nlohmann::json& j);
@@ -33,36 +34,53 @@ struct InvocationSummary {
   uint64_t failed = 0;
 };
 
+struct WorkerOptions {
+  /// Completed calls are made durable at most this often (0: after every call), so a worker
+  /// killed mid-chunk loses only its calls in flight.
+  double flush_interval_s = 1;
+  /// Called about once a second while calls run: the worker's heartbeat.
+  std::function<void()> heartbeat;
+};
+
 class Worker {
  public:
   /// Makes a storage backend by name (for inputs in a storage other than the job's).
   using StorageFactory =
       std::function<Result<std::unique_ptr<StorageBackend>>(const std::string& name)>;
 
-  Worker(std::unique_ptr<StorageBackend> storage, std::string bucket,
+  Worker(std::unique_ptr<StorageBackend> storage, std::string bucket, WorkerOptions options,
          StorageFactory make_storage = nullptr);
   ~Worker();
 
-  /// Runs one invocation and stores its results. An error means nothing was stored.
+  /// Runs one invocation and stores its results. An error means some were not stored.
   Result<InvocationSummary> run(const Payload& payload);
+  /// Gets the job's reducer ready to run (artifact fetched), before the map calls end.
+  Status prepare_reduce(const std::string& job_key);
+  /// Runs the reducer over every map output in call order and stores its result.
+  Result<CallResult> run_reduce(const std::string& job_key);
 
  private:
   Status prepare(const std::string& job_key);
   Result<std::string> fetch_artifact(const std::string& key);
   Result<StorageBackend*> storage_named(const std::string& name);
-  Result<std::vector<TaskCall>> fetch_calls(const Payload& payload);
+  Result<std::vector<TaskCall>> fetch_calls(const Payload& payload, std::vector<uint32_t>& attempts);
 
   std::unique_ptr<StorageBackend> storage_;
   JobStore store_;
+  WorkerOptions options_;
   StorageFactory make_storage_;
   std::map<std::string, std::unique_ptr<StorageBackend>> other_storage_;
   std::optional<JobSpec> spec_;  // of the job whose runner is warm
   std::unique_ptr<SoRunner> so_runner_;
   std::unique_ptr<CommandRunner> command_runner_;
+  std::unique_ptr<SoRunner> reduce_so_;
+  std::unique_ptr<CommandRunner> reduce_command_;
 };
 
-/// `lithops-runtime worker --stream`: a config line, then payload lines on stdin; answers
-/// "done <invocation> <ok> <failed>" per payload on stdout. Returns the exit code.
+/// `lithops-runtime worker --stream`: a config line, then payload lines on stdin. Answers
+/// "done <invocation> <ok> <failed>" per map payload, "alive" while it works. A reduce
+/// payload is answered "ready"; the worker then waits for a "go" line (run it, answer
+/// "reduced ok|failed") or anything else (skip it). Returns the exit code.
 int run_worker_stream(std::istream& in, std::ostream& out);
 
 }  // namespace lithops

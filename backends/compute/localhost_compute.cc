@@ -31,6 +31,9 @@ Schema LocalhostCompute::schema() {
        "Worker processes running at once on this machine."},
       {"localhost", "runtime", ValueType::kString, nullptr,
        "Path of the lithops-runtime executable (default: beside lithops)."},
+      {"localhost", "runtime_memory", ValueType::kInt, 0,
+       "Memory limit of each sub-worker / command in MB (RLIMIT_AS; 0 = none); --memory "
+       "overrides it."},
   };
 }
 

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <list>
+#include <set>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -19,6 +21,7 @@
 #include "backends/sys/process.h"
 #include "core/job_store.h"
 #include "core/logging.h"
+#include "core/work_plan.h"
 
 namespace lithops {
 namespace {
@@ -26,41 +29,90 @@ namespace {
 volatile sig_atomic_t g_cancel = 0;
 void on_term(int) { g_cancel = 1; }
 
+// Kills a worker and the sub-workers / commands it started (each in its own process group).
+void kill_process_tree(pid_t pid) {
+  for (pid_t child : child_processes(pid)) ::kill(-child, SIGKILL);
+  ::kill(pid, SIGKILL);
+}
+
 struct Worker {
   pid_t pid = 0;
   int in_fd = -1;   // payload lines to the worker
-  int out_fd = -1;  // "done ..." lines from the worker
+  int out_fd = -1;  // "done ..." / "alive" lines from the worker
   std::string buffer;
-  std::optional<uint64_t> invocation;  // the one it is running
+  std::optional<WorkItem> item;  // the invocation it is running
+  bool reducer = false;          // runs the job's reducer, not map calls
+  int64_t last_seen_ms = 0;      // last line received, or when it was handed work
+  std::string killed_because;    // set when the pool killed it (stall)
 };
 
 class Pool {
  public:
-  Pool(JobStore& store, JobSpec spec, std::string config_line)
-      : store_(store), spec_(std::move(spec)), config_line_(std::move(config_line)) {}
+  Pool(JobStore& store, JobSpec spec, std::string config_line, double stall_timeout_s)
+      : store_(store),
+        spec_(std::move(spec)),
+        config_line_(std::move(config_line)),
+        stall_timeout_ms_(static_cast<int64_t>(stall_timeout_s * 1000)) {}
 
   int run();
 
  private:
+  Status plan_work();
   Status spawn_worker(Worker& w);
+  void send(Worker& w, const std::string& line);
   void dispatch(Worker& w);
+  void dispatch_idle();
   void handle_line(Worker& w, const std::string& line);
   void handle_exit(Worker& w);
-  void record_lost(uint64_t invocation, const std::string& why);
+  void settle(const WorkItem& item, std::vector<CallResult> stored, const std::string& lost_why);
+  void enqueue_retries(std::vector<PlannedCall> calls);
+  void maybe_start_reducer();
+  void check_stalls();
   void publish(bool force);
   void stop_all_workers();
-  bool finished() const { return progress_.invocations_done == progress_.invocations; }
+  bool map_busy() const;
+  bool map_finished() const { return queue_.empty() && !map_busy(); }
+  bool reduce_pending() const {
+    return spec_.reducer && progress_.reduce != "done" && progress_.reduce != "failed" &&
+           progress_.reduce != "skipped";
+  }
+  bool finished() const { return map_finished() && !reduce_pending(); }
 
   JobStore& store_;
   JobSpec spec_;
   std::string config_line_;
-  std::vector<Worker> workers_;
-  uint64_t next_invocation_ = 0;
+  int64_t stall_timeout_ms_;
+  std::list<Worker> workers_;  // a list: Worker addresses stay valid as reducers are added
+  std::deque<WorkItem> queue_;
+  uint64_t next_invocation_ = 0;  // id of the next work item made here (retries)
   JobProgress progress_;
   int64_t last_publish_ms_ = 0;
   bool dirty_ = true;
   int respawns_ = 0;
+  bool reducer_started_ = false;
+  bool reducer_told_ = false;
 };
+
+Status Pool::plan_work() {
+  std::vector<WorkItem> work;
+  auto plan_json = store_.read_plan(spec_.job_key);
+  if (plan_json.ok()) {
+    // A retry round (`job retry --failed`): only the listed calls, as new attempts.
+    auto plan = run_plan_from_json(*plan_json);
+    if (!plan.ok()) return plan.error();
+    progress_.done = spec_.total_calls - std::min<uint64_t>(spec_.total_calls, plan->calls.size());
+    work = pack_calls(plan->calls, spec_.chunksize, plan->first_invocation);
+    next_invocation_ = plan->first_invocation + work.size();
+  } else if (plan_json.error().kind == ErrorKind::kNotFound) {
+    work = initial_work(spec_);
+    next_invocation_ = work.size();
+  } else {
+    return plan_json.error();
+  }
+  queue_.assign(work.begin(), work.end());
+  progress_.invocations = work.size();
+  return {};
+}
 
 Status Pool::spawn_worker(Worker& w) {
   int in[2], out[2];
@@ -78,72 +130,140 @@ Status Pool::spawn_worker(Worker& w) {
     ::close(out[0]);
     return pid.error();
   }
-  w = Worker{*pid, in[1], out[0], {}, std::nullopt};
-  spdlog::debug("pool: started worker pid {}", *pid);
-  std::string header = config_line_ + "\n";
-  if (::write(w.in_fd, header.data(), header.size()) < 0) {
-    // The worker died at once; handle_exit will see its EOF.
-  }
+  bool reducer = w.reducer;
+  w = Worker{};
+  w.pid = *pid;
+  w.in_fd = in[1];
+  w.out_fd = out[0];
+  w.reducer = reducer;
+  w.last_seen_ms = now_ms();
+  spdlog::debug("pool: started {} pid {}", reducer ? "reducer" : "worker", *pid);
+  send(w, config_line_ + "\n");
   ++progress_.workers_running;
   dirty_ = true;
   return {};
 }
 
-void Pool::dispatch(Worker& w) {
+void Pool::send(Worker& w, const std::string& line) {
   if (w.in_fd < 0) return;
-  if (next_invocation_ >= progress_.invocations) {
-    ::close(w.in_fd);  // no more work: the worker exits at EOF
-    w.in_fd = -1;
-    return;
-  }
-  uint64_t i = next_invocation_++;
-  CallRange calls = spec_.packing().calls_of(i);
-  std::string line = nlohmann::json{{"job", spec_.job_key},
-                                    {"invocation", i},
-                                    {"calls", {{calls.begin, calls.end}}}}
-                         .dump() +
-                     "\n";
-  w.invocation = i;
   if (::write(w.in_fd, line.data(), line.size()) < 0) {
-    // Broken pipe: the worker is gone; its EOF turns this invocation into lost calls.
+    // Broken pipe: the worker is gone; its EOF turns its work into lost calls.
   }
+}
+
+void Pool::dispatch(Worker& w) {
+  if (w.in_fd < 0 || w.item || w.reducer || queue_.empty()) return;
+  w.item = std::move(queue_.front());
+  queue_.pop_front();
+  w.last_seen_ms = now_ms();
+  send(w, work_item_json(spec_.job_key, *w.item).dump() + "\n");
+}
+
+void Pool::dispatch_idle() {
+  for (auto& w : workers_) {
+    if (w.pid > 0) {
+      dispatch(w);
+    } else if (!w.reducer && !queue_.empty() && respawns_++ < 100) {
+      // Replace a worker that died while work remains, within reason.
+      if (auto s = spawn_worker(w); s.ok())
+        dispatch(w);
+      else
+        progress_.message = s.error().message;
+    }
+  }
+  if (map_finished()) {
+    for (auto& w : workers_)
+      if (!w.reducer && w.in_fd >= 0) {
+        ::close(w.in_fd);  // no more work: the worker exits at EOF
+        w.in_fd = -1;
+      }
+  }
+}
+
+bool Pool::map_busy() const {
+  for (const auto& w : workers_)
+    if (w.item) return true;
+  return false;
+}
+
+// Counts the results of a finished (or lost) work item; failures that may be retried go back
+// in the queue as new attempts. Calls of `item` without a stored result are lost.
+void Pool::settle(const WorkItem& item, std::vector<CallResult> stored,
+                  const std::string& lost_why) {
+  std::set<uint64_t> seen;
+  for (const auto& r : stored) seen.insert(r.call);
+  std::vector<CallResult> lost;
+  for (const auto& span : item.calls)
+    for (uint64_t c = span.begin; c < span.end; ++c)
+      if (!seen.count(c)) {
+        CallResult r;
+        r.call = c;
+        r.attempt = span.attempt;
+        r.reason = FailureReason::kLost;
+        r.error = lost_why.empty() ? "the worker stored no result for this call" : lost_why;
+        lost.push_back(r);
+      }
+  if (!lost.empty()) {
+    // Part numbers of the worker count up from 0; the driver's own part comes last.
+    if (auto s = store_.write_result_part(spec_.job_key, item.invocation, 9999, lost); !s.ok())
+      std::cerr << "pool: " << s.error().message << "\n";
+    for (auto& r : lost) stored.push_back(std::move(r));
+  }
+  std::vector<PlannedCall> again;
+  for (const auto& r : stored) {
+    if (r.ok) {
+      ++progress_.done;
+    } else if (spec_.should_retry(reason_name(r.reason), r.attempt)) {
+      again.push_back({r.call, r.attempt + 1});
+      ++progress_.retried;
+    } else {
+      ++progress_.failed;
+    }
+  }
+  ++progress_.invocations_done;
+  dirty_ = true;
+  enqueue_retries(std::move(again));
+}
+
+void Pool::enqueue_retries(std::vector<PlannedCall> calls) {
+  if (calls.empty()) return;
+  auto work = pack_calls(std::move(calls), spec_.chunksize, next_invocation_);
+  next_invocation_ += work.size();
+  progress_.invocations += work.size();
+  for (auto& item : work) queue_.push_back(std::move(item));
 }
 
 void Pool::handle_line(Worker& w, const std::string& line) {
+  w.last_seen_ms = now_ms();
   std::istringstream in(line);
   std::string word;
+  in >> word;
+  if (word == "alive") return;
+  if (word == "ready") return;  // the reducer waits for "go"
+  if (word == "reduced") {
+    std::string outcome;
+    in >> outcome;
+    progress_.reduce = outcome == "ok" ? "done" : "failed";
+    dirty_ = true;
+    return;
+  }
   uint64_t invocation = 0, ok = 0, failed = 0;
-  if (!(in >> word >> invocation >> ok >> failed) || word != "done") {
+  if (word != "done" || !(in >> invocation >> ok >> failed) || !w.item ||
+      w.item->invocation != invocation) {
     std::cerr << "pool: ignoring unexpected worker line: " << line << "\n";
     return;
   }
-  progress_.done += ok;
-  progress_.failed += failed;
-  ++progress_.invocations_done;
-  dirty_ = true;
-  w.invocation.reset();
-  dispatch(w);
-}
-
-void Pool::record_lost(uint64_t invocation, const std::string& why) {
-  // The worker may have stored its results just before dying: trust them if so.
-  auto stored = store_.read_results(spec_.job_key, invocation);
-  if (stored.ok()) {
-    for (const auto& r : *stored) (r.ok ? progress_.done : progress_.failed)++;
-    return;
+  WorkItem item = std::move(*w.item);
+  w.item.reset();
+  if (failed == 0 && ok == item.call_count()) {
+    progress_.done += ok;  // the common case costs no read
+    ++progress_.invocations_done;
+    dirty_ = true;
+  } else {
+    auto stored = store_.read_results(spec_.job_key, item.invocation);
+    settle(item, stored.ok() ? std::move(stored).value() : std::vector<CallResult>{}, "");
   }
-  CallRange calls = spec_.packing().calls_of(invocation);
-  std::vector<CallResult> lost;
-  for (uint64_t c = calls.begin; c < calls.end; ++c) {
-    CallResult r;
-    r.call = c;
-    r.reason = FailureReason::kLost;
-    r.error = why;
-    lost.push_back(std::move(r));
-  }
-  if (auto s = store_.write_results(spec_.job_key, invocation, lost); !s.ok())
-    std::cerr << "pool: " << s.error().message << "\n";
-  progress_.failed += lost.size();
+  dispatch_idle();
 }
 
 void Pool::handle_exit(Worker& w) {
@@ -152,24 +272,74 @@ void Pool::handle_exit(Worker& w) {
   if (w.in_fd >= 0) ::close(w.in_fd);
   --progress_.workers_running;
   dirty_ = true;
-  std::string why = WIFSIGNALED(status)
+  std::string why = !w.killed_because.empty() ? w.killed_because
+                    : WIFSIGNALED(status)
                         ? fmt::format("worker process killed by {}", signal_name(WTERMSIG(status)))
                         : fmt::format("worker process exited with code {}", WEXITSTATUS(status));
-  bool had_work = w.invocation.has_value();
-  if (had_work) spdlog::warn("pool: {} while running invocation {}", why, *w.invocation);
-  if (had_work) {
-    record_lost(*w.invocation, why);
-    ++progress_.invocations_done;
+  if (w.item) {
+    spdlog::warn("pool: {} while running invocation {}", why, w.item->invocation);
+    // What the worker stored before dying stands; only its calls in flight are lost.
+    auto stored = store_.read_results(spec_.job_key, w.item->invocation);
+    settle(*w.item, stored.ok() ? std::move(stored).value() : std::vector<CallResult>{}, why);
     progress_.message = "a worker was lost: " + why;
   }
+  if (w.reducer && reduce_pending()) {
+    progress_.reduce = "failed";
+    progress_.message = "the reducer's worker was lost: " + why;
+  }
+  bool reducer = w.reducer;
   w = Worker{};
-  // Replace a worker that died with work still to hand out, within reason.
-  if (next_invocation_ < progress_.invocations && respawns_++ < 100) {
-    if (auto s = spawn_worker(w); s.ok()) {
-      dispatch(w);
-    } else {
-      progress_.message = s.error().message;
+  w.reducer = reducer;
+  dispatch_idle();
+}
+
+void Pool::maybe_start_reducer() {
+  if (!spec_.reducer) return;
+  uint64_t finished = progress_.done + progress_.failed;
+  if (!reducer_started_ &&
+      (map_finished() || static_cast<double>(finished) * 100 >=
+                             spec_.reduce_after * static_cast<double>(spec_.total_calls))) {
+    reducer_started_ = true;
+    Worker& w = workers_.emplace_back();
+    w.reducer = true;
+    if (auto s = spawn_worker(w); !s.ok()) {
+      progress_.reduce = "failed";
+      progress_.message = "cannot start the reducer: " + s.error().message;
+      return;
     }
+    send(w, nlohmann::json{{"job", spec_.job_key}, {"reduce", true}}.dump() + "\n");
+    progress_.reduce = "waiting";
+    dirty_ = true;
+  }
+  if (reducer_started_ && !reducer_told_ && map_finished() && reduce_pending()) {
+    reducer_told_ = true;
+    for (auto& w : workers_) {
+      if (!w.reducer || w.pid <= 0) continue;
+      if (progress_.failed == 0) {
+        send(w, "go\n");
+        w.last_seen_ms = now_ms();
+        progress_.reduce = "running";
+      } else {
+        ::close(w.in_fd);  // a map call failed for good: the reducer is not run
+        w.in_fd = -1;
+        progress_.reduce = "skipped";
+      }
+    }
+    dirty_ = true;
+  }
+}
+
+// A busy worker that has said nothing for too long is killed; handle_exit then settles
+// its work as lost (keeping whatever it stored).
+void Pool::check_stalls() {
+  int64_t now = now_ms();
+  for (auto& w : workers_) {
+    bool busy = w.item || (w.reducer && progress_.reduce == "running");
+    if (w.pid <= 0 || !busy || !w.killed_because.empty()) continue;
+    if (now - w.last_seen_ms < stall_timeout_ms_) continue;
+    w.killed_because = fmt::format("the worker stopped reporting for {} s and was killed",
+                                   stall_timeout_ms_ / 1000.0);
+    kill_process_tree(w.pid);
   }
 }
 
@@ -193,11 +363,17 @@ void Pool::stop_all_workers() {
 int Pool::run() {
   progress_.state = JobState::kRunning;
   progress_.total_calls = spec_.total_calls;
-  progress_.invocations = spec_.invocations();
   progress_.started_ms = now_ms();
-  uint64_t count = std::min<uint64_t>(std::max<uint64_t>(1, spec_.max_workers), progress_.invocations);
-  workers_.resize(count);
-  for (auto& w : workers_) {
+  if (spec_.reducer) progress_.reduce = "waiting";
+  if (auto s = plan_work(); !s.ok()) {
+    progress_.state = JobState::kFailed;
+    progress_.message = s.error().message;
+    publish(true);
+    return 1;
+  }
+  uint64_t count = std::min<uint64_t>(std::max<uint64_t>(1, spec_.max_workers), queue_.size());
+  for (uint64_t i = 0; i < count; ++i) {
+    Worker& w = workers_.emplace_back();
     if (auto s = spawn_worker(w); !s.ok()) {
       progress_.state = JobState::kFailed;
       progress_.message = s.error().message;
@@ -207,6 +383,7 @@ int Pool::run() {
     }
     dispatch(w);
   }
+  maybe_start_reducer();
   publish(true);
   while (!finished() && !g_cancel) {
     std::vector<pollfd> fds;
@@ -235,6 +412,8 @@ int Pool::run() {
         handle_line(w, line);
       }
     }
+    check_stalls();
+    maybe_start_reducer();
     publish(false);
   }
   if (g_cancel) {
@@ -247,11 +426,19 @@ int Pool::run() {
         if (w.in_fd >= 0) ::close(w.in_fd);
         wait_process(w.pid);
       }
-    progress_.state = progress_.failed > 0 ? JobState::kFailed : JobState::kDone;
+    bool reduce_failed = progress_.reduce == "failed";
+    progress_.state = progress_.failed > 0 || reduce_failed ? JobState::kFailed : JobState::kDone;
     if (!finished()) {
       progress_.state = JobState::kFailed;
       if (progress_.message.empty()) progress_.message = "workers could not be started";
     }
+    if (progress_.reduce == "skipped")
+      progress_.message =
+          fmt::format("the reducer was not run: {} map calls failed", progress_.failed);
+    else if (reduce_failed && progress_.message.empty())
+      progress_.message = "the reducer failed";
+    // Nothing a worker started may outlive the job (e.g. the commands of a killed worker).
+    signal_session(::getsid(0), SIGKILL);
   }
   progress_.workers_running = 0;
   progress_.finished_ms = now_ms();
@@ -288,7 +475,8 @@ int run_localhost_pool(const std::string& job_key, std::istream& config_in) {
     std::cerr << "pool: " << spec.error().message << "\n";
     return 2;
   }
-  Pool pool(store, std::move(spec).value(), line);
+  Pool pool(store, std::move(spec).value(), line,
+            config->get_double("lithops", "worker_stall_timeout"));
   return pool.run();
 }
 

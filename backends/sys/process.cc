@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,6 +65,52 @@ std::string resolve_program(const std::string& name, const std::vector<std::stri
   return "";
 }
 
+// fork + exec, for what posix_spawn cannot do (a resource limit set before exec). Everything
+// is prepared before fork: the child only makes async-signal-safe calls.
+Result<pid_t> fork_exec(const SpawnOptions& o, const std::string& program, char** argv,
+                        char** envp) {
+  int report[2];  // the child writes its exec errno here; EOF means exec succeeded
+  if (::pipe2(report, O_CLOEXEC) != 0)
+    return make_error(ErrorKind::kIo,
+                      fmt::format("cannot run '{}': {}", o.argv[0], std::strerror(errno)));
+  struct rlimit limit = {o.address_space_limit, o.address_space_limit};
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(report[0]);
+    if (o.new_session) ::setsid();
+    if (o.new_process_group) ::setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (o.stdin_fd >= 0) ::dup2(o.stdin_fd, 0);
+    if (o.stdout_fd >= 0) ::dup2(o.stdout_fd, 1);
+    if (o.stderr_fd >= 0) ::dup2(o.stderr_fd, 2);
+    ::setrlimit(RLIMIT_AS, &limit);
+    ::execve(program.c_str(), argv, envp);
+    int err = errno;
+    (void)!::write(report[1], &err, sizeof err);
+    ::_exit(127);
+  }
+  ::close(report[1]);
+  if (pid < 0) {
+    ::close(report[0]);
+    return make_error(ErrorKind::kIo,
+                      fmt::format("cannot run '{}': {}", o.argv[0], std::strerror(errno)));
+  }
+  int err = 0;
+  ssize_t n;
+  while ((n = ::read(report[0], &err, sizeof err)) < 0 && errno == EINTR) {
+  }
+  ::close(report[0]);
+  if (n > 0) {
+    ::waitpid(pid, nullptr, 0);
+    return make_error(ErrorKind::kIo,
+                      fmt::format("cannot run '{}': {}", o.argv[0], std::strerror(err)));
+  }
+  return pid;
+}
+
 }  // namespace
 
 std::string find_program(const std::string& name) {
@@ -102,6 +149,11 @@ Result<pid_t> spawn_process(const SpawnOptions& o) {
   envp.push_back(nullptr);
 
   std::string program = resolve_program(o.argv[0], env_strings);
+  if (o.address_space_limit && !program.empty()) {
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    return fork_exec(o, program, argv.data(), envp.data());
+  }
   pid_t pid = 0;
   int rc = program.empty() ? ENOENT
                            : posix_spawn(&pid, program.c_str(), &actions, &attr, argv.data(),
@@ -138,6 +190,22 @@ int signal_session(pid_t sid, int sig) {
   }
   ::closedir(proc);
   return count;
+}
+
+std::vector<pid_t> child_processes(pid_t pid) {
+  std::vector<pid_t> children;
+  DIR* proc = ::opendir("/proc");
+  if (!proc) return children;
+  while (dirent* entry = ::readdir(proc)) {
+    char* end = nullptr;
+    long candidate = std::strtol(entry->d_name, &end, 10);
+    if (*end != '\0' || candidate <= 0) continue;
+    auto fields = stat_fields(static_cast<pid_t>(candidate));
+    if (fields.size() > 1 && std::atol(fields[1].c_str()) == pid)
+      children.push_back(static_cast<pid_t>(candidate));
+  }
+  ::closedir(proc);
+  return children;
 }
 
 unsigned long long process_start_time(pid_t pid) {

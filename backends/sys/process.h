@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct SpawnOptions {
   int stderr_fd = -1;
   bool new_process_group = false;  // its own group, so the whole tree can be signalled
   bool new_session = false;        // detached from our terminal and our Ctrl-C
+  uint64_t address_space_limit = 0;  // RLIMIT_AS of the child in bytes, set before exec; 0 = none
 };
 
 /// Starts the program; the error names the program and why (e.g. not found).
@@ -32,6 +34,9 @@ int wait_process(pid_t pid);
 /// Sends `sig` to every process of session `sid` (except the caller), including those that
 /// moved to their own process group. Returns how many were signalled.
 int signal_session(pid_t sid, int sig);
+
+/// PIDs of the direct children of `pid` (from /proc/*/stat).
+std::vector<pid_t> child_processes(pid_t pid);
 
 /// Start time of a process in clock ticks since boot (/proc/PID/stat field 22), 0 if gone:
 /// with the pid it identifies a process even after pid reuse.

@@ -1,0 +1,67 @@
+#include "core/work_plan.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace lithops {
+
+uint64_t WorkItem::call_count() const {
+  uint64_t n = 0;
+  for (const auto& span : calls) n += span.end - span.begin;
+  return n;
+}
+
+nlohmann::json to_json(const RunPlan& plan) {
+  nlohmann::json calls = nlohmann::json::array();
+  for (const auto& c : plan.calls) calls.push_back({c.call, c.attempt});
+  return {{"first_invocation", plan.first_invocation}, {"calls", calls}};
+}
+
+Result<RunPlan> run_plan_from_json(const nlohmann::json& j) {
+  try {
+    RunPlan plan;
+    plan.first_invocation = j.at("first_invocation").get<uint64_t>();
+    for (const auto& c : j.at("calls"))
+      plan.calls.push_back({c.at(0).get<uint64_t>(), c.at(1).get<uint32_t>()});
+    return plan;
+  } catch (const nlohmann::json::exception& e) {
+    return make_error(ErrorKind::kIo, fmt::format("run plan is damaged: {}", e.what()));
+  }
+}
+
+std::vector<WorkItem> initial_work(const JobSpec& spec) {
+  Packing packing = spec.packing();
+  std::vector<WorkItem> work;
+  for (uint64_t i = 0; i < packing.invocations(); ++i) {
+    CallRange r = packing.calls_of(i);
+    work.push_back({i, {{r.begin, r.end, 1}}});
+  }
+  return work;
+}
+
+std::vector<WorkItem> pack_calls(std::vector<PlannedCall> calls, uint64_t chunksize,
+                                 uint64_t first_invocation) {
+  std::sort(calls.begin(), calls.end(),
+            [](const PlannedCall& a, const PlannedCall& b) { return a.call < b.call; });
+  chunksize = std::max<uint64_t>(1, chunksize);
+  std::vector<WorkItem> work;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    if (i % chunksize == 0) work.push_back({first_invocation + work.size(), {}});
+    auto& spans = work.back().calls;
+    const PlannedCall& c = calls[i];
+    if (!spans.empty() && spans.back().end == c.call && spans.back().attempt == c.attempt)
+      ++spans.back().end;
+    else
+      spans.push_back({c.call, c.call + 1, c.attempt});
+  }
+  return work;
+}
+
+nlohmann::json work_item_json(const std::string& job_key, const WorkItem& item) {
+  nlohmann::json calls = nlohmann::json::array();
+  for (const auto& s : item.calls) calls.push_back({s.begin, s.end, s.attempt});
+  return {{"job", job_key}, {"invocation", item.invocation}, {"calls", calls}};
+}
+
+}  // namespace lithops
