@@ -14,7 +14,8 @@ CompletionModel model_of(const CLI::App& app, const Context& ctx) {
   model.root = describe_cli(app);
   model.values.compute = compute_names();
   model.values.storage = storage_names();
-  for (const auto& key : ctx.schema()) model.values.config_keys.push_back(key.section + "." + key.key);
+  for (const auto& key : ctx.schema())
+    model.values.config_keys.push_back(key.section + "." + key.key);
   return model;
 }
 

@@ -94,7 +94,8 @@ std::vector<OptionSpec> effective_options(const std::vector<const CommandSpec*>&
 std::vector<const CommandSpec*> chain_to(const CommandSpec& root, const std::string& path) {
   std::vector<const CommandSpec*> chain{&root};
   for (const CommandSpec* command : all_commands(root)) {
-    if (command->path.empty() || !(path == command->path || path.rfind(command->path + " ", 0) == 0))
+    if (command->path.empty() ||
+        !(path == command->path || path.rfind(command->path + " ", 0) == 0))
       continue;
     chain.push_back(command);
   }

@@ -2,22 +2,21 @@
 // completions and man-page checks follow every command and option without a second list.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 namespace lithops::cli {
 
 /// What a shell can offer for an option's value or a positional argument.
 enum class ValueKind {
-  kNone,     // a flag: takes no value
-  kFree,     // any text: nothing to offer
-  kFile,     // a path (type_name contains FILE or DIR)
-  kCompute,  // a compute backend name (--backend)
-  kStorage,  // a storage backend name (--storage)
+  kNone,       // a flag: takes no value
+  kFree,       // any text: nothing to offer
+  kFile,       // a path (type_name says FILE, DIR, PATH or .so)
+  kCompute,    // a compute backend name (--backend)
+  kStorage,    // a storage backend name (--storage)
   kConfigKey,  // SECTION.KEY= (--set)
-  kJobKey,   // a job key (a positional named JOB)
+  kJobKey,     // a job key (a positional named JOB)
 };
 
 struct OptionSpec {

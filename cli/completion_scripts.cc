@@ -140,10 +140,10 @@ std::vector<std::pair<std::string, std::string>> joined(const List& rows) {
 }
 
 // zsh's _describe wants "name:description" with colons in the name escaped.
-std::string zsh_describe_case(const std::string& name, const std::string& comment,
-                              const std::vector<std::pair<
-                                  std::string, std::vector<std::pair<std::string, std::string>>>>&
-                                  rows) {
+std::string zsh_describe_case(
+    const std::string& name, const std::string& comment,
+    const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>&
+        rows) {
   std::string out = fmt::format("# {}\n{}() {{\n  case \"$1\" in\n", comment, name);
   for (const auto& [key, entries] : rows) {
     out += fmt::format("    {})\n", sq(key));
@@ -159,8 +159,8 @@ std::string zsh_describe_case(const std::string& name, const std::string& commen
 
 std::string sh_data(const Tables& t, bool zsh) {
   std::string out;
-  out += sh_case("_lithops_subcommands", "The subcommands of a command path ('' is lithops).",
-                 "$1", joined(t.subcommands));
+  out += sh_case("_lithops_subcommands", "The subcommands of a command path ('' is lithops).", "$1",
+                 joined(t.subcommands));
   out += sh_case("_lithops_options", "Every option valid at a command path, global ones included.",
                  "$1", joined(t.options));
   out += sh_case("_lithops_value_kind",
@@ -169,9 +169,10 @@ std::string sh_data(const Tables& t, bool zsh) {
                  "$1|$2", t.value_kinds);
   out += sh_case("_lithops_positional_kind", "What the arguments of a command path are.", "$1",
                  t.positional_kinds);
-  out += fmt::format("# Global options with a value: they choose the config and storage, so\n"
-                     "# `completion job-keys` gets them too.\n_lithops_global_value_options={}\n\n",
-                     sq(" " + join(t.global_value_options, " ") + " "));
+  out += fmt::format(
+      "# Global options with a value: they choose the config and storage, so\n"
+      "# `completion job-keys` gets them too.\n_lithops_global_value_options={}\n\n",
+      sq(" " + join(t.global_value_options, " ") + " "));
   if (zsh) {
     out += zsh_describe_case("_lithops_subcommand_descs", "name:description of each subcommand.",
                              t.subcommand_descs);
@@ -188,7 +189,7 @@ std::string word_list(const std::vector<std::string>& words, const std::string& 
 }
 
 // The words typed before the cursor decide the command path and whether the cursor is on
-// an option's value. Shared by bash and zsh: WORDS_FROM..WORDS_TO index the typed words.
+// an option's value. Shared by bash and zsh: the typed words are WORDS[FIRST] to WORDS[LAST-1].
 const char* kShWalk = R"SH(  local w pending='' kind='' cmdpath=''
   local -a forward=()
   for ((i = FIRST; i < LAST; i++)); do
@@ -260,6 +261,7 @@ WALK  COMPREPLY=()
   fi
   COMPREPLY=($(compgen -W "$subcommands" -- "$cur"))
   [[ -n $positional ]] && _lithops_values "$positional" "$cur"
+  return 0
 }
 complete -F _lithops lithops
 )SH";
@@ -295,8 +297,10 @@ WALK  if [[ -n $pending ]]; then
     _describe -t options option options
     return
   fi
-  (( ${#subcommands} )) && _describe -t commands command subcommands
-  [[ -n $positional ]] && _lithops_values "$positional"
+  local ret=1
+  (( ${#subcommands} )) && _describe -t commands command subcommands && ret=0
+  [[ -n $positional ]] && _lithops_values "$positional" && ret=0
+  return ret
 }
 
 if [[ $funcstack[1] == _lithops ]]; then
@@ -344,7 +348,8 @@ std::string fish_desc_switch(
 }
 
 std::string fish_values(const CompletionValues& v) {
-  return fmt::format(R"SH(# Prints the values of kind $argv[1]; $argv[2..] are the global options to forward.
+  return fmt::format(
+      R"SH(# Prints the values of kind $argv[1]; $argv[2..] are the global options to forward.
 function __lithops_values
     switch $argv[1]
         case file
@@ -362,7 +367,7 @@ function __lithops_values
 end
 
 )SH",
-                     word_list(v.compute), word_list(v.storage), word_list(v.config_keys, "="));
+      word_list(v.compute), word_list(v.storage), word_list(v.config_keys, "="));
 }
 
 const char* kFishMain = R"SH(function __lithops_complete

@@ -115,5 +115,6 @@ _lithops() {
   fi
   COMPREPLY=($(compgen -W "$subcommands" -- "$cur"))
   [[ -n $positional ]] && _lithops_values "$positional" "$cur"
+  return 0
 }
 complete -F _lithops lithops

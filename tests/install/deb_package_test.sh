@@ -31,10 +31,12 @@ echo "Depends: $depends"
 for lib in libc6 libstdc++6 libcurl4 libssl3 libyaml-cpp0.7 libfmt9 libspdlog1.10 libhiredis0.14; do
   grep -q "\b$lib\b" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
+# Installed packages and the virtual ones they provide (libspdlog1.10 provides -fmt9).
+installed=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Provides}\n' |
+  awk '$1 == "ii" { for (i = 2; i <= NF; i++) print $i }' | sed 's/[(,].*//' | sort -u)
 tr ',' '\n' <<<"$depends" | sed 's/(.*//; s/|.*//; s/ //g' | while read -r pkg; do
   [ -n "$pkg" ] || continue
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" ||
-    fail "dependency $pkg is not installed here"
+  grep -qxF "$pkg" <<<"$installed" || fail "dependency $pkg is not installed here"
 done
 
 dpkg-deb -x "$deb" "$work/root"
