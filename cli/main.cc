@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "cli/completion_cmd.h"
 #include "cli/config_cmd.h"
 #include "cli/context.h"
 #include "cli/hello_cmd.h"
@@ -64,6 +65,7 @@ int run(int argc, char** argv) {
   register_job_commands(app, ctx, exit_code);
   register_config_commands(app, ctx, exit_code);
   register_storage_commands(app, ctx, exit_code);
+  register_completion_command(app, ctx, exit_code);  // last: it describes all the others
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Drives the zsh completion function with the completion system's builtins replaced by
+# functions that print what they are given (compadd, _describe, _files), so the candidates
+# _lithops offers can be checked without a terminal. Skipped when zsh is not installed.
+#   completion_zsh_test.sh LITHOPS SCRIPT
+set -euo pipefail
+lithops=$(realpath "$1") script=$(realpath "$2")
+command -v zsh >/dev/null || { echo "SKIP: zsh is not installed"; exit 0; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export HOME=$work/home XDG_CACHE_HOME=$work/cache
+mkdir -p "$HOME"
+failures=0
+
+# Prints the candidates for the words given; the last word is the one under the cursor.
+complete_words() {
+  zsh -f -c '
+    compdef() { : }
+    compadd() { while [[ $# -gt 0 && $1 != -- ]]; do shift; done; shift; print -l -- "$@" }
+    _describe() { local entry; for entry in ${(P)4}; do print -r -- ${entry%%:*}; done }
+    _files() { print -- FILES }
+    script=$1; shift
+    source $script
+    words=("$@"); CURRENT=$#
+    _lithops' _ "$script" "$lithops" "$@" || true  # 1 = no matches
+}
+
+expect() {
+  local words=() want got
+  while [ "$1" != "::" ]; do words+=("$1"); shift; done
+  shift
+  got=$(complete_words "${words[@]}")
+  for want in "$@"; do
+    if ! grep -qxF -- "$want" <<<"$got"; then
+      echo "FAIL: zsh: 'lithops ${words[*]}<Tab>' does not offer '$want'; it offers: $(echo $got)"
+      failures=$((failures + 1))
+    fi
+  done
+}
+
+expect "" :: hello job config
+expect job "" :: submit status wait result
+expect job submit --f :: --function
+expect -b "" :: localhost
+expect job submit --storage "" :: localhost s3 redis
+expect --set "" :: localhost.max_workers=
+expect job submit --iterdata "" :: FILES
+key=$("$lithops" job submit --command true --range 1 --detach)
+"$lithops" job wait "$key" >/dev/null
+expect job status "" :: "$key"
+
+if [ "$failures" -gt 0 ]; then
+  echo "$failures zsh completion check(s) failed"
+  exit 1
+fi
+echo "zsh completion: all checks passed"
