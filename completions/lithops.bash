@@ -4,9 +4,10 @@
 # The subcommands of a command path ('' is lithops).
 _lithops_subcommands() {
   case "$1" in
-    '') echo 'hello job config' ;;
-    'job') echo 'submit status wait result' ;;
+    '') echo 'hello job config storage' ;;
+    'job') echo 'submit status wait result retry' ;;
     'config') echo 'show example' ;;
+    'storage') echo 'put get list delete empty mb' ;;
   esac
 }
 
@@ -16,13 +17,21 @@ _lithops_options() {
     '') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'hello') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
-    'job submit') echo '-h --help --function --command --range --iterdata --chunksize --worker-processes --max-workers --timeout --env --output --detach -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'job submit') echo '-h --help --function --command --range --iterdata --input --obj-chunk-size --obj-chunk-number --obj-newline --chunksize --worker-processes --max-workers --timeout --memory --retries --retry-on --reduce --reduce-command --reduce-after --env --output --detach -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job status') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job wait') echo '-h --help --timeout -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job result') echo '-h --help --output -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'job retry') echo '-h --help --failed --detach --output -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'config') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'config show') echo '-h --help --origin -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'config example') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'storage') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'storage put') echo '-h --help -k --key -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'storage get') echo '-h --help -o --output -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'storage list') echo '-h --help -p --prefix -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'storage delete') echo '-h --help -p --prefix -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'storage empty') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'storage mb') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
   esac
 }
 
@@ -33,14 +42,32 @@ _lithops_value_kind() {
     'job submit|--command') echo 'free' ;;
     'job submit|--range') echo 'free' ;;
     'job submit|--iterdata') echo 'file' ;;
+    'job submit|--input') echo 'file' ;;
+    'job submit|--obj-chunk-size') echo 'free' ;;
+    'job submit|--obj-chunk-number') echo 'free' ;;
     'job submit|--chunksize') echo 'free' ;;
     'job submit|--worker-processes') echo 'free' ;;
     'job submit|--max-workers') echo 'free' ;;
     'job submit|--timeout') echo 'free' ;;
+    'job submit|--memory') echo 'free' ;;
+    'job submit|--retries') echo 'free' ;;
+    'job submit|--retry-on') echo 'free' ;;
+    'job submit|--reduce') echo 'file' ;;
+    'job submit|--reduce-command') echo 'free' ;;
+    'job submit|--reduce-after') echo 'free' ;;
     'job submit|--env') echo 'free' ;;
     'job submit|--output') echo 'file' ;;
     'job wait|--timeout') echo 'free' ;;
     'job result|--output') echo 'file' ;;
+    'job retry|--output') echo 'file' ;;
+    'storage put|-k') echo 'free' ;;
+    'storage put|--key') echo 'free' ;;
+    'storage get|-o') echo 'file' ;;
+    'storage get|--output') echo 'file' ;;
+    'storage list|-p') echo 'free' ;;
+    'storage list|--prefix') echo 'free' ;;
+    'storage delete|-p') echo 'free' ;;
+    'storage delete|--prefix') echo 'free' ;;
     *'|-c') echo 'file' ;;
     *'|--config') echo 'file' ;;
     *'|-b') echo 'compute' ;;
@@ -57,6 +84,7 @@ _lithops_positional_kind() {
     'job status') echo 'job' ;;
     'job wait') echo 'job' ;;
     'job result') echo 'job' ;;
+    'job retry') echo 'job' ;;
   esac
 }
 
@@ -74,7 +102,7 @@ _lithops_values() {
     storage) COMPREPLY+=($(compgen -W 'localhost s3 redis' -- "$2")) ;;
     config-key)
       compopt -o nospace 2>/dev/null
-      COMPREPLY+=($(compgen -W 'lithops.backend= lithops.storage= lithops.storage_bucket= lithops.log_level= lithops.execution_timeout= lithops.chunksize= lithops.data_limit= lithops.monitoring_interval= localhost.worker_processes= localhost.max_workers= localhost.runtime= localhost.storage_root= s3.endpoint= s3.region= s3.bucket= s3.access_key_id= s3.secret_access_key= s3.session_token= s3.profile= s3.addressing_style= s3.verify_tls= s3.multipart_threshold_mb= s3.multipart_chunk_mb= s3.max_retries= redis.host= redis.port= redis.password= redis.db= redis.key_prefix= redis.chunk_size_mb=' -- "$2")) ;;
+      COMPREPLY+=($(compgen -W 'lithops.backend= lithops.storage= lithops.storage_bucket= lithops.log_level= lithops.execution_timeout= lithops.chunksize= lithops.data_limit= lithops.monitoring_interval= lithops.retries= lithops.retry_on= lithops.result_flush_interval= lithops.worker_stall_timeout= localhost.worker_processes= localhost.max_workers= localhost.runtime= localhost.runtime_memory= localhost.storage_root= s3.endpoint= s3.region= s3.bucket= s3.access_key_id= s3.secret_access_key= s3.session_token= s3.profile= s3.addressing_style= s3.verify_tls= s3.multipart_threshold_mb= s3.multipart_chunk_mb= s3.max_retries= redis.host= redis.port= redis.password= redis.db= redis.key_prefix= redis.chunk_size_mb=' -- "$2")) ;;
     job)
       COMPREPLY+=($(compgen -W "$("$_lithops_exe" "${forward[@]}" completion job-keys 2>/dev/null)" -- "$2")) ;;
   esac
