@@ -5,10 +5,12 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "cli/clean_cmd.h"
 #include "cli/config_cmd.h"
 #include "cli/context.h"
 #include "cli/hello_cmd.h"
 #include "cli/job_cmd.h"
+#include "cli/logs_cmd.h"
 #include "lithops/task.h"
 
 namespace lithops::cli {
@@ -48,6 +50,8 @@ int run(int argc, char** argv) {
   register_hello_command(app, ctx, exit_code);
   register_job_commands(app, ctx, exit_code);
   register_config_commands(app, ctx, exit_code);
+  register_logs_commands(app, ctx, exit_code);
+  register_clean_command(app, ctx, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -20,6 +20,9 @@ Schema core_schema() {
        "Largest single call input in MiB; larger inputs are refused before launch."},
       {"lithops", "monitoring_interval", T::kDouble, 0.1,
        "Seconds between two looks at a running job's progress."},
+      {"lithops", "stall_timeout", T::kDouble, 30.0,
+       "Seconds without news (no worker started, no call finished, no progress record) after "
+       "which the progress display and `job status` explain the stall."},
   };
 }
 

@@ -19,7 +19,8 @@ class CommandRunner {
   CommandRunner(CommandTemplate command, std::map<std::string, std::string> env,
                 std::string job_key, int processes, double timeout_s);
 
-  std::vector<CallResult> run(const std::vector<TaskCall>& calls);
+  /// Runs every call; what the commands write to stderr is also streamed to `log` (if any).
+  std::vector<CallResult> run(const std::vector<TaskCall>& calls, LogStream* log = nullptr);
 
  private:
   struct Running;

@@ -12,6 +12,10 @@
 #include "core/call_result.h"
 
 namespace lithops {
+class LogStream;
+}
+
+namespace lithops {
 
 struct TaskCall {
   uint64_t index = 0;
@@ -27,8 +31,9 @@ class SoRunner {
   SoRunner(const SoRunner&) = delete;
   SoRunner& operator=(const SoRunner&) = delete;
 
-  /// Runs every call; results come back in the order of `calls`.
-  std::vector<CallResult> run(const std::vector<TaskCall>& calls);
+  /// Runs every call; results come back in the order of `calls`. What the calls print is
+  /// also streamed to `log` (if any) while they run.
+  std::vector<CallResult> run(const std::vector<TaskCall>& calls, LogStream* log = nullptr);
 
  private:
   struct SubWorker {
@@ -37,12 +42,21 @@ class SoRunner {
     int64_t started_ms = 0;
     int64_t deadline_ms = 0;  // 0 = no limit
     long slot = -1;           // index into the batch of the call it runs, -1 = idle
+    // The sub-worker's stdout and stderr: a memfd we share, so that we can read what the
+    // running call prints without its help (and even after it crashed).
+    int capture_fd = -1;
+    std::string log;  // what the current call printed so far
+    uint64_t call = 0;  // the index of the call it runs
   };
+  /// Reads what the current call printed since the last look; streams it to `log`.
+  void collect(SubWorker& w, LogStream* log);
+  /// The whole log of the call that just ended; resets the capture for the next call.
+  std::string take_log(SubWorker& w, LogStream* log);
   bool start(SubWorker& w);
   void stop(SubWorker& w, int sig);
   CallResult dead_result(SubWorker& w, int wait_status);
   bool send(SubWorker& w, const TaskCall& call, size_t slot);
-  bool receive(SubWorker& w, CallResult& result);
+  bool receive(SubWorker& w, CallResult& result, LogStream* log);
 
   std::string library_path_;
   std::string symbol_;

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "backends/registry.h"
+#include "runtime/log_stream.h"
 
 namespace lithops {
 namespace {
@@ -82,10 +83,12 @@ Result<InvocationSummary> Worker::run(const Payload& payload) {
     for (uint64_t i = range.begin; i < range.end; ++i)
       calls.push_back({i, {std::move((*inputs)[i - range.begin])}});
   }
-  auto results = so_runner_ ? so_runner_->run(calls) : command_runner_->run(calls);
+  LogStream log(store_, payload.job_key, payload.invocation);
+  auto results = so_runner_ ? so_runner_->run(calls, &log) : command_runner_->run(calls, &log);
   InvocationSummary summary;
   for (const auto& r : results) (r.ok ? summary.ok : summary.failed)++;
   LITHOPS_TRY(store_.write_results(payload.job_key, payload.invocation, results));
+  log.finish();  // after the results: a follower that sees the end finds them stored
   return summary;
 }
 
@@ -110,6 +113,9 @@ int run_worker_stream(std::istream& in, std::ostream& out) {
       std::cerr << "worker: " << payload.error().message << "\n";
       return 2;
     }
+    // Tells the driver the worker is alive and working, so that it can tell a slow call
+    // from a worker that never got going.
+    out << "started " << payload->invocation << std::endl;
     auto summary = worker.run(*payload);
     if (!summary.ok()) {
       // Without stored results the pool records the calls as lost, with this reason.

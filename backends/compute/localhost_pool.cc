@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "backends/compute/localhost_compute.h"
 #include "backends/registry.h"
 #include "backends/sys/process.h"
 #include "core/job_store.h"
@@ -30,12 +31,16 @@ struct Worker {
   int out_fd = -1;  // "done ..." lines from the worker
   std::string buffer;
   std::optional<uint64_t> invocation;  // the one it is running
+  bool started = false;                // has reported that it runs an invocation
 };
 
 class Pool {
  public:
-  Pool(JobStore& store, JobSpec spec, std::string config_line)
-      : store_(store), spec_(std::move(spec)), config_line_(std::move(config_line)) {}
+  Pool(JobStore& store, JobSpec spec, std::string config_line, double stall_s)
+      : store_(store),
+        spec_(std::move(spec)),
+        config_line_(std::move(config_line)),
+        stall_ms_(static_cast<int64_t>(stall_s * 1000)) {}
 
   int run();
 
@@ -47,6 +52,7 @@ class Pool {
   void record_lost(uint64_t invocation, const std::string& why);
   void publish(bool force);
   void stop_all_workers();
+  void explain_stall();
   bool finished() const { return progress_.invocations_done == progress_.invocations; }
 
   JobStore& store_;
@@ -58,7 +64,37 @@ class Pool {
   int64_t last_publish_ms_ = 0;
   bool dirty_ = true;
   int respawns_ = 0;
+  int64_t stall_ms_;
+  int64_t last_news_ms_ = 0;  // a worker started or an invocation finished
+  std::string stall_note_;    // the stall message currently shown, if any
+  std::string spawn_error_;   // why the last worker could not be started
 };
+
+// Says what lithops last knew when nothing has happened for stall_timeout: no worker has
+// started, or the running ones have not finished anything. Cleared as soon as news arrive.
+void Pool::explain_stall() {
+  int64_t now = now_ms();
+  std::string note;
+  if (now - last_news_ms_ >= stall_ms_ && !finished()) {
+    uint64_t started = 0;
+    for (const auto& w : workers_) started += w.started ? 1 : 0;
+    double secs = static_cast<double>(now - progress_.started_ms) / 1000;
+    if (started == 0)
+      note = fmt::format("0/{} workers started after {:.0f} s: {}", workers_.size(), secs,
+                         spawn_error_.empty()
+                             ? fmt::format("the worker processes have not reported yet (their "
+                                           "errors are in {}/{}.pool.log)",
+                                           local_log_dir(), spec_.job_key)
+                             : spawn_error_);
+    else
+      note = fmt::format("no call finished in the last {:.0f} s; {} worker(s) still running",
+                         static_cast<double>(now - last_news_ms_) / 1000, started);
+  }
+  if (note == stall_note_) return;
+  if (progress_.message == stall_note_) progress_.message = note;
+  stall_note_ = note;
+  dirty_ = true;
+}
 
 Status Pool::spawn_worker(Worker& w) {
   int in[2], out[2];
@@ -74,9 +110,10 @@ Status Pool::spawn_worker(Worker& w) {
   if (!pid.ok()) {
     ::close(in[1]);
     ::close(out[0]);
+    spawn_error_ = "backend localhost " + pid.error().message;
     return pid.error();
   }
-  w = Worker{*pid, in[1], out[0], {}, std::nullopt};
+  w = Worker{*pid, in[1], out[0], {}, std::nullopt, false};
   std::string header = config_line_ + "\n";
   if (::write(w.in_fd, header.data(), header.size()) < 0) {
     // The worker died at once; handle_exit will see its EOF.
@@ -110,13 +147,19 @@ void Pool::handle_line(Worker& w, const std::string& line) {
   std::istringstream in(line);
   std::string word;
   uint64_t invocation = 0, ok = 0, failed = 0;
-  if (!(in >> word >> invocation >> ok >> failed) || word != "done") {
+  if (in >> word >> invocation && word == "started") {
+    w.started = true;
+    last_news_ms_ = now_ms();
+    return;
+  }
+  if (!(in >> ok >> failed) || word != "done") {
     std::cerr << "pool: ignoring unexpected worker line: " << line << "\n";
     return;
   }
   progress_.done += ok;
   progress_.failed += failed;
   ++progress_.invocations_done;
+  last_news_ms_ = now_ms();
   dirty_ = true;
   w.invocation.reset();
   dispatch(w);
@@ -171,7 +214,9 @@ void Pool::handle_exit(Worker& w) {
 
 void Pool::publish(bool force) {
   int64_t now = now_ms();
-  if (!force && (!dirty_ || now - last_publish_ms_ < 100)) return;
+  // A heartbeat every second even without news, so readers can tell a quiet job from a
+  // driver that died or hangs (updated_ms stops moving).
+  if (!force && (!dirty_ || now - last_publish_ms_ < 100) && now - last_publish_ms_ < 1000) return;
   progress_.updated_ms = now;
   if (auto s = store_.write_progress(spec_.job_key, progress_); !s.ok())
     std::cerr << "pool: cannot record progress: " << s.error().message << "\n";
@@ -191,6 +236,7 @@ int Pool::run() {
   progress_.total_calls = spec_.total_calls;
   progress_.invocations = spec_.invocations();
   progress_.started_ms = now_ms();
+  last_news_ms_ = progress_.started_ms;
   uint64_t count = std::min<uint64_t>(std::max<uint64_t>(1, spec_.max_workers), progress_.invocations);
   workers_.resize(count);
   for (auto& w : workers_) {
@@ -231,6 +277,7 @@ int Pool::run() {
         handle_line(w, line);
       }
     }
+    explain_stall();
     publish(false);
   }
   if (g_cancel) {
@@ -249,6 +296,7 @@ int Pool::run() {
       if (progress_.message.empty()) progress_.message = "workers could not be started";
     }
   }
+  if (!stall_note_.empty() && progress_.message == stall_note_) progress_.message.clear();
   progress_.workers_running = 0;
   progress_.finished_ms = now_ms();
   publish(true);
@@ -282,7 +330,7 @@ int run_localhost_pool(const std::string& job_key, std::istream& config_in) {
     std::cerr << "pool: " << spec.error().message << "\n";
     return 2;
   }
-  Pool pool(store, std::move(spec).value(), line);
+  Pool pool(store, std::move(spec).value(), line, config->get_double("lithops", "stall_timeout"));
   return pool.run();
 }
 
