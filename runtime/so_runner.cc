@@ -88,8 +88,9 @@ std::string response(uint32_t outcome, int rc, const std::string& output, const 
   ::dup2(capture, 1);
   ::dup2(capture, 2);
   ::close(capture);
-  // Line-buffered, so that a running call's prints reach the live log line by line.
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  // Unbuffered, like stderr: a running call's prints reach the live log at once, and in the
+  // order they happened relative to stderr and api->log.
+  std::setvbuf(stdout, nullptr, _IONBF, 0);
   std::string load_error;
   lithops_task_fn fn = nullptr;
   if (void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL); !lib)

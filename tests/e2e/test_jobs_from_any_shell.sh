@@ -56,7 +56,7 @@ test_ambiguous_prefix_lists_the_candidates() {
 
 test_cancel_from_another_shell_follows_logs_and_leaves_nothing() {
   # A long job: each call prints a line, then sleeps.
-  run_lithops job submit --command 'sh -c "echo started-{}; sleep 93.{}"' --range 4 \
+  run_lithops job submit --command 'sh -c "echo started-{} >&2; sleep 93.{}"' --range 4 \
     --worker-processes 2 --detach
   expect_eq "$CODE" 0 "submit exit code"
   local key=$OUT
