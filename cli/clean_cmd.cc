@@ -39,7 +39,8 @@ std::string cache_dir() {
 Status remove_prefix(StorageBackend& storage, const std::string& bucket, const std::string& prefix,
                      Report& report) {
   auto objects = storage.list(bucket, prefix);
-  if (!objects.ok()) return objects.error().kind == ErrorKind::kNotFound ? Status{} : objects.error();
+  if (!objects.ok())
+    return objects.error().kind == ErrorKind::kNotFound ? Status{} : objects.error();
   std::vector<std::string> keys;
   for (const auto& o : *objects) {
     keys.push_back(o.key);
@@ -51,7 +52,8 @@ Status remove_prefix(StorageBackend& storage, const std::string& bucket, const s
 
 void remove_local(const std::string& path, Report& report) {
   std::error_code ec;
-  if (fs::exists(path, ec) && fs::remove_all(path, ec) > 0 && !ec) report.local_files.push_back(path);
+  if (fs::exists(path, ec) && fs::remove_all(path, ec) > 0 && !ec)
+    report.local_files.push_back(path);
 }
 
 Status clean_job(Context& ctx, const std::string& key, const CleanFlags& flags, Report& report) {
@@ -89,7 +91,8 @@ Status clean_unused_artifacts(Context& ctx, Report& report) {
     if (auto spec = store.read_spec(k); spec.ok() && !spec->task.artifact_key.empty())
       used.insert(spec->task.artifact_key);
   auto artifacts = store.storage().list(store.bucket(), "lithops.tasks/");
-  if (!artifacts.ok()) return artifacts.error().kind == ErrorKind::kNotFound ? Status{} : artifacts.error();
+  if (!artifacts.ok())
+    return artifacts.error().kind == ErrorKind::kNotFound ? Status{} : artifacts.error();
   for (const auto& a : *artifacts) {
     if (used.count(a.key)) continue;
     LITHOPS_TRY(store.storage().remove(store.bucket(), a.key));
@@ -102,8 +105,10 @@ Status clean_unused_artifacts(Context& ctx, Report& report) {
 
 void print_report(const Report& r, bool json, bool quiet) {
   if (json) {
-    std::cout << nlohmann::json{{"removed_jobs", r.jobs},     {"skipped_jobs", r.skipped},
-                                {"objects", r.objects},       {"bytes", r.bytes},
+    std::cout << nlohmann::json{{"removed_jobs", r.jobs},
+                                {"skipped_jobs", r.skipped},
+                                {"objects", r.objects},
+                                {"bytes", r.bytes},
                                 {"local_files", r.local_files}}
                      .dump(2)
               << "\n";
@@ -113,7 +118,8 @@ void print_report(const Report& r, bool json, bool quiet) {
     std::cerr << fmt::format("lithops: kept job {}: it is still {} (cancel it, or use --force)\n",
                              s["job_key"].get<std::string>(), s["state"].get<std::string>());
   if (quiet) return;
-  for (const auto& j : r.jobs) std::cout << "removed job " << j["job_key"].get<std::string>() << "\n";
+  for (const auto& j : r.jobs)
+    std::cout << "removed job " << j["job_key"].get<std::string>() << "\n";
   std::cout << fmt::format("removed {} objects ({} bytes) from storage and {} local files\n",
                            r.objects, r.bytes, r.local_files.size());
 }

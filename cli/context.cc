@@ -79,10 +79,9 @@ Result<JobProgress> Context::progress_of(const JobSpec& job) {
   double stall_s = config_->get_double("lithops", "stall_timeout");
   double silent_s = static_cast<double>(now_ms() - progress->updated_ms) / 1000;
   if (progress->updated_ms > 0 && silent_s >= stall_s)
-    progress->message = fmt::format("no news from the {} driver for {:.0f} s{}", job.backend,
-                                    silent_s,
-                                    progress->message.empty() ? "" : "; it last said: " +
-                                                                         progress->message);
+    progress->message =
+        fmt::format("no news from the {} driver for {:.0f} s{}", job.backend, silent_s,
+                    progress->message.empty() ? "" : "; it last said: " + progress->message);
   return progress;
 }
 

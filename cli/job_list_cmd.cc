@@ -10,7 +10,7 @@
 namespace lithops::cli {
 namespace {
 
-const std::vector<std::string> kStates = {"pending", "running", "done",
+const std::vector<std::string> kStates = {"pending", "running",   "done",
                                           "failed",  "cancelled", "lost"};
 
 struct ListFlags {
@@ -30,11 +30,16 @@ double duration_s(const Row& r) {
 
 // The stable fields of `job list --json` (documented in README.md).
 nlohmann::json row_json(const Row& r) {
-  return {{"job_key", r.spec.job_key},          {"state", state_name(r.progress.state)},
-          {"task", r.spec.task.display},        {"backend", r.spec.backend},
-          {"total_calls", r.spec.total_calls},  {"done", r.progress.done},
-          {"failed", r.progress.failed},        {"submitted", iso_time(r.spec.submitted_ms)},
-          {"finished", iso_time(r.progress.finished_ms)}, {"duration_s", duration_s(r)}};
+  return {{"job_key", r.spec.job_key},
+          {"state", state_name(r.progress.state)},
+          {"task", r.spec.task.display},
+          {"backend", r.spec.backend},
+          {"total_calls", r.spec.total_calls},
+          {"done", r.progress.done},
+          {"failed", r.progress.failed},
+          {"submitted", iso_time(r.spec.submitted_ms)},
+          {"finished", iso_time(r.progress.finished_ms)},
+          {"duration_s", duration_s(r)}};
 }
 
 void print_table(const std::vector<Row>& rows) {
@@ -43,12 +48,11 @@ void print_table(const std::vector<Row>& rows) {
   for (const auto& r : rows) {
     std::string submitted = iso_time(r.spec.submitted_ms).substr(0, 19);
     if (submitted.size() > 10) submitted[10] = ' ';
-    std::cout << fmt::format("{:<14}  {:<9}  {:>15}  {:<19}  {:>8}  {:<9}  {}\n", r.spec.job_key,
-                             state_name(r.progress.state),
-                             fmt::format("{}/{}/{}", r.progress.done, r.progress.failed,
-                                         r.spec.total_calls),
-                             submitted, format_duration(duration_s(r)), r.spec.backend,
-                             r.spec.task.display);
+    std::cout << fmt::format(
+        "{:<14}  {:<9}  {:>15}  {:<19}  {:>8}  {:<9}  {}\n", r.spec.job_key,
+        state_name(r.progress.state),
+        fmt::format("{}/{}/{}", r.progress.done, r.progress.failed, r.spec.total_calls), submitted,
+        format_duration(duration_s(r)), r.spec.backend, r.spec.task.display);
   }
 }
 

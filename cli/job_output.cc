@@ -27,7 +27,8 @@ const char* call_state(const CallResult* r) {
 }
 
 // Every call of the job, with its result if it has one.
-std::vector<const CallResult*> by_call(const JobSpec& spec, const std::vector<CallResult>* results) {
+std::vector<const CallResult*> by_call(const JobSpec& spec,
+                                       const std::vector<CallResult>* results) {
   std::vector<const CallResult*> calls(spec.total_calls, nullptr);
   if (results)
     for (const auto& r : *results)
@@ -144,8 +145,7 @@ void print_status_text(std::ostream& out, const JobSpec& spec, const JobProgress
   out << fmt::format("task      {}\n", spec.task.display);
   out << fmt::format("backend   {} (storage {})\n", spec.backend, spec.storage);
   out << fmt::format("calls     {} total, {} done, {} failed, {}{} pending\n", spec.total_calls,
-                     p.done, p.failed,
-                     cancelled ? fmt::format("{} cancelled, ", cancelled) : "",
+                     p.done, p.failed, cancelled ? fmt::format("{} cancelled, ", cancelled) : "",
                      spec.total_calls - settled);
   out << fmt::format("workers   {} invocations ({} calls each, {} processes each), {} running\n",
                      spec.invocations(), spec.chunksize, spec.worker_processes, p.workers_running);
@@ -161,15 +161,15 @@ void print_status_text(std::ostream& out, const JobSpec& spec, const JobProgress
         out << fmt::format("  call {}: {}: {}\n", r.call, reason_name(r.reason), r.error);
   }
   if (with_calls) {
-    out << fmt::format("\n{:>7}  {:<9}  {:>7}  {:>8}  {}\n", "CALL", "STATE", "ATTEMPT",
-                       "DURATION", "REASON");
+    out << fmt::format("\n{:>7}  {:<9}  {:>7}  {:>8}  {}\n", "CALL", "STATE", "ATTEMPT", "DURATION",
+                       "REASON");
     const auto all = by_call(spec, results);
     for (uint64_t i = 0; i < all.size(); ++i) {
       const CallResult* r = all[i];
-      out << fmt::format("{:>7}  {:<9}  {:>7}  {:>8}  {}\n", i, call_state(r),
-                         r ? std::to_string(r->attempt) : "-",
-                         r ? format_duration(r->duration_ms / 1000) : "-",
-                         r && !r->ok ? fmt::format("{}: {}", reason_name(r->reason), r->error) : "");
+      out << fmt::format(
+          "{:>7}  {:<9}  {:>7}  {:>8}  {}\n", i, call_state(r),
+          r ? std::to_string(r->attempt) : "-", r ? format_duration(r->duration_ms / 1000) : "-",
+          r && !r->ok ? fmt::format("{}: {}", reason_name(r->reason), r->error) : "");
     }
   }
 }

@@ -44,9 +44,9 @@ int run_get(Context& ctx, const std::string& key, long long call) {
   auto spec = ctx.find_job(key);
   if (!spec.ok()) return report_error(spec.error());
   if (call >= 0 && static_cast<uint64_t>(call) >= spec->total_calls)
-    return report_error(make_error(
-        ErrorKind::kInvalidInput,
-        fmt::format("--call {}: job {} has calls 0..{}", call, spec->job_key, spec->total_calls - 1)));
+    return report_error(
+        make_error(ErrorKind::kInvalidInput, fmt::format("--call {}: job {} has calls 0..{}", call,
+                                                         spec->job_key, spec->total_calls - 1)));
   auto logs = read_job_logs(*ctx.store().value(), *spec);
   if (!logs.ok()) return report_error(logs.error());
   PrefixedWriter out;
@@ -141,7 +141,8 @@ int run_poll(Context& ctx, const std::string& key) {
   bool several = jobs->size() > 1;
   PrefixedWriter out;
   // Workers publish logs about once a second: looking much more often only costs requests.
-  double interval = std::max(0.25, ctx.config().value()->get_double("lithops", "monitoring_interval"));
+  double interval =
+      std::max(0.25, ctx.config().value()->get_double("lithops", "monitoring_interval"));
   while (!interrupted()) {
     bool all_ended = true;
     for (auto& f : *jobs) {
@@ -164,7 +165,8 @@ void register_logs_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto call = std::make_shared<long long>(-1);
   auto* get = logs->add_subcommand("get", "Print the log of every call (or of one) of a job");
   get->add_option("JOB", *key, "Job key or a unique prefix of it")->required();
-  get->add_option("--call", *call, "Only this call's log, unprefixed")->type_name("N")
+  get->add_option("--call", *call, "Only this call's log, unprefixed")
+      ->type_name("N")
       ->check(CLI::NonNegativeNumber);
   get->callback([&ctx, &exit_code, key, call] { exit_code = run_get(ctx, *key, *call); });
 

@@ -50,9 +50,7 @@ Status JobStore::write_spec(const JobSpec& spec) {
   return storage_.put(bucket_, job_list_key(spec.job_key), "");
 }
 
-std::string JobStore::job_list_key(const std::string& job_key) {
-  return kJobListPrefix + job_key;
-}
+std::string JobStore::job_list_key(const std::string& job_key) { return kJobListPrefix + job_key; }
 
 Result<JobSpec> JobStore::read_spec(const std::string& job_key) {
   auto j = read_json(job_prefix(job_key) + "job.json", "job record");

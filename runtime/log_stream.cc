@@ -10,8 +10,7 @@ namespace {
 constexpr size_t kMaxPendingBytes = 1 << 20;
 }  // namespace
 
-LogStream::LogStream(JobStore& store, std::string job_key, uint64_t invocation,
-                     int64_t interval_ms)
+LogStream::LogStream(JobStore& store, std::string job_key, uint64_t invocation, int64_t interval_ms)
     : store_(store),
       job_key_(std::move(job_key)),
       invocation_(invocation),

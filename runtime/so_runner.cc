@@ -199,7 +199,8 @@ void SoRunner::collect(SubWorker& w, LogStream* log) {
 std::string SoRunner::take_log(SubWorker& w, LogStream* log) {
   collect(w, log);
   // The sub-worker is idle between calls, so moving the shared offset back is safe.
-  if (w.capture_fd >= 0 && (::ftruncate(w.capture_fd, 0) != 0 || ::lseek(w.capture_fd, 0, SEEK_SET) != 0))
+  if (w.capture_fd >= 0 &&
+      (::ftruncate(w.capture_fd, 0) != 0 || ::lseek(w.capture_fd, 0, SEEK_SET) != 0))
     w.log += "\n(lithops: cannot reset the output capture)\n";
   return std::exchange(w.log, {});
 }

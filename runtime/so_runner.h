@@ -45,7 +45,7 @@ class SoRunner {
     // The sub-worker's stdout and stderr: a memfd we share, so that we can read what the
     // running call prints without its help (and even after it crashed).
     int capture_fd = -1;
-    std::string log;  // what the current call printed so far
+    std::string log;    // what the current call printed so far
     uint64_t call = 0;  // the index of the call it runs
   };
   /// Reads what the current call printed since the last look; streams it to `log`.

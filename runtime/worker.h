@@ -51,7 +51,8 @@ class Worker {
 };
 
 /// `lithops-runtime worker --stream`: a config line, then payload lines on stdin; answers
-/// "started <invocation>" then "done <invocation> <ok> <failed>" per payload on stdout. Returns the exit code.
+/// "started <invocation>" then "done <invocation> <ok> <failed>" per payload on stdout. Returns the
+/// exit code.
 int run_worker_stream(std::istream& in, std::ostream& out);
 
 }  // namespace lithops
