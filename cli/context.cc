@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include <spdlog/spdlog.h>
+#include <fmt/format.h>
 
 #include "backends/registry.h"
 #include "core/logging.h"
@@ -93,7 +94,17 @@ Result<JobProgress> Context::progress_of(const JobSpec& job) {
   if (!st.ok()) return st.error();
   auto c = compute_for(job);
   if (!c.ok()) return c.error();
-  return current_progress(job, **st, **c);
+  auto progress = current_progress(job, **st, **c);
+  if (!progress.ok() || progress->state != JobState::kRunning) return progress;
+  // The driver rewrites its record every second: a record that stopped moving means the
+  // driver hangs or its storage writes fail. Say so, with what it last knew.
+  double stall_s = config_->get_double("lithops", "stall_timeout");
+  double silent_s = static_cast<double>(now_ms() - progress->updated_ms) / 1000;
+  if (progress->updated_ms > 0 && silent_s >= stall_s)
+    progress->message =
+        fmt::format("no news from the {} driver for {:.0f} s{}", job.backend, silent_s,
+                    progress->message.empty() ? "" : "; it last said: " + progress->message);
+  return progress;
 }
 
 Result<JobStore*> Context::store() {

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/job_cancel_cmd.h"
+#include "cli/job_list_cmd.h"
 #include "cli/job_output.h"
 #include "cli/job_retry_cmd.h"
 #include "cli/progress_line.h"
@@ -26,8 +28,10 @@ Result<std::string> read_whole_file(const std::string& path) {
   return data.str();
 }
 
-// Calls without a result in a finished job were lost with their worker.
-std::vector<CallResult> complete_results(const JobSpec& spec, std::vector<CallResult> results) {
+// Calls without a result in a finished job were lost with their worker, or, in a cancelled
+// job, stopped by the cancellation.
+std::vector<CallResult> complete_results(const JobSpec& spec, std::vector<CallResult> results,
+                                         bool cancelled) {
   if (results.size() == spec.total_calls) return results;
   std::vector<CallResult> all(spec.total_calls);
   std::vector<bool> seen(spec.total_calls, false);
@@ -39,8 +43,9 @@ std::vector<CallResult> complete_results(const JobSpec& spec, std::vector<CallRe
   for (uint64_t i = 0; i < spec.total_calls; ++i)
     if (!seen[i]) {
       all[i].call = i;
-      all[i].reason = FailureReason::kLost;
-      all[i].error = "no result was recorded for this call";
+      all[i].reason = cancelled ? FailureReason::kCancelled : FailureReason::kLost;
+      all[i].error = cancelled ? "the job was cancelled before this call finished"
+                               : "no result was recorded for this call";
     }
   return all;
 }
@@ -50,7 +55,9 @@ Result<std::vector<CallResult>> final_results(Context& ctx, const JobSpec& spec)
   if (!store.ok()) return store.error();
   auto results = (*store)->read_all_results(spec);
   if (!results.ok()) return results.error();
-  return complete_results(spec, std::move(results).value());
+  auto progress = ctx.progress_of(spec);
+  bool cancelled = progress.ok() && progress->state == JobState::kCancelled;
+  return complete_results(spec, std::move(results).value(), cancelled);
 }
 
 // The reducer's result, or why there is none (a map call failed, or its worker was lost).
@@ -207,16 +214,18 @@ void add_reduce_failure(Context& ctx, const JobSpec& spec, nlohmann::json& statu
 
 void add_status(CLI::App& job, Context& ctx, int& exit_code) {
   auto key = std::make_shared<std::string>();
+  auto calls = std::make_shared<bool>(false);
   auto* cmd = job.add_subcommand("status", "Show a job's state, counts and failures");
   cmd->add_option("JOB", *key, "Job key or a unique prefix of it")->required();
-  cmd->callback([&ctx, &exit_code, key] {
+  cmd->add_flag("--calls", *calls, "List every call with its state, attempt, duration, reason");
+  cmd->callback([&ctx, &exit_code, key, calls] {
     auto spec = ctx.find_job(*key);
     if (!spec.ok()) return void(exit_code = report_error(spec.error()));
     auto progress = ctx.progress_of(*spec);
     if (!progress.ok()) return void(exit_code = report_error(progress.error()));
     std::vector<CallResult> results;
     bool have_results = false;
-    if (is_terminal(progress->state) || progress->failed > 0) {
+    if (is_terminal(progress->state) || progress->failed > 0 || *calls) {
       auto all = is_terminal(progress->state) ? final_results(ctx, *spec)
                                               : ctx.store().value()->read_all_results(*spec);
       if (all.ok()) {
@@ -225,11 +234,11 @@ void add_status(CLI::App& job, Context& ctx, int& exit_code) {
       }
     }
     if (ctx.options().json) {
-      auto j = status_json(*spec, *progress, have_results ? &results : nullptr);
+      auto j = status_json(*spec, *progress, have_results ? &results : nullptr, *calls);
       add_reduce_failure(ctx, *spec, j);
       std::cout << j.dump(2) << "\n";
     } else {
-      print_status_text(std::cout, *spec, *progress, have_results ? &results : nullptr);
+      print_status_text(std::cout, *spec, *progress, have_results ? &results : nullptr, *calls);
     }
     exit_code = kExitOk;
   });
@@ -319,6 +328,8 @@ void register_job_commands(CLI::App& app, Context& ctx, int& exit_code) {
   add_wait(*job, ctx, exit_code);
   add_result(*job, ctx, exit_code);
   add_job_retry(*job, ctx, exit_code);
+  add_list_command(*job, ctx, exit_code);
+  add_cancel_command(*job, ctx, exit_code);
 }
 
 }  // namespace lithops::cli

@@ -19,6 +19,32 @@ nlohmann::ordered_json call_json(const CallResult& r) {
   return j;
 }
 
+// A call's state as `job status --calls` shows it.
+const char* call_state(const CallResult* r) {
+  if (!r) return "pending";
+  if (r->ok) return "done";
+  return r->reason == FailureReason::kCancelled ? "cancelled" : "failed";
+}
+
+// Every call of the job, with its result if it has one.
+std::vector<const CallResult*> by_call(const JobSpec& spec,
+                                       const std::vector<CallResult>* results) {
+  std::vector<const CallResult*> calls(spec.total_calls, nullptr);
+  if (results)
+    for (const auto& r : *results)
+      if (r.call < calls.size()) calls[r.call] = &r;
+  return calls;
+}
+
+uint64_t cancelled_count(const std::vector<CallResult>* results) {
+  uint64_t n = 0;
+  if (results)
+    for (const auto& r : *results) n += r.reason == FailureReason::kCancelled ? 1 : 0;
+  return n;
+}
+
+}  // namespace
+
 std::string iso_time(int64_t ms) {
   if (ms <= 0) return "";
   time_t t = static_cast<time_t>(ms / 1000);
@@ -26,8 +52,6 @@ std::string iso_time(int64_t ms) {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", std::gmtime(&t));
   return fmt::format("{}.{:03d}Z", buf, ms % 1000);
 }
-
-}  // namespace
 
 void print_results(std::ostream& out, const std::vector<CallResult>& results, bool json) {
   for (const auto& r : results) {
@@ -58,7 +82,10 @@ void print_failure_summary(std::ostream& err, const std::string& job_key,
 }
 
 nlohmann::json status_json(const JobSpec& spec, const JobProgress& p,
-                           const std::vector<CallResult>* results) {
+                           const std::vector<CallResult>* results, bool with_calls) {
+  // Cancelled calls have no result from a worker; the pool counts none of them.
+  uint64_t cancelled = cancelled_count(results);
+  uint64_t settled = std::min(spec.total_calls, p.done + p.failed + cancelled);
   nlohmann::json j = {
       {"job_key", spec.job_key},
       {"state", state_name(p.state)},
@@ -68,7 +95,8 @@ nlohmann::json status_json(const JobSpec& spec, const JobProgress& p,
       {"total_calls", spec.total_calls},
       {"done", p.done},
       {"failed", p.failed},
-      {"pending", spec.total_calls - std::min(spec.total_calls, p.finished_calls())},
+      {"cancelled", cancelled},
+      {"pending", spec.total_calls - settled},
       {"workers", spec.invocations()},
       {"workers_running", p.workers_running},
       {"chunksize", spec.chunksize},
@@ -76,6 +104,10 @@ nlohmann::json status_json(const JobSpec& spec, const JobProgress& p,
       {"submitted", iso_time(spec.submitted_ms)},
       {"started", iso_time(p.started_ms)},
       {"finished", iso_time(p.finished_ms)},
+      {"duration_s", p.finished_ms && spec.submitted_ms
+                         ? static_cast<double>(p.finished_ms - spec.submitted_ms) / 1000
+                         : 0.0},
+      {"updated", iso_time(p.updated_ms)},
       {"message", p.message},
       {"retried", p.retried},
       {"retries", spec.retries},
@@ -84,26 +116,44 @@ nlohmann::json status_json(const JobSpec& spec, const JobProgress& p,
   if (results) {
     nlohmann::json failures = nlohmann::json::array();
     for (const auto& r : *results)
-      if (!r.ok)
+      if (!r.ok && r.reason != FailureReason::kCancelled)
         failures.push_back({{"call", r.call}, {"reason", reason_name(r.reason)},
                             {"error", r.error}, {"exit_code", r.exit_code},
                             {"attempt", r.attempt}});
     j["failures"] = failures;
   }
+  if (with_calls) {
+    nlohmann::json calls = nlohmann::json::array();
+    const auto all = by_call(spec, results);
+    for (uint64_t i = 0; i < all.size(); ++i) {
+      const CallResult* r = all[i];
+      calls.push_back({{"call", i},
+                       {"state", call_state(r)},
+                       {"attempt", r ? r->attempt : 0},
+                       {"duration_s", r ? r->duration_ms / 1000 : 0.0},
+                       {"reason", r && !r->ok ? reason_name(r->reason) : ""},
+                       {"error", r && !r->ok ? r->error : ""}});
+    }
+    j["calls"] = calls;
+  }
   return j;
 }
 
 void print_status_text(std::ostream& out, const JobSpec& spec, const JobProgress& p,
-                       const std::vector<CallResult>* results) {
+                       const std::vector<CallResult>* results, bool with_calls) {
+  uint64_t cancelled = cancelled_count(results);
+  uint64_t settled = std::min(spec.total_calls, p.done + p.failed + cancelled);
   out << fmt::format("job       {}\n", spec.job_key);
   out << fmt::format("state     {}\n", state_name(p.state));
   out << fmt::format("task      {}\n", spec.task.display);
   out << fmt::format("backend   {} (storage {})\n", spec.backend, spec.storage);
-  out << fmt::format("calls     {} total, {} done, {} failed, {} pending\n", spec.total_calls,
-                     p.done, p.failed, spec.total_calls - std::min(spec.total_calls, p.finished_calls()));
+  out << fmt::format("calls     {} total, {} done, {} failed, {}{} pending\n", spec.total_calls,
+                     p.done, p.failed, cancelled ? fmt::format("{} cancelled, ", cancelled) : "",
+                     spec.total_calls - settled);
   out << fmt::format("workers   {} invocations ({} calls each, {} processes each), {} running\n",
                      spec.invocations(), spec.chunksize, spec.worker_processes, p.workers_running);
   out << fmt::format("submitted {}\n", iso_time(spec.submitted_ms));
+  if (p.started_ms) out << fmt::format("started   {}\n", iso_time(p.started_ms));
   if (p.finished_ms)
     out << fmt::format("finished  {} (took {})\n", iso_time(p.finished_ms),
                        format_duration(static_cast<double>(p.finished_ms - spec.submitted_ms) / 1000));
@@ -112,10 +162,22 @@ void print_status_text(std::ostream& out, const JobSpec& spec, const JobProgress
                        p.reduce.empty() ? "waiting" : p.reduce);
   if (p.retried) out << fmt::format("retried   {} failed attempts\n", p.retried);
   if (!p.message.empty()) out << fmt::format("note      {}\n", p.message);
-  if (results) {
+  if (results && !with_calls) {
     for (const auto& r : *results)
-      if (!r.ok)
+      if (!r.ok && r.reason != FailureReason::kCancelled)
         out << fmt::format("  call {}: {}: {}\n", r.call, reason_name(r.reason), r.error);
+  }
+  if (with_calls) {
+    out << fmt::format("\n{:>7}  {:<9}  {:>7}  {:>8}  {}\n", "CALL", "STATE", "ATTEMPT", "DURATION",
+                       "REASON");
+    const auto all = by_call(spec, results);
+    for (uint64_t i = 0; i < all.size(); ++i) {
+      const CallResult* r = all[i];
+      out << fmt::format(
+          "{:>7}  {:<9}  {:>7}  {:>8}  {}\n", i, call_state(r),
+          r ? std::to_string(r->attempt) : "-", r ? format_duration(r->duration_ms / 1000) : "-",
+          r && !r->ok ? fmt::format("{}: {}", reason_name(r->reason), r->error) : "");
+    }
   }
 }
 

@@ -20,10 +20,14 @@ void print_results(std::ostream& out, const std::vector<CallResult>& results, bo
 void print_failure_summary(std::ostream& err, const std::string& job_key,
                            const std::vector<CallResult>& results);
 
-/// The stable fields of `job status --json`.
+/// "2026-11-23T17:01:02.345Z", "" for 0.
+std::string iso_time(int64_t ms);
+
+/// The stable fields of `job status --json` (documented in README.md). `results` (one per
+/// finished call, sorted) adds "failures"; `with_calls` adds "calls": every call's state.
 nlohmann::json status_json(const JobSpec& spec, const JobProgress& progress,
-                           const std::vector<CallResult>* results);
+                           const std::vector<CallResult>* results, bool with_calls = false);
 void print_status_text(std::ostream& out, const JobSpec& spec, const JobProgress& progress,
-                       const std::vector<CallResult>* results);
+                       const std::vector<CallResult>* results, bool with_calls = false);
 
 }  // namespace lithops::cli

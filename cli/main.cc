@@ -7,11 +7,13 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "cli/clean_cmd.h"
 #include "cli/completion_cmd.h"
 #include "cli/config_cmd.h"
 #include "cli/context.h"
 #include "cli/hello_cmd.h"
 #include "cli/job_cmd.h"
+#include "cli/logs_cmd.h"
 #include "cli/storage_cmd.h"
 #include "lithops/task.h"
 
@@ -65,6 +67,8 @@ int run(int argc, char** argv) {
   register_job_commands(app, ctx, exit_code);
   register_config_commands(app, ctx, exit_code);
   register_storage_commands(app, ctx, exit_code);
+  register_logs_commands(app, ctx, exit_code);
+  register_clean_command(app, ctx, exit_code);
   register_completion_command(app, ctx, exit_code);  // last: it describes all the others
   try {
     app.parse(argc, argv);

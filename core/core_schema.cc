@@ -28,6 +28,9 @@ Schema core_schema() {
        "Seconds between two writes of a worker's completed results (0 = after every call)."},
       {"lithops", "worker_stall_timeout", T::kDouble, 300.0,
        "A worker silent for this many seconds is killed and its calls in flight are lost."},
+      {"lithops", "stall_timeout", T::kDouble, 30.0,
+       "Seconds without news (no worker started, no call finished, no progress record) after "
+       "which the progress display and `job status` explain the stall."},
   };
 }
 

@@ -16,6 +16,9 @@ namespace lithops {
 namespace {
 
 constexpr const char* kJobsPrefix = "lithops.jobs/";
+// One empty object per job, so that listing jobs costs one entry per job, not one per
+// object every job stored (outputs, logs, inputs).
+constexpr const char* kJobListPrefix = "lithops.joblist/";
 
 std::string invocation_name(uint64_t invocation) { return fmt::format("{:07d}", invocation); }
 
@@ -53,8 +56,11 @@ Result<nlohmann::json> JobStore::read_json(const std::string& key, const std::st
 }
 
 Status JobStore::write_spec(const JobSpec& spec) {
-  return storage_.put(bucket_, job_prefix(spec.job_key) + "job.json", to_json(spec).dump(2));
+  LITHOPS_TRY(storage_.put(bucket_, job_prefix(spec.job_key) + "job.json", to_json(spec).dump(2)));
+  return storage_.put(bucket_, job_list_key(spec.job_key), "");
 }
+
+std::string JobStore::job_list_key(const std::string& job_key) { return kJobListPrefix + job_key; }
 
 Result<JobSpec> JobStore::read_spec(const std::string& job_key) {
   auto j = read_json(job_prefix(job_key) + "job.json", "job record");
@@ -217,18 +223,14 @@ Result<std::string> JobStore::put_artifact(const std::string& bytes,
 }
 
 Result<std::vector<std::string>> JobStore::list_job_keys() {
-  auto objects = storage_.list(bucket_, kJobsPrefix);
+  auto objects = storage_.list(bucket_, kJobListPrefix);
   if (!objects.ok()) {
     if (objects.error().kind == ErrorKind::kNotFound) return std::vector<std::string>{};
     return objects.error();
   }
   std::set<std::string> keys;
-  size_t prefix_size = std::string(kJobsPrefix).size();
-  for (const auto& o : *objects) {
-    auto slash = o.key.find('/', prefix_size);
-    if (slash != std::string::npos && o.key.compare(slash + 1, std::string::npos, "job.json") == 0)
-      keys.insert(o.key.substr(prefix_size, slash - prefix_size));
-  }
+  size_t prefix_size = std::string(kJobListPrefix).size();
+  for (const auto& o : *objects) keys.insert(o.key.substr(prefix_size));
   return std::vector<std::string>(keys.rbegin(), keys.rend());
 }
 

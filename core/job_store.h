@@ -7,6 +7,8 @@
 //   lithops.jobs/<job_key>/plan.json         the calls of a retry round (absent at first)
 //   lithops.jobs/<job_key>/reduce.out        the reducer's result (a one-record batch)
 //   lithops.jobs/<job_key>/backend.json      the compute backend's handle (e.g. a pid)
+//   lithops.jobs/<job_key>/logs/<inv>.<seq>  live log chunks (see core/job_logs.h)
+//   lithops.joblist/<job_key>                empty: the list of jobs, cheap to list
 //   lithops.tasks/<sha256>.so                task artifacts, content-addressed
 #pragma once
 
@@ -32,6 +34,8 @@ class JobStore {
   StorageBackend& storage() { return storage_; }
 
   static std::string job_prefix(const std::string& job_key);
+  /// The job's entry in the job list (written with its spec).
+  static std::string job_list_key(const std::string& job_key);
 
   Status write_spec(const JobSpec& spec);
   Result<JobSpec> read_spec(const std::string& job_key);
@@ -70,7 +74,7 @@ class JobStore {
   /// Uploads a task artifact once (content-addressed); returns its key.
   Result<std::string> put_artifact(const std::string& bytes, const std::string& extension);
 
-  /// Job keys, newest first.
+  /// Job keys, newest first (one list entry per job: cheap however much each job stored).
   Result<std::vector<std::string>> list_job_keys();
   /// A full key from a unique prefix (like git's abbreviated commit ids).
   Result<std::string> resolve_job_key(const std::string& prefix);

@@ -15,6 +15,7 @@
 
 #include "backends/sys/process.h"
 #include "core/job_progress.h"
+#include "runtime/log_stream.h"
 
 namespace lithops {
 
@@ -28,6 +29,7 @@ struct CommandRunner::Running {
   bool exited = false, timed_out = false;
   int status = 0;
   long max_rss_kb = 0;
+  size_t log_streamed = 0;  // bytes of result.log already handed to the live log
   CallResult result;
   bool done() const { return exited && out_fd < 0 && err_fd < 0; }
 };
@@ -248,6 +250,12 @@ void CommandRunner::classify(Running& p) {
 
 std::vector<CallResult> CommandRunner::run(const std::vector<TaskCall>& calls,
                                            const RunHooks& hooks) {
+  LogStream* log = hooks.log;
+  auto stream = [log](Running& p) {
+    if (!log || p.result.log.size() == p.log_streamed) return;
+    log->append(p.result.call, std::string_view(p.result.log).substr(p.log_streamed));
+    p.log_streamed = p.result.log.size();
+  };
   std::vector<CallResult> results(calls.size());
   std::vector<Running> running;
   size_t next = 0;
@@ -259,6 +267,8 @@ std::vector<CallResult> CommandRunner::run(const std::vector<TaskCall>& calls,
       running.push_back(std::move(p));
     }
     pump(running);
+    for (auto& p : running) stream(p);
+    if (log) log->maybe_flush();
     if (hooks.on_tick) hooks.on_tick();
     for (auto it = running.begin(); it != running.end();) {
       if (!it->done()) {

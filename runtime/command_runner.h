@@ -23,7 +23,8 @@ class CommandRunner {
                 std::string job_key, int processes, CallLimits limits);
 
   /// Runs every call; results come back in the order of `calls`. A reducer call's inputs go
-  /// to its stdin one per line (its argv is rendered with the input `null`).
+  /// to its stdin one per line (its argv is rendered with the input `null`). What the
+  /// commands write to stderr is also streamed to hooks.log (if any).
   std::vector<CallResult> run(const std::vector<TaskCall>& calls, const RunHooks& hooks = {});
 
  private:

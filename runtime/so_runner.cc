@@ -17,6 +17,7 @@
 #include <cstring>
 #include <exception>
 #include <new>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -25,6 +26,7 @@
 #include "lithops/task.h"
 #include "runtime/alloc_watch.h"
 #include "runtime/frame_io.h"
+#include "runtime/log_stream.h"
 
 // The opaque call handle of the task ABI.
 struct lithops_call {
@@ -57,9 +59,12 @@ int api_emit(lithops_call* c, const void* data, size_t size) {
   c->output.append(static_cast<const char*>(data), size);
   return 0;
 }
-void api_log(lithops_call* c, const char* message) {
-  c->log += message ? message : "";
-  c->log += '\n';
+// api->log lines go to the captured stderr, so that they interleave with what the task
+// prints in the order it happened and are streamed live like the rest.
+void api_log(lithops_call*, const char* message) {
+  std::fflush(stdout);
+  std::string line = std::string(message ? message : "") + "\n";
+  (void)write_all(2, line);
 }
 uint64_t api_call_index(lithops_call* c) { return c->index; }
 const char* api_job_key(lithops_call* c) { return c->job_key; }
@@ -69,22 +74,6 @@ const char* api_input_object(lithops_call* c) { return c->object.c_str(); }
 const lithops_api kApi = {LITHOPS_TASK_ABI, sizeof(lithops_api), api_input,      api_emit,
                           api_log,          api_call_index,      api_job_key,    api_input_count,
                           api_input_at,     api_input_object};
-
-// Whatever the task printed to stdout/stderr since the last call (fds 1 and 2 are a memfd).
-std::string drain_captured_output(int capture_fd) {
-  std::fflush(stdout);
-  std::fflush(stderr);
-  std::string text;
-  off_t size = ::lseek(capture_fd, 0, SEEK_END);
-  if (size > 0) {
-    text.resize(static_cast<size_t>(size));
-    ssize_t n = ::pread(capture_fd, text.data(), text.size(), 0);
-    text.resize(n > 0 ? static_cast<size_t>(n) : 0);
-    if (::ftruncate(capture_fd, 0) != 0) text += "\n(lithops: cannot reset the output capture)\n";
-  }
-  ::lseek(capture_fd, 0, SEEK_SET);
-  return text;
-}
 
 std::string response(uint32_t outcome, int rc, const std::string& output, const std::string& log,
                      const std::string& error) {
@@ -116,14 +105,18 @@ void limit_memory(uint64_t memory_mb) {
 }
 
 // The sub-worker's whole life: load the task, then answer call frames until EOF.
-[[noreturn]] void sub_worker_main(int fd, const std::string& path, const std::string& symbol,
-                                  const std::string& job_key,
+// Its stdout and stderr are `capture`, which the worker reads and resets between calls.
+[[noreturn]] void sub_worker_main(int fd, int capture, const std::string& path,
+                                  const std::string& symbol, const std::string& job_key,
                                   volatile unsigned char* alloc_failed) {
-  int capture = ::memfd_create("lithops-call-output", 0);
   int devnull = ::open("/dev/null", O_RDONLY);
   ::dup2(devnull, 0);
   ::dup2(capture, 1);
   ::dup2(capture, 2);
+  ::close(capture);
+  // Unbuffered, like stderr: a running call's prints reach the live log at once, and in the
+  // order they happened relative to stderr and api->log.
+  std::setvbuf(stdout, nullptr, _IONBF, 0);
   std::string load_error;
   lithops_task_fn fn = nullptr;
   if (void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL); !lib)
@@ -168,8 +161,9 @@ void limit_memory(uint64_t memory_mb) {
                           outcome == kException ? error : fmt::format("returned {}", rc));
       outcome = kOutOfMemory;
     }
-    std::string log = drain_captured_output(capture) + call.log;
-    if (!write_frame(fd, response(outcome, rc, call.output, log, error))) break;
+    std::fflush(stdout);
+    std::fflush(stderr);
+    if (!write_frame(fd, response(outcome, rc, call.output, call.log, error))) break;
   }
   ::_exit(0);
 }
@@ -207,32 +201,66 @@ SoRunner::~SoRunner() {
 bool SoRunner::start(SubWorker& w) {
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return false;
+  int capture = ::memfd_create("lithops-call-output", MFD_CLOEXEC);
+  if (capture < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return false;
+  }
   pid_t pid = ::fork();
-  if (pid < 0) return false;
+  if (pid < 0) {
+    for (int fd : {fds[0], fds[1], capture}) ::close(fd);
+    return false;
+  }
   if (pid == 0) {
     ::setpgid(0, 0);  // its own group: a timeout kills whatever the task started too
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     for (auto& other : workers_)
-      if (other.fd >= 0) ::close(other.fd);
+      for (int fd : {other.fd, other.capture_fd})
+        if (fd >= 0) ::close(fd);
     ::close(fds[0]);
     static unsigned char no_flag_page;
     volatile unsigned char* flag =
         alloc_flags_ ? &alloc_flags_[&w - workers_.data()] : &no_flag_page;
     lithops_alloc_failure_flag = flag;
     limit_memory(limits_.memory_mb);
-    sub_worker_main(fds[1], library_path_, symbol_, job_key_, flag);
+    sub_worker_main(fds[1], capture, library_path_, symbol_, job_key_, flag);
   }
   ::setpgid(pid, pid);
   ::close(fds[1]);
-  w = SubWorker{pid, fds[0], 0, 0, -1, nullptr};
+  w = SubWorker{};
+  w.pid = pid;
+  w.fd = fds[0];
+  w.capture_fd = capture;
   if (alloc_flags_) w.alloc_failed = &alloc_flags_[&w - workers_.data()];
   return true;
+}
+
+void SoRunner::collect(SubWorker& w, LogStream* log) {
+  if (w.capture_fd < 0) return;
+  char buf[65536];
+  while (true) {
+    ssize_t n = ::pread(w.capture_fd, buf, sizeof buf, static_cast<off_t>(w.log.size()));
+    if (n <= 0) break;
+    if (log && w.slot >= 0) log->append(w.call, {buf, static_cast<size_t>(n)});
+    w.log.append(buf, static_cast<size_t>(n));
+  }
+}
+
+std::string SoRunner::take_log(SubWorker& w, LogStream* log) {
+  collect(w, log);
+  // The sub-worker is idle between calls, so moving the shared offset back is safe.
+  if (w.capture_fd >= 0 &&
+      (::ftruncate(w.capture_fd, 0) != 0 || ::lseek(w.capture_fd, 0, SEEK_SET) != 0))
+    w.log += "\n(lithops: cannot reset the output capture)\n";
+  return std::exchange(w.log, {});
 }
 
 void SoRunner::stop(SubWorker& w, int sig) {
   if (w.pid <= 0) return;
   ::kill(-w.pid, sig);
   ::close(w.fd);
+  if (w.capture_fd >= 0) ::close(w.capture_fd);
   wait_process(w.pid);
   w = SubWorker{};
 }
@@ -244,6 +272,7 @@ bool SoRunner::send(SubWorker& w, const TaskCall& call, size_t slot) {
   for (const auto& input : call.inputs) put_bytes(frame, input);
   put_bytes(frame, call.template_input);
   w.slot = static_cast<long>(slot);
+  w.call = call.index;
   w.started_ms = now_ms();
   w.deadline_ms =
       limits_.timeout_s > 0 ? w.started_ms + static_cast<int64_t>(limits_.timeout_s * 1000) : 0;
@@ -251,7 +280,7 @@ bool SoRunner::send(SubWorker& w, const TaskCall& call, size_t slot) {
   return write_frame(w.fd, frame);
 }
 
-bool SoRunner::receive(SubWorker& w, CallResult& r) {
+bool SoRunner::receive(SubWorker& w, CallResult& r, LogStream* log) {
   std::string frame;
   if (!read_frame(w.fd, frame)) return false;
   FrameReader in(frame);
@@ -262,6 +291,7 @@ bool SoRunner::receive(SubWorker& w, CallResult& r) {
   in.bytes(r.output);
   in.bytes(r.log);
   in.bytes(error);
+  r.log = take_log(w, log) + r.log;
   r.exit_code = static_cast<int>(rc);
   r.ok = outcome == kReturned && rc == 0;
   if (outcome == kLoadError) {
@@ -304,6 +334,7 @@ CallResult SoRunner::dead_result(SubWorker& w, int status) {
 }
 
 std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const RunHooks& hooks) {
+  LogStream* log = hooks.log;
   std::vector<CallResult> results(calls.size());
   size_t next = 0, finished = 0;
   auto finish = [&](SubWorker& w, CallResult r) {
@@ -316,10 +347,13 @@ std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const 
     ++finished;
   };
   auto lose = [&](SubWorker& w, CallResult r) {  // the sub-worker is gone: record, replace later
+    std::string printed = take_log(w, log);  // what it printed before it died
     ::close(w.fd);
+    ::close(w.capture_fd);
     ::kill(-w.pid, SIGKILL);
     int status = wait_process(w.pid);
     if (r.reason == FailureReason::kNone) r = dead_result(w, status);
+    r.log = std::move(printed);
     finish(w, std::move(r));
     w = SubWorker{};
   };
@@ -341,6 +375,8 @@ std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const 
       if (w.deadline_ms) wait_ms = std::clamp<int64_t>(w.deadline_ms - now, 0, wait_ms);
     }
     if (fds.empty()) break;  // could not start any sub-worker
+    // Wake up now and then to publish what running calls print.
+    if (log) wait_ms = wait_ms < 0 ? log->interval_ms() : std::min(wait_ms, log->interval_ms());
     int n = ::poll(fds.data(), fds.size(), static_cast<int>(wait_ms));
     if (n < 0 && errno != EINTR) break;
     if (hooks.on_tick) hooks.on_tick();
@@ -349,7 +385,7 @@ std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const 
       SubWorker& w = *busy[i];
       if (fds[i].revents) {
         CallResult r;
-        if (receive(w, r))
+        if (receive(w, r, log))
           finish(w, std::move(r));
         else
           lose(w, {});
@@ -360,7 +396,9 @@ std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const 
                               limits_.timeout_s);
         lose(w, std::move(r));
       }
+      if (w.slot >= 0) collect(w, log);
     }
+    if (log) log->maybe_flush();
   }
   // Anything that could not even be started is an error of the worker, said as such.
   for (size_t i = 0; i < calls.size(); ++i)

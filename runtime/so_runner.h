@@ -13,6 +13,10 @@
 #include "core/call_result.h"
 
 namespace lithops {
+class LogStream;
+}
+
+namespace lithops {
 
 struct TaskCall {
   uint64_t index = 0;
@@ -29,6 +33,8 @@ struct RunHooks {
   std::function<void(const CallResult&)> on_result;
   /// Called at least every half second while calls run, so the caller can report liveness.
   std::function<void()> on_tick;
+  /// Where what the calls print is streamed while they run (not owned; may be null).
+  LogStream* log = nullptr;
 };
 
 /// Limits of each sub-worker / command.
@@ -46,7 +52,8 @@ class SoRunner {
   SoRunner(const SoRunner&) = delete;
   SoRunner& operator=(const SoRunner&) = delete;
 
-  /// Runs every call; results come back in the order of `calls`.
+  /// Runs every call; results come back in the order of `calls`. What the calls print is
+  /// also streamed to hooks.log (if any) while they run.
   std::vector<CallResult> run(const std::vector<TaskCall>& calls, const RunHooks& hooks = {});
 
  private:
@@ -57,12 +64,21 @@ class SoRunner {
     int64_t deadline_ms = 0;  // 0 = no limit
     long slot = -1;           // index into the batch of the call it runs, -1 = idle
     volatile unsigned char* alloc_failed = nullptr;  // shared with the process (alloc_watch.h)
+    // The sub-worker's stdout and stderr: a memfd we share, so that we can read what the
+    // running call prints without its help (and even after it crashed).
+    int capture_fd = -1;
+    std::string log;    // what the current call printed so far
+    uint64_t call = 0;  // the index of the call it runs
   };
+  /// Reads what the current call printed since the last look; streams it to `log`.
+  void collect(SubWorker& w, LogStream* log);
+  /// The whole log of the call that just ended; resets the capture for the next call.
+  std::string take_log(SubWorker& w, LogStream* log);
   bool start(SubWorker& w);
   void stop(SubWorker& w, int sig);
   CallResult dead_result(SubWorker& w, int wait_status);
   bool send(SubWorker& w, const TaskCall& call, size_t slot);
-  bool receive(SubWorker& w, CallResult& result);
+  bool receive(SubWorker& w, CallResult& result, LogStream* log);
 
   std::string library_path_;
   std::string symbol_;

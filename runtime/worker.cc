@@ -12,6 +12,7 @@
 
 #include "backends/registry.h"
 #include "core/object_input.h"
+#include "runtime/log_stream.h"
 
 namespace lithops {
 namespace {
@@ -192,9 +193,11 @@ Result<InvocationSummary> Worker::run(const Payload& payload) {
   if (!fetched.ok()) return fetched.error();
   std::vector<TaskCall>& calls = *fetched;
   ResultFlusher flusher(store_, payload, options_.flush_interval_s);
+  LogStream log(store_, payload.job_key, payload.invocation);
   InvocationSummary summary;
   int64_t last_beat = now_ms();
   RunHooks hooks;
+  hooks.log = &log;
   std::map<uint64_t, uint32_t> attempt_of;
   for (size_t i = 0; i < calls.size(); ++i) attempt_of[calls[i].index] = attempts[i];
   hooks.on_result = [&](const CallResult& r) {
@@ -215,6 +218,7 @@ Result<InvocationSummary> Worker::run(const Payload& payload) {
   else
     command_runner_->run(calls, hooks);
   LITHOPS_TRY(flusher.flush());
+  log.finish();  // after the results: a follower that sees the end finds them stored
   return summary;
 }
 
@@ -314,6 +318,9 @@ int run_worker_stream(std::istream& in, std::ostream& out) {
       return 2;
     }
     if (payload->reduce) return run_reducer_stream(worker, payload->job_key, in, out);
+    // Tells the driver the worker is alive and working, so that it can tell a slow call
+    // from a worker that never got going.
+    out << "started " << payload->invocation << std::endl;
     auto summary = worker.run(*payload);
     if (!summary.ok()) {
       // Without stored results the pool records the calls as lost, with this reason.

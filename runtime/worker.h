@@ -78,9 +78,9 @@ class Worker {
 };
 
 /// `lithops-runtime worker --stream`: a config line, then payload lines on stdin. Answers
-/// "done <invocation> <ok> <failed>" per map payload, "alive" while it works. A reduce
-/// payload is answered "ready"; the worker then waits for a "go" line (run it, answer
-/// "reduced ok|failed") or anything else (skip it). Returns the exit code.
+/// "started <invocation>" then "done <invocation> <ok> <failed>" per map payload, "alive"
+/// while it works. A reduce payload is answered "ready"; the worker then waits for a "go"
+/// line (run it, answer "reduced ok|failed") or anything else (skip it). Returns the exit code.
 int run_worker_stream(std::istream& in, std::ostream& out);
 
 }  // namespace lithops

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "backends/compute/localhost_compute.h"
 #include "backends/registry.h"
 #include "backends/sys/process.h"
 #include "core/job_store.h"
@@ -44,15 +45,19 @@ struct Worker {
   bool reducer = false;          // runs the job's reducer, not map calls
   int64_t last_seen_ms = 0;      // last line received, or when it was handed work
   std::string killed_because;    // set when the pool killed it (stall)
+  bool started = false;          // has reported that it runs an invocation
 };
 
 class Pool {
  public:
-  Pool(JobStore& store, JobSpec spec, std::string config_line, double stall_timeout_s)
+  /// stall_timeout_s: a silent worker is killed; explain_s: when the display explains a stall.
+  Pool(JobStore& store, JobSpec spec, std::string config_line, double stall_timeout_s,
+       double explain_s)
       : store_(store),
         spec_(std::move(spec)),
         config_line_(std::move(config_line)),
-        stall_timeout_ms_(static_cast<int64_t>(stall_timeout_s * 1000)) {}
+        stall_timeout_ms_(static_cast<int64_t>(stall_timeout_s * 1000)),
+        stall_ms_(static_cast<int64_t>(explain_s * 1000)) {}
 
   int run();
 
@@ -68,6 +73,7 @@ class Pool {
   void enqueue_retries(std::vector<PlannedCall> calls);
   void maybe_start_reducer();
   void check_stalls();
+  void explain_stall();
   void publish(bool force);
   void stop_all_workers();
   bool map_busy() const;
@@ -91,7 +97,37 @@ class Pool {
   int respawns_ = 0;
   bool reducer_started_ = false;
   bool reducer_told_ = false;
+  int64_t stall_ms_;
+  int64_t last_news_ms_ = 0;  // a worker started or an invocation finished
+  std::string stall_note_;    // the stall message currently shown, if any
+  std::string spawn_error_;   // why the last worker could not be started
 };
+
+// Says what lithops last knew when nothing has happened for stall_timeout: no worker has
+// started, or the running ones have not finished anything. Cleared as soon as news arrive.
+void Pool::explain_stall() {
+  int64_t now = now_ms();
+  std::string note;
+  if (now - last_news_ms_ >= stall_ms_ && !finished()) {
+    uint64_t started = 0;
+    for (const auto& w : workers_) started += w.started ? 1 : 0;
+    double secs = static_cast<double>(now - progress_.started_ms) / 1000;
+    if (started == 0)
+      note = fmt::format("0/{} workers started after {:.0f} s: {}", workers_.size(), secs,
+                         spawn_error_.empty()
+                             ? fmt::format("the worker processes have not reported yet (their "
+                                           "errors are in {}/{}.pool.log)",
+                                           local_log_dir(), spec_.job_key)
+                             : spawn_error_);
+    else
+      note = fmt::format("no call finished in the last {:.0f} s; {} worker(s) still running",
+                         static_cast<double>(now - last_news_ms_) / 1000, started);
+  }
+  if (note == stall_note_) return;
+  if (progress_.message == stall_note_) progress_.message = note;
+  stall_note_ = note;
+  dirty_ = true;
+}
 
 Status Pool::plan_work() {
   std::vector<WorkItem> work;
@@ -128,6 +164,7 @@ Status Pool::spawn_worker(Worker& w) {
   if (!pid.ok()) {
     ::close(in[1]);
     ::close(out[0]);
+    spawn_error_ = "backend localhost " + pid.error().message;
     return pid.error();
   }
   bool reducer = w.reducer;
@@ -239,6 +276,11 @@ void Pool::handle_line(Worker& w, const std::string& line) {
   std::string word;
   in >> word;
   if (word == "alive") return;
+  if (word == "started") {
+    w.started = true;
+    last_news_ms_ = now_ms();
+    return;
+  }
   if (word == "ready") return;  // the reducer waits for "go"
   if (word == "reduced") {
     std::string outcome;
@@ -255,6 +297,7 @@ void Pool::handle_line(Worker& w, const std::string& line) {
   }
   WorkItem item = std::move(*w.item);
   w.item.reset();
+  last_news_ms_ = now_ms();
   if (failed == 0 && ok == item.call_count()) {
     progress_.done += ok;  // the common case costs no read
     ++progress_.invocations_done;
@@ -345,7 +388,9 @@ void Pool::check_stalls() {
 
 void Pool::publish(bool force) {
   int64_t now = now_ms();
-  if (!force && (!dirty_ || now - last_publish_ms_ < 100)) return;
+  // A heartbeat every second even without news, so readers can tell a quiet job from a
+  // driver that died or hangs (updated_ms stops moving).
+  if (!force && (!dirty_ || now - last_publish_ms_ < 100) && now - last_publish_ms_ < 1000) return;
   progress_.updated_ms = now;
   if (auto s = store_.write_progress(spec_.job_key, progress_); !s.ok())
     std::cerr << "pool: cannot record progress: " << s.error().message << "\n";
@@ -364,6 +409,7 @@ int Pool::run() {
   progress_.state = JobState::kRunning;
   progress_.total_calls = spec_.total_calls;
   progress_.started_ms = now_ms();
+  last_news_ms_ = progress_.started_ms;
   if (spec_.reducer) progress_.reduce = "waiting";
   if (auto s = plan_work(); !s.ok()) {
     progress_.state = JobState::kFailed;
@@ -413,6 +459,7 @@ int Pool::run() {
       }
     }
     check_stalls();
+    explain_stall();
     maybe_start_reducer();
     publish(false);
   }
@@ -440,6 +487,7 @@ int Pool::run() {
     // Nothing a worker started may outlive the job (e.g. the commands of a killed worker).
     signal_session(::getsid(0), SIGKILL);
   }
+  if (!stall_note_.empty() && progress_.message == stall_note_) progress_.message.clear();
   progress_.workers_running = 0;
   progress_.finished_ms = now_ms();
   publish(true);
@@ -476,7 +524,8 @@ int run_localhost_pool(const std::string& job_key, std::istream& config_in) {
     return 2;
   }
   Pool pool(store, std::move(spec).value(), line,
-            config->get_double("lithops", "worker_stall_timeout"));
+            config->get_double("lithops", "worker_stall_timeout"),
+            config->get_double("lithops", "stall_timeout"));
   return pool.run();
 }
 

@@ -1,0 +1,70 @@
+#include <doctest/doctest.h>
+
+#include "core/job_logs.h"
+#include "memory_storage.h"
+
+using namespace lithops;
+
+namespace {
+
+JobSpec spec_of(uint64_t calls, uint64_t chunksize, uint64_t max_workers) {
+  JobSpec s;
+  s.job_key = "job1";
+  s.bucket = "b";
+  s.total_calls = calls;
+  s.chunksize = chunksize;
+  s.worker_processes = 1;
+  s.max_workers = max_workers;
+  return s;
+}
+
+void publish(StorageBackend& storage, uint64_t invocation, uint64_t seq, LogChunk chunk) {
+  REQUIRE(storage.put("b", log_chunk_key("job1", invocation, seq), encode_log_chunk(chunk)).ok());
+}
+
+}  // namespace
+
+TEST_CASE("a log chunk survives the round trip, any bytes included") {
+  LogChunk chunk{{{3, "line\n"}, {4, std::string("a\0b\n{\"end\":true}\n", 16)}}, true};
+  auto back = decode_log_chunk(encode_log_chunk(chunk), "k");
+  REQUIRE(back.ok());
+  REQUIRE(back->pieces.size() == 2);
+  CHECK(back->pieces[1].call == 4);
+  CHECK(back->pieces[1].text == chunk.pieces[1].text);
+  CHECK(back->end);
+  CHECK_FALSE(decode_log_chunk("{\"call\":1,\"n\":99}\nshort", "k").ok());
+}
+
+TEST_CASE("the follower returns each chunk once, in order, and knows when every worker ended") {
+  testing::MemoryStorage storage;
+  REQUIRE(storage.create_bucket("b").ok());
+  JobStore store(storage, "b");
+  LogFollower follower(store, spec_of(4, 2, 2));  // invocations 0 and 1
+  CHECK(follower.poll()->empty());
+  publish(storage, 1, 0, {{{2, "two\n"}}, false});
+  publish(storage, 0, 0, {{{0, "zero "}}, false});
+  publish(storage, 0, 1, {{{0, "more\n"}}, true});
+  auto first = follower.poll();
+  REQUIRE(first.ok());
+  REQUIRE(first->size() == 3);
+  CHECK((*first)[0].text == "zero ");
+  CHECK((*first)[1].text == "more\n");
+  CHECK((*first)[2].text == "two\n");
+  CHECK_FALSE(follower.all_ended());
+  CHECK(follower.poll()->empty());
+  publish(storage, 1, 1, {{}, true});
+  CHECK(follower.poll()->empty());
+  CHECK(follower.all_ended());
+}
+
+TEST_CASE("a poll costs one get per running worker, not one per call or invocation") {
+  testing::MemoryStorage storage;
+  REQUIRE(storage.create_bucket("b").ok());
+  JobStore store(storage, "b");
+  LogFollower follower(store, spec_of(10000, 1, 4));  // 10000 invocations, 4 workers
+  for (uint64_t i = 0; i < 100; ++i) publish(storage, i, 0, {{}, true});
+  REQUIRE(follower.poll().ok());  // catches up through the ended ones
+  int before = storage.gets;
+  REQUIRE(follower.poll().ok());
+  CHECK(storage.gets - before <= 5);
+}
