@@ -16,7 +16,9 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <deque>
 #include <new>
+#include <numeric>
 #include <utility>
 
 #include <fmt/format.h>
@@ -125,7 +127,11 @@ void limit_memory(uint64_t memory_mb) {
     load_error = fmt::format("{} does not export '{}'", path, symbol);
   std::string frame;
   while (read_frame(fd, frame)) {
-    FrameReader in(frame);
+    FrameReader batch(frame);
+    uint32_t batch_size = 0;
+    batch.u32(batch_size);
+    for (uint32_t b = 0; b < batch_size; ++b) {
+    FrameReader& in = batch;
     lithops_call call;
     call.job_key = job_key.c_str();
     uint32_t count = 0;
@@ -163,7 +169,18 @@ void limit_memory(uint64_t memory_mb) {
     }
     std::fflush(stdout);
     std::fflush(stderr);
-    if (!write_frame(fd, response(outcome, rc, call.output, call.log, error))) break;
+    // What the call printed, and only it: the capture is reset after every call that
+    // printed anything, so a silent call costs one lseek.
+    std::string printed;
+    if (off_t size = ::lseek(1, 0, SEEK_CUR); size > 0) {
+      printed.resize(static_cast<size_t>(size));
+      ssize_t n = ::pread(1, printed.data(), printed.size(), 0);
+      printed.resize(n > 0 ? static_cast<size_t>(n) : 0);
+      if (::ftruncate(1, 0) != 0 || ::lseek(1, 0, SEEK_SET) != 0)
+        printed += "\n(lithops: cannot reset the output capture)\n";
+    }
+    if (!write_frame(fd, response(outcome, rc, call.output, printed + call.log, error))) ::_exit(0);
+    }
   }
   ::_exit(0);
 }
@@ -265,25 +282,57 @@ void SoRunner::stop(SubWorker& w, int sig) {
   w = SubWorker{};
 }
 
-bool SoRunner::send(SubWorker& w, const TaskCall& call, size_t slot) {
-  std::string frame;
-  put_u64(frame, call.index);
-  put_u32(frame, static_cast<uint32_t>(call.inputs.size()));
-  for (const auto& input : call.inputs) put_bytes(frame, input);
-  put_bytes(frame, call.template_input);
+size_t SoRunner::batch_size(size_t remaining) const {
+  if (task_prints_) return 1;
+  // A few batches per sub-worker keep them all busy to the end; a cap keeps a crash from
+  // requeueing much and answers flowing.
+  size_t share = remaining / (2 * workers_.size());
+  return std::clamp<size_t>(share, 1, 64);
+}
+
+void SoRunner::begin_call(SubWorker& w, const std::vector<TaskCall>& calls) {
+  size_t slot = w.batch[w.answered];
   w.slot = static_cast<long>(slot);
-  w.call = call.index;
+  w.call = calls[slot].index;
+  w.log.clear();
   w.started_ms = now_ms();
   w.deadline_ms =
       limits_.timeout_s > 0 ? w.started_ms + static_cast<int64_t>(limits_.timeout_s * 1000) : 0;
+}
+
+bool SoRunner::send(SubWorker& w, const std::vector<TaskCall>& calls, std::vector<size_t> slots) {
+  std::string frame;
+  put_u32(frame, static_cast<uint32_t>(slots.size()));
+  for (size_t slot : slots) {
+    const TaskCall& call = calls[slot];
+    put_u64(frame, call.index);
+    put_u32(frame, static_cast<uint32_t>(call.inputs.size()));
+    for (const auto& input : call.inputs) put_bytes(frame, input);
+    put_bytes(frame, call.template_input);
+  }
+  w.batch = std::move(slots);
+  w.answered = 0;
+  begin_call(w, calls);
   if (w.alloc_failed) *w.alloc_failed = 0;
   return write_frame(w.fd, frame);
 }
 
-bool SoRunner::receive(SubWorker& w, CallResult& r, LogStream* log) {
-  std::string frame;
-  if (!read_frame(w.fd, frame)) return false;
-  FrameReader in(frame);
+bool SoRunner::fill(SubWorker& w) {
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::read(w.fd, buf, sizeof buf)) < 0 && errno == EINTR) {
+  }
+  if (n <= 0) return false;
+  w.inbuf.append(buf, static_cast<size_t>(n));
+  return true;
+}
+
+bool SoRunner::next_answer(SubWorker& w, CallResult& r, LogStream* log) {
+  uint32_t size = 0;
+  if (w.inbuf.size() < sizeof size) return false;
+  std::memcpy(&size, w.inbuf.data(), sizeof size);
+  if (w.inbuf.size() < sizeof size + size) return false;
+  FrameReader in(std::string_view(w.inbuf).substr(sizeof size, size));
   uint32_t outcome = 0, rc = 0;
   std::string error;
   in.u32(outcome);
@@ -291,7 +340,13 @@ bool SoRunner::receive(SubWorker& w, CallResult& r, LogStream* log) {
   in.bytes(r.output);
   in.bytes(r.log);
   in.bytes(error);
-  r.log = take_log(w, log) + r.log;
+  w.inbuf.erase(0, sizeof size + size);
+  if (!r.log.empty()) {
+    task_prints_ = true;
+    // The live log already has what collect() streamed of this call: send the rest.
+    if (log && r.log.size() > w.log.size()) log->append(w.call, std::string_view(r.log).substr(w.log.size()));
+  }
+  w.log.clear();
   r.exit_code = static_cast<int>(rc);
   r.ok = outcome == kReturned && rc == 0;
   if (outcome == kLoadError) {
@@ -336,15 +391,23 @@ CallResult SoRunner::dead_result(SubWorker& w, int status) {
 std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const RunHooks& hooks) {
   LogStream* log = hooks.log;
   std::vector<CallResult> results(calls.size());
-  size_t next = 0, finished = 0;
+  std::deque<size_t> todo(calls.size());
+  std::iota(todo.begin(), todo.end(), size_t{0});
+  size_t finished = 0;
+  // Records the running call's result; the sub-worker moves on to the next of its batch.
   auto finish = [&](SubWorker& w, CallResult r) {
     size_t slot = static_cast<size_t>(w.slot);
     r.call = calls[slot].index;
     r.duration_ms = static_cast<double>(now_ms() - w.started_ms);
     results[slot] = std::move(r);
     if (hooks.on_result) hooks.on_result(results[slot]);
-    w.slot = -1;
     ++finished;
+    if (++w.answered < w.batch.size()) {
+      begin_call(w, calls);
+    } else {
+      w.slot = -1;
+      w.batch.clear();
+    }
   };
   auto lose = [&](SubWorker& w, CallResult r) {  // the sub-worker is gone: record, replace later
     std::string printed = take_log(w, log);  // what it printed before it died
@@ -354,16 +417,23 @@ std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const 
     int status = wait_process(w.pid);
     if (r.reason == FailureReason::kNone) r = dead_result(w, status);
     r.log = std::move(printed);
+    // The calls of its batch after the failed one never ran: hand them out again first.
+    for (size_t k = w.batch.size(); k-- > w.answered + 1;) todo.push_front(w.batch[k]);
+    w.batch.resize(w.answered + 1);
     finish(w, std::move(r));
     w = SubWorker{};
   };
   while (finished < calls.size()) {
     for (auto& w : workers_) {
-      if (next >= calls.size()) break;
+      if (todo.empty()) break;
       if (w.slot >= 0) continue;
       if (w.pid <= 0 && !start(w)) continue;
-      size_t slot = next++;
-      if (!send(w, calls[slot], slot)) lose(w, {});
+      std::vector<size_t> slots;
+      for (size_t k = batch_size(todo.size()); k > 0 && !todo.empty(); --k) {
+        slots.push_back(todo.front());
+        todo.pop_front();
+      }
+      if (!send(w, calls, std::move(slots))) lose(w, {});
     }
     std::vector<pollfd> fds;
     std::vector<SubWorker*> busy;
@@ -376,7 +446,7 @@ std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const 
     }
     if (fds.empty()) break;  // could not start any sub-worker
     // Wake up now and then to publish what running calls print.
-    if (log) wait_ms = wait_ms < 0 ? log->interval_ms() : std::min(wait_ms, log->interval_ms());
+    if (log) wait_ms = std::min(wait_ms, log->interval_ms());
     int n = ::poll(fds.data(), fds.size(), static_cast<int>(wait_ms));
     if (n < 0 && errno != EINTR) break;
     if (hooks.on_tick) hooks.on_tick();
@@ -384,11 +454,15 @@ std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const 
     for (size_t i = 0; i < fds.size(); ++i) {
       SubWorker& w = *busy[i];
       if (fds[i].revents) {
-        CallResult r;
-        if (receive(w, r, log))
-          finish(w, std::move(r));
-        else
+        if (!fill(w)) {
           lose(w, {});
+          continue;
+        }
+        CallResult r;
+        while (w.slot >= 0 && next_answer(w, r, log)) {
+          finish(w, std::move(r));
+          r = CallResult{};
+        }
       } else if (w.deadline_ms && now >= w.deadline_ms) {
         CallResult r;
         r.reason = FailureReason::kTimeout;
@@ -396,7 +470,9 @@ std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const 
                               limits_.timeout_s);
         lose(w, std::move(r));
       }
-      if (w.slot >= 0) collect(w, log);
+      // Live output of a running call, when the sub-worker runs one call at a time (in a
+      // batch the capture may already hold the next call's output).
+      if (w.slot >= 0 && w.batch.size() == 1) collect(w, log);
     }
     if (log) log->maybe_flush();
   }

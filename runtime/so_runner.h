@@ -69,6 +69,11 @@ class SoRunner {
     int capture_fd = -1;
     std::string log;    // what the current call printed so far
     uint64_t call = 0;  // the index of the call it runs
+    // The batch of calls (slots) handed over in one frame, and how many were answered:
+    // slot == batch[answered] while busy. Answers arrive one frame per call.
+    std::vector<size_t> batch;
+    size_t answered = 0;
+    std::string inbuf;  // bytes read from fd that do not yet make a whole frame
   };
   /// Reads what the current call printed since the last look; streams it to `log`.
   void collect(SubWorker& w, LogStream* log);
@@ -77,8 +82,17 @@ class SoRunner {
   bool start(SubWorker& w);
   void stop(SubWorker& w, int sig);
   CallResult dead_result(SubWorker& w, int wait_status);
-  bool send(SubWorker& w, const TaskCall& call, size_t slot);
-  bool receive(SubWorker& w, CallResult& result, LogStream* log);
+  /// Hands `slots` (indices into `calls`) to an idle sub-worker in one frame.
+  bool send(SubWorker& w, const std::vector<TaskCall>& calls, std::vector<size_t> slots);
+  /// Marks the next call of the batch as the running one (its clock starts now).
+  void begin_call(SubWorker& w, const std::vector<TaskCall>& calls);
+  /// Reads what is available; false at EOF (the sub-worker died).
+  bool fill(SubWorker& w);
+  /// Takes one whole answer frame out of w.inbuf, if there is one.
+  bool next_answer(SubWorker& w, CallResult& result, LogStream* log);
+  /// How many calls to hand over at once: many for silent tasks, one once a task prints
+  /// (so that live logs are attributed exactly).
+  size_t batch_size(size_t remaining) const;
 
   std::string library_path_;
   std::string symbol_;
@@ -86,6 +100,7 @@ class SoRunner {
   CallLimits limits_;
   std::vector<SubWorker> workers_;
   unsigned char* alloc_flags_ = nullptr;  // one shared byte per sub-worker slot
+  bool task_prints_ = false;              // some call printed: stop batching
 };
 
 }  // namespace lithops
