@@ -41,7 +41,8 @@ struct Worker {
   int in_fd = -1;   // payload lines to the worker
   int out_fd = -1;  // "done ..." / "alive" lines from the worker
   std::string buffer;
-  std::optional<WorkItem> item;  // the invocation it is running
+  std::optional<WorkItem> item;   // the invocation it is running
+  std::optional<WorkItem> ahead;  // the next one, already in its stdin (see dispatch)
   bool reducer = false;          // runs the job's reducer, not map calls
   int64_t last_seen_ms = 0;      // last line received, or when it was handed work
   std::string killed_because;    // set when the pool killed it (stall)
@@ -188,12 +189,23 @@ void Pool::send(Worker& w, const std::string& line) {
   }
 }
 
+// A worker gets its next invocation while it still runs the current one, so that it goes
+// from one to the next without waiting for a round trip through the pool: with small
+// chunks of short calls that wait would otherwise idle its sub-workers between chunks.
+// Only while there is enough work for every worker, so that no worker sits on work at the end.
 void Pool::dispatch(Worker& w) {
-  if (w.in_fd < 0 || w.item || w.reducer || queue_.empty()) return;
-  w.item = std::move(queue_.front());
-  queue_.pop_front();
-  w.last_seen_ms = now_ms();
-  send(w, work_item_json(spec_.job_key, *w.item).dump() + "\n");
+  if (w.in_fd < 0 || w.reducer || queue_.empty()) return;
+  if (!w.item) {
+    w.item = std::move(queue_.front());
+    queue_.pop_front();
+    w.last_seen_ms = now_ms();
+    send(w, work_item_json(spec_.job_key, *w.item).dump() + "\n");
+  }
+  if (!w.ahead && queue_.size() >= workers_.size()) {
+    w.ahead = std::move(queue_.front());
+    queue_.pop_front();
+    send(w, work_item_json(spec_.job_key, *w.ahead).dump() + "\n");
+  }
 }
 
 void Pool::dispatch_idle() {
@@ -219,7 +231,7 @@ void Pool::dispatch_idle() {
 
 bool Pool::map_busy() const {
   for (const auto& w : workers_)
-    if (w.item) return true;
+    if (w.item || w.ahead) return true;
   return false;
 }
 
@@ -296,8 +308,10 @@ void Pool::handle_line(Worker& w, const std::string& line) {
     return;
   }
   WorkItem item = std::move(*w.item);
-  w.item.reset();
-  last_news_ms_ = now_ms();
+  w.item = std::move(w.ahead);  // the worker goes on with the one it already has
+  w.ahead.reset();
+  w.last_seen_ms = now_ms();
+  last_news_ms_ = w.last_seen_ms;
   if (failed == 0 && ok == item.call_count()) {
     progress_.done += ok;  // the common case costs no read
     ++progress_.invocations_done;
@@ -326,6 +340,8 @@ void Pool::handle_exit(Worker& w) {
     settle(*w.item, stored.ok() ? std::move(stored).value() : std::vector<CallResult>{}, why);
     progress_.message = "a worker was lost: " + why;
   }
+  // The invocation handed ahead never started: it goes back to the queue, first.
+  if (w.ahead) queue_.push_front(std::move(*w.ahead));
   if (w.reducer && reduce_pending()) {
     progress_.reduce = "failed";
     progress_.message = "the reducer's worker was lost: " + why;
