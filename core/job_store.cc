@@ -180,19 +180,22 @@ Result<std::vector<CallResult>> JobStore::read_all_results(const JobSpec& spec) 
     if (!batch.ok()) return batch.error();
     for (auto& r : *batch) all.push_back(std::move(r));
   }
-  // One result per call: the latest attempt wins.
-  std::stable_sort(all.begin(), all.end(), [](const CallResult& a, const CallResult& b) {
+  // One result per call: the latest attempt wins. Batches usually arrive in call order
+  // already; sorting and deduplicating in place keeps a million results to one copy.
+  auto before = [](const CallResult& a, const CallResult& b) {
     return a.call != b.call ? a.call < b.call : a.attempt < b.attempt;
-  });
-  std::vector<CallResult> latest;
-  latest.reserve(all.size());
-  for (auto& r : all) {
-    if (!latest.empty() && latest.back().call == r.call)
-      latest.back() = std::move(r);
-    else
-      latest.push_back(std::move(r));
+  };
+  if (!std::is_sorted(all.begin(), all.end(), before))
+    std::stable_sort(all.begin(), all.end(), before);
+  size_t kept = 0;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (kept > 0 && all[kept - 1].call == all[i].call)
+      all[kept - 1] = std::move(all[i]);
+    else if (kept++ != i)
+      all[kept - 1] = std::move(all[i]);
   }
-  return latest;
+  all.resize(kept);
+  return all;
 }
 
 Status JobStore::write_progress(const std::string& job_key, const JobProgress& progress) {

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@ struct CommandRunner::Running {
   pid_t pid = 0;
   size_t slot = 0;
   int in_fd = -1, out_fd = -1, err_fd = -1;
+  int pid_fd = -1;  // readable when the process exits: no polling for its exit
   std::string input;
   size_t input_written = 0;
   int64_t started_ms = 0, deadline_ms = 0;
@@ -158,6 +160,7 @@ bool CommandRunner::start(Running& p, const TaskCall& call, size_t slot) {
     return false;
   }
   p.pid = *pid;
+  p.pid_fd = static_cast<int>(::syscall(SYS_pidfd_open, p.pid, 0));  // -1 on kernels < 5.3
   p.input = stdin_of(call);
   if (limits_.timeout_s > 0)
     p.deadline_ms = p.started_ms + static_cast<int64_t>(limits_.timeout_s * 1000);
@@ -173,8 +176,9 @@ void CommandRunner::pump(std::vector<Running>& running) {
     if (p.in_fd >= 0) fds.push_back({p.in_fd, POLLOUT, 0});
     if (p.out_fd >= 0) fds.push_back({p.out_fd, POLLIN, 0});
     if (p.err_fd >= 0) fds.push_back({p.err_fd, POLLIN, 0});
-    // Output closed but not reaped yet: look again soon rather than sleeping.
-    if (p.out_fd < 0 && p.err_fd < 0 && !p.exited) wait_ms = 1;
+    if (!p.exited && p.pid_fd >= 0) fds.push_back({p.pid_fd, POLLIN, 0});
+    // Output closed but not reaped yet, and no pidfd to wait on: look again soon.
+    if (p.out_fd < 0 && p.err_fd < 0 && !p.exited && p.pid_fd < 0) wait_ms = 1;
     if (p.deadline_ms) wait_ms = static_cast<int>(std::clamp<int64_t>(p.deadline_ms - now, 0, wait_ms));
   }
   if (!fds.empty() || wait_ms > 0) ::poll(fds.data(), fds.size(), wait_ms);
@@ -200,6 +204,7 @@ void CommandRunner::pump(std::vector<Running>& running) {
     if (!p.exited && ::wait4(p.pid, &p.status, WNOHANG, &usage) == p.pid) {
       p.exited = true;
       p.max_rss_kb = usage.ru_maxrss;
+      close_fd(p.pid_fd);
     }
     if (!p.exited && p.deadline_ms && now >= p.deadline_ms) {
       p.timed_out = true;
@@ -277,6 +282,7 @@ std::vector<CallResult> CommandRunner::run(const std::vector<TaskCall>& calls,
       }
       Running& p = *it;
       close_fd(p.in_fd);
+      close_fd(p.pid_fd);
       if (p.pid > 0) ::kill(-p.pid, SIGKILL);  // whatever the command left behind
       classify(p);
       results[p.slot] = std::move(p.result);
