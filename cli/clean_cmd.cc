@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/job_cancel_cmd.h"
+#include "core/cache_dir.h"
 
 namespace lithops::cli {
 namespace {
@@ -27,13 +28,6 @@ struct Report {
   uint64_t bytes = 0;
   std::vector<std::string> local_files;
 };
-
-std::string cache_dir() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-    return std::string(xdg) + "/lithops";
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : "/tmp") + "/.cache/lithops";
-}
 
 // Removes every object under `prefix` (only lithops' own prefixes are ever passed).
 Status remove_prefix(StorageBackend& storage, const std::string& bucket, const std::string& prefix,
@@ -75,7 +69,7 @@ Status clean_job(Context& ctx, const std::string& key, const CleanFlags& flags, 
   LITHOPS_TRY(remove_prefix(store.storage(), store.bucket(), JobStore::job_prefix(key), report));
   LITHOPS_TRY(store.storage().remove(store.bucket(), JobStore::job_list_key(key)));
   ++report.objects;
-  remove_local(fmt::format("{}/logs/{}.pool.log", cache_dir(), key), report);
+  remove_local(fmt::format("{}/logs/{}.pool.log", lithops_cache_dir(), key), report);
   report.jobs.push_back({{"job_key", key}, {"objects", report.objects - before}});
   return {};
 }
@@ -98,7 +92,7 @@ Status clean_unused_artifacts(Context& ctx, Report& report) {
     LITHOPS_TRY(store.storage().remove(store.bucket(), a.key));
     ++report.objects;
     report.bytes += a.size;
-    remove_local(cache_dir() + "/tasks/" + a.key.substr(a.key.rfind('/') + 1), report);
+    remove_local(lithops_cache_dir() + "/tasks/" + a.key.substr(a.key.rfind('/') + 1), report);
   }
   return {};
 }
@@ -148,8 +142,8 @@ int run_clean(Context& ctx, const CleanFlags& flags) {
     for (const char* prefix : {"lithops.runtimes/"})
       if (auto s = remove_prefix(**ctx.storage(), (*store)->bucket(), prefix, report); !s.ok())
         return report_error(s.error());
-    remove_local(cache_dir() + "/tasks", report);
-    if (report.skipped.empty()) remove_local(cache_dir() + "/logs", report);
+    remove_local(lithops_cache_dir() + "/tasks", report);
+    if (report.skipped.empty()) remove_local(lithops_cache_dir() + "/logs", report);
   }
   print_report(report, ctx.options().json, ctx.options().quiet);
   return report.skipped.empty() || flags.job.empty() ? kExitOk : kExitFailed;

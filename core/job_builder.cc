@@ -42,24 +42,37 @@ Status parse_env(const std::vector<std::string>& assignments, std::map<std::stri
   return {};
 }
 
+// "lib.so:sym" -> path and symbol (the default symbol when none is given).
+std::pair<std::string, std::string> split_library(const std::string& text,
+                                                  const std::string& default_symbol) {
+  auto colon = text.rfind(':');
+  bool has_symbol = colon != std::string::npos && colon + 1 < text.size() &&
+                    text.find('/', colon) == std::string::npos;
+  return {has_symbol ? text.substr(0, colon) : text,
+          has_symbol ? text.substr(colon + 1) : default_symbol};
+}
+
+// A .so task from `spec` ("lib.so[:symbol]"): checked, then read whole for upload.
+Status load_function_task(const std::string& spec, const std::string& default_symbol,
+                          const std::string& flag, const BuilderDeps& deps, TaskSpec& task,
+                          std::string& artifact) {
+  auto [path, symbol] = split_library(spec, default_symbol);
+  task.kind = TaskKind::kFunction;
+  task.symbol = symbol;
+  task.display = spec;
+  LITHOPS_TRY(deps.check_task(path, symbol, flag));
+  auto bytes = deps.read_file(path);
+  if (!bytes.ok()) return bytes.error();
+  artifact = std::move(bytes).value();
+  return {};
+}
+
 Status build_task(const SubmitRequest& r, const BuilderDeps& deps, PreparedJob& job) {
   if (r.function.empty() == r.command.empty())
     return invalid("give exactly one task: --function LIB.so[:SYMBOL] or --command 'ARGV'");
   TaskSpec& task = job.spec.task;
-  if (!r.function.empty()) {
-    task.kind = TaskKind::kFunction;
-    auto colon = r.function.rfind(':');
-    bool has_symbol = colon != std::string::npos && colon + 1 < r.function.size() &&
-                      r.function.find('/', colon) == std::string::npos;
-    std::string path = has_symbol ? r.function.substr(0, colon) : r.function;
-    task.symbol = has_symbol ? r.function.substr(colon + 1) : "lithops_main";
-    task.display = r.function;
-    LITHOPS_TRY(deps.check_task(path, task.symbol));
-    auto bytes = deps.read_file(path);
-    if (!bytes.ok()) return bytes.error();
-    job.artifact = std::move(bytes).value();
-    return {};
-  }
+  if (!r.function.empty())
+    return load_function_task(r.function, "lithops_main", "--function", deps, task, job.artifact);
   task.kind = TaskKind::kCommand;
   task.display = r.command;
   auto command = CommandTemplate::parse(r.command);
@@ -140,16 +153,6 @@ Status build_inputs(const SubmitRequest& r, const Config& config, const BuilderD
   return {};
 }
 
-// "lib.so:sym" -> path and symbol (the default symbol when none is given).
-std::pair<std::string, std::string> split_library(const std::string& text,
-                                                  const std::string& default_symbol) {
-  auto colon = text.rfind(':');
-  bool has_symbol = colon != std::string::npos && colon + 1 < text.size() &&
-                    text.find('/', colon) == std::string::npos;
-  return {has_symbol ? text.substr(0, colon) : text,
-          has_symbol ? text.substr(colon + 1) : default_symbol};
-}
-
 Status build_reducer(const SubmitRequest& r, const BuilderDeps& deps, PreparedJob& job) {
   if (!r.reduce.empty() && !r.reduce_command.empty())
     return invalid("give at most one reducer: --reduce LIB.so[:SYMBOL] or --reduce-command 'ARGV'");
@@ -162,20 +165,8 @@ Status build_reducer(const SubmitRequest& r, const BuilderDeps& deps, PreparedJo
   }
   TaskSpec reducer;
   if (!r.reduce.empty()) {
-    auto [path, symbol] = split_library(r.reduce, "lithops_reduce");
-    reducer.kind = TaskKind::kFunction;
-    reducer.symbol = symbol;
-    reducer.display = r.reduce;
-    if (auto s = deps.check_task(path, symbol); !s.ok()) {
-      // The checker speaks of --function; here the flag at fault is --reduce.
-      std::string message = s.error().message;
-      for (size_t at; (at = message.find("--function")) != std::string::npos;)
-        message.replace(at, 10, "--reduce");
-      return invalid(message);
-    }
-    auto bytes = deps.read_file(path);
-    if (!bytes.ok()) return bytes.error();
-    job.reducer_artifact = std::move(bytes).value();
+    LITHOPS_TRY(load_function_task(r.reduce, "lithops_reduce", "--reduce", deps, reducer,
+                                   job.reducer_artifact));
   } else {
     reducer.kind = TaskKind::kCommand;
     reducer.display = r.reduce_command;

@@ -49,7 +49,9 @@ struct PreparedJob {
 };
 
 /// Checks a task library (exists, shared object, symbol, ABI); supplied by the runtime layer.
-using TaskChecker = std::function<Status(const std::string& path, const std::string& symbol)>;
+/// `flag` is the option the library came from, for messages.
+using TaskChecker = std::function<Status(const std::string& path, const std::string& symbol,
+                                         const std::string& flag)>;
 /// Reads the iterdata source; "-" is stdin. Supplied by the caller so tests can fake it.
 using InputOpener = std::function<Result<std::vector<std::string>>(const std::string& source)>;
 

@@ -17,8 +17,8 @@
 namespace lithops {
 namespace {
 
-Error bad_task(const std::string& path, const std::string& why) {
-  return make_error(ErrorKind::kInvalidInput, fmt::format("--function {}: {}", path, why));
+Error bad_task(const std::string& flag, const std::string& path, const std::string& why) {
+  return make_error(ErrorKind::kInvalidInput, fmt::format("{} {}: {}", flag, path, why));
 }
 
 // A position-independent executable is ET_DYN too; its PT_INTERP segment gives it away.
@@ -32,16 +32,16 @@ bool has_interpreter(std::ifstream& in, const Elf64_Ehdr& header) {
   return false;
 }
 
-Status check_elf_header(const std::string& path) {
+Status check_elf_header(const std::string& path, const std::string& flag) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return bad_task(path, "no such file (give the path of a .so built for lithops)");
+  if (!in) return bad_task(flag, path, "no such file (give the path of a .so built for lithops)");
   Elf64_Ehdr header{};
   in.read(reinterpret_cast<char*>(&header), sizeof header);
   if (in.gcount() < EI_NIDENT || std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0)
-    return bad_task(path, "not a shared object (not an ELF file)");
+    return bad_task(flag, path, "not a shared object (not an ELF file)");
   bool elf64 = in.gcount() == sizeof header && header.e_ident[EI_CLASS] == ELFCLASS64;
   if (header.e_type != ET_DYN || (elf64 && has_interpreter(in, header)))
-    return bad_task(path, "not a shared object (an ELF executable or object file; build it "
+    return bad_task(flag, path, "not a shared object (an ELF executable or object file; build it "
                           "with -shared -fPIC)");
   return {};
 }
@@ -72,8 +72,9 @@ Status check_elf_header(const std::string& path) {
 
 }  // namespace
 
-Status check_task_library(const std::string& path, const std::string& symbol) {
-  LITHOPS_TRY(check_elf_header(path));
+Status check_task_library(const std::string& path, const std::string& symbol,
+                          const std::string& flag) {
+  LITHOPS_TRY(check_elf_header(path, flag));
   int fds[2];
   if (::pipe(fds) != 0) return make_error(ErrorKind::kIo, "pipe failed");
   pid_t pid = ::fork();
@@ -98,8 +99,8 @@ Status check_task_library(const std::string& path, const std::string& symbol) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   if (report == "ok") return {};
-  if (report.rfind("error ", 0) == 0) return bad_task(path, report.substr(6));
-  return bad_task(path, "loading it crashed or hung (check its static constructors)");
+  if (report.rfind("error ", 0) == 0) return bad_task(flag, path, report.substr(6));
+  return bad_task(flag, path, "loading it crashed or hung (check its static constructors)");
 }
 
 }  // namespace lithops

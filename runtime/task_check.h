@@ -11,6 +11,8 @@ namespace lithops {
 /// The library is loaded in a short-lived child process, so that its constructors cannot
 /// disturb (or crash) the caller. Errors are ErrorKind::kInvalidInput with a message that
 /// says what to do.
-Status check_task_library(const std::string& path, const std::string& symbol);
+/// `flag` names the option the library came from (--function, --reduce) in messages.
+Status check_task_library(const std::string& path, const std::string& symbol,
+                          const std::string& flag = "--function");
 
 }  // namespace lithops

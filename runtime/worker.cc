@@ -11,18 +11,14 @@
 #include <fmt/format.h>
 
 #include "backends/registry.h"
+#include "core/cache_dir.h"
 #include "core/object_input.h"
 #include "runtime/log_stream.h"
 
 namespace lithops {
 namespace {
 
-std::string task_cache_dir() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-    return std::string(xdg) + "/lithops/tasks";
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : "/tmp") + "/.cache/lithops/tasks";
-}
+std::string task_cache_dir() { return lithops_cache_dir() + "/tasks"; }
 
 }  // namespace
 

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "backends/sys/process.h"
+#include "core/cache_dir.h"
 #include "core/job_store.h"
 
 namespace lithops {
@@ -42,12 +43,7 @@ std::string LocalhostCompute::runtime_path(const Config& config) {
   return self_exe_dir() + "/lithops-runtime";
 }
 
-std::string local_log_dir() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-    return std::string(xdg) + "/lithops/logs";
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : "/tmp") + "/.cache/lithops/logs";
-}
+std::string local_log_dir() { return lithops_cache_dir() + "/logs"; }
 
 Status LocalhostCompute::launch(const JobSpec& job) {
   std::string runtime = runtime_path(config_);

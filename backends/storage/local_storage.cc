@@ -14,6 +14,8 @@
 
 #include <fmt/format.h>
 
+#include "core/cache_dir.h"
+
 namespace fs = std::filesystem;
 
 namespace lithops {
@@ -50,10 +52,7 @@ Schema LocalStorage::schema() {
 
 std::string LocalStorage::root_from_config(const Config& config) {
   if (config.is_set("localhost", "storage_root")) return config.get_string("localhost", "storage_root");
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-    return std::string(xdg) + "/lithops/storage";
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : "/tmp") + "/.cache/lithops/storage";
+  return lithops_cache_dir() + "/storage";
 }
 
 Result<std::string> LocalStorage::object_path(std::string_view bucket, std::string_view key) const {
