@@ -114,6 +114,7 @@ bool CommandRunner::start(Running& p, const TaskCall& call, size_t slot) {
   p = Running{};
   p.slot = slot;
   p.result.call = call.index;
+  p.result.attempt = call.attempt;
   p.started_ms = now_ms();
   // A reducer's template has no single input to render from.
   const std::string rendered_from = call.reduce || call.inputs.empty() ? std::string("null")

@@ -398,6 +398,7 @@ std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const 
   auto finish = [&](SubWorker& w, CallResult r) {
     size_t slot = static_cast<size_t>(w.slot);
     r.call = calls[slot].index;
+    r.attempt = calls[slot].attempt;
     r.duration_ms = static_cast<double>(now_ms() - w.started_ms);
     results[slot] = std::move(r);
     if (hooks.on_result) hooks.on_result(results[slot]);

@@ -20,6 +20,7 @@ namespace lithops {
 
 struct TaskCall {
   uint64_t index = 0;
+  uint32_t attempt = 1;  // copied into the call's result
   std::vector<std::string> inputs;  // one for a map call; every map output for a reducer
   // What a command template renders from, when it differs from inputs[0]: the partition
   // descriptor of a job over objects, whose bytes are inputs[0].

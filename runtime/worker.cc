@@ -151,17 +151,16 @@ Result<StorageBackend*> Worker::storage_named(const std::string& name) {
 // The calls of an invocation with their inputs; for a job over objects, each call's input is
 // its partition's bytes, fetched here by one ranged get (the descriptor stays available to
 // command templates for {key}, {start}, {end}).
-Result<std::vector<TaskCall>> Worker::fetch_calls(const Payload& payload,
-                                                  std::vector<uint32_t>& attempts) {
+Result<std::vector<TaskCall>> Worker::fetch_calls(const Payload& payload) {
   std::vector<TaskCall> calls;
   StorageLookup lookup = [this](const std::string& name) { return storage_named(name); };
   for (const auto& span : payload.calls) {
     auto inputs = store_.read_inputs(*spec_, {span.begin, span.end});
     if (!inputs.ok()) return inputs.error();
     for (uint64_t i = span.begin; i < span.end; ++i) {
-      attempts.push_back(span.attempt);
       TaskCall& call = calls.emplace_back();
       call.index = i;
+      call.attempt = span.attempt;
       std::string input = std::move((*inputs)[i - span.begin]);
       if (!spec_->object_inputs) {
         call.inputs.push_back(std::move(input));
@@ -184,8 +183,7 @@ Result<std::vector<TaskCall>> Worker::fetch_calls(const Payload& payload,
 
 Result<InvocationSummary> Worker::run(const Payload& payload) {
   LITHOPS_TRY(prepare(payload.job_key));
-  std::vector<uint32_t> attempts;
-  auto fetched = fetch_calls(payload, attempts);
+  auto fetched = fetch_calls(payload);
   if (!fetched.ok()) return fetched.error();
   std::vector<TaskCall>& calls = *fetched;
   ResultFlusher flusher(store_, payload, options_.flush_interval_s);
@@ -194,13 +192,9 @@ Result<InvocationSummary> Worker::run(const Payload& payload) {
   int64_t last_beat = now_ms();
   RunHooks hooks;
   hooks.log = &log;
-  std::map<uint64_t, uint32_t> attempt_of;
-  for (size_t i = 0; i < calls.size(); ++i) attempt_of[calls[i].index] = attempts[i];
   hooks.on_result = [&](const CallResult& r) {
-    CallResult copy = r;
-    copy.attempt = attempt_of[r.call];
     (r.ok ? summary.ok : summary.failed)++;
-    flusher.add(std::move(copy));
+    flusher.add(r);
   };
   hooks.on_tick = [&] {
     flusher.maybe_flush();

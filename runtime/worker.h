@@ -63,7 +63,7 @@ class Worker {
   Status prepare(const std::string& job_key);
   Result<std::string> fetch_artifact(const std::string& key);
   Result<StorageBackend*> storage_named(const std::string& name);
-  Result<std::vector<TaskCall>> fetch_calls(const Payload& payload, std::vector<uint32_t>& attempts);
+  Result<std::vector<TaskCall>> fetch_calls(const Payload& payload);
 
   std::unique_ptr<StorageBackend> storage_;
   JobStore store_;
