@@ -10,14 +10,20 @@ pass=${2:?usage: start_redis.sh DATA_DIR PASSWORD [PORT]}
 port=${3:-}
 command -v redis-server >/dev/null || { echo "start_redis: redis-server is not installed (apt-get install redis-server)" >&2; exit 3; }
 mkdir -p "$dir"
-[[ -n $port ]] || port=$(free_port)
-nohup redis-server --bind 127.0.0.1 --port "$port" --requirepass "$pass" --dir "$dir" \
-  --save '' --appendonly no --logfile "$dir/redis.log" </dev/null >/dev/null 2>&1 &
-pid=$!
-if ! wait_port "$port" 10; then
-  echo "start_redis: redis-server did not answer on 127.0.0.1:$port; log:" >&2
-  cat "$dir/redis.log" >&2 || true
+fixed_port=$port
+# A port found free can still be taken before the server binds it: then try another.
+for attempt in 1 2 3; do
+  [[ -n $fixed_port ]] || port=$(free_port)
+  nohup redis-server --bind 127.0.0.1 --port "$port" --requirepass "$pass" --dir "$dir" \
+    --save '' --appendonly no --logfile "$dir/redis.log" </dev/null >/dev/null 2>&1 &
+  pid=$!
+  if wait_port "$port" 10 "$pid"; then
+    echo "$port $pid"
+    exit 0
+  fi
   kill "$pid" 2>/dev/null || true
-  exit 1
-fi
-echo "$port $pid"
+  [[ -z $fixed_port ]] || break
+done
+echo "start_redis: redis-server did not answer on 127.0.0.1:$port; log:" >&2
+cat "$dir/redis.log" >&2 || true
+exit 1

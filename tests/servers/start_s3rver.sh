@@ -20,21 +20,27 @@ if [[ ! -d $module ]]; then
   npm install --prefix "$prefix" --no-audit --no-fund --silent @20minutes/s3rver >&2
 fi
 mkdir -p "$dir"
-[[ -n $port ]] || port=$(free_port)
-# s3rver encrypts ListObjectsV2 continuation tokens with a cipher that Node 17+ (OpenSSL 3)
-# only offers through the legacy provider: without it every listing past 1000 keys is a 500.
-S3RVER_MODULE=$module S3RVER_PORT=$port S3RVER_DIR=$dir nohup node --openssl-legacy-provider -e '
-  const S3rver = require(process.env.S3RVER_MODULE);
-  new S3rver({address: "127.0.0.1", port: Number(process.env.S3RVER_PORT),
-              silent: process.env.S3RVER_VERBOSE !== "1",
-              directory: process.env.S3RVER_DIR,
-              configureBuckets: [{name: "lithops-data", configs: []}]}).run();
-' >"$dir/s3rver.log" 2>&1 </dev/null &
-pid=$!
-if ! wait_port "$port" 15; then
-  echo "start_s3rver: the server did not answer on 127.0.0.1:$port; log:" >&2
-  cat "$dir/s3rver.log" >&2
+fixed_port=$port
+# A port found free can still be taken before the server binds it: then try another.
+for attempt in 1 2 3; do
+  [[ -n $fixed_port ]] || port=$(free_port)
+  # s3rver encrypts ListObjectsV2 continuation tokens with a cipher that Node 17+ (OpenSSL 3)
+  # only offers through the legacy provider: without it every listing past 1000 keys is a 500.
+  S3RVER_MODULE=$module S3RVER_PORT=$port S3RVER_DIR=$dir nohup node --openssl-legacy-provider -e '
+    const S3rver = require(process.env.S3RVER_MODULE);
+    new S3rver({address: "127.0.0.1", port: Number(process.env.S3RVER_PORT),
+                silent: process.env.S3RVER_VERBOSE !== "1",
+                directory: process.env.S3RVER_DIR,
+                configureBuckets: [{name: "lithops-data", configs: []}]}).run();
+  ' >"$dir/s3rver.log" 2>&1 </dev/null &
+  pid=$!
+  if wait_port "$port" 15 "$pid"; then
+    echo "$port $pid"
+    exit 0
+  fi
   kill "$pid" 2>/dev/null || true
-  exit 1
-fi
-echo "$port $pid"
+  [[ -z $fixed_port ]] || break
+done
+echo "start_s3rver: the server did not answer on 127.0.0.1:$port; log:" >&2
+cat "$dir/s3rver.log" >&2
+exit 1
