@@ -1,6 +1,7 @@
 #include "runtime/command_runner.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -12,17 +13,14 @@
 #include <cerrno>
 #include <cstdlib>
 
-#include <fmt/format.h>
-
 #include "backends/sys/process.h"
 #include "core/job_progress.h"
-#include "runtime/log_stream.h"
 
 namespace lithops {
 
 struct CommandRunner::Running {
   pid_t pid = 0;
-  size_t slot = 0;
+  const TaskCall* call = nullptr;
   int in_fd = -1, out_fd = -1, err_fd = -1;
   int pid_fd = -1;  // readable when the process exits: no polling for its exit
   std::string input;
@@ -110,9 +108,9 @@ CommandRunner::CommandRunner(CommandTemplate command, std::map<std::string, std:
   env_.push_back(fmt::format("PATH={}:{}", path ? path : "/usr/bin:/bin", self_exe_dir()));
 }
 
-bool CommandRunner::start(Running& p, const TaskCall& call, size_t slot) {
+bool CommandRunner::start(Running& p, const TaskCall& call) {
   p = Running{};
-  p.slot = slot;
+  p.call = &call;
   p.result.call = call.index;
   p.result.attempt = call.attempt;
   p.started_ms = now_ms();
@@ -169,8 +167,9 @@ bool CommandRunner::start(Running& p, const TaskCall& call, size_t slot) {
 }
 
 // One round of I/O and bookkeeping for every running command.
-void CommandRunner::pump(std::vector<Running>& running) {
+void CommandRunner::pump(std::vector<Running>& running, int wake_fd) {
   std::vector<pollfd> fds;
+  if (wake_fd >= 0) fds.push_back({wake_fd, POLLIN, 0});
   int64_t now = now_ms();
   int wait_ms = 50;
   for (auto& p : running) {
@@ -180,7 +179,8 @@ void CommandRunner::pump(std::vector<Running>& running) {
     if (!p.exited && p.pid_fd >= 0) fds.push_back({p.pid_fd, POLLIN, 0});
     // Output closed but not reaped yet, and no pidfd to wait on: look again soon.
     if (p.out_fd < 0 && p.err_fd < 0 && !p.exited && p.pid_fd < 0) wait_ms = 1;
-    if (p.deadline_ms) wait_ms = static_cast<int>(std::clamp<int64_t>(p.deadline_ms - now, 0, wait_ms));
+    if (p.deadline_ms)
+      wait_ms = static_cast<int>(std::clamp<int64_t>(p.deadline_ms - now, 0, wait_ms));
   }
   if (!fds.empty() || wait_ms > 0) ::poll(fds.data(), fds.size(), wait_ms);
   now = now_ms();
@@ -188,7 +188,8 @@ void CommandRunner::pump(std::vector<Running>& running) {
     if (p.in_fd >= 0) {
       int write_errno = 0;
       while (p.input_written < p.input.size()) {
-        ssize_t n = ::write(p.in_fd, p.input.data() + p.input_written, p.input.size() - p.input_written);
+        ssize_t n =
+            ::write(p.in_fd, p.input.data() + p.input_written, p.input.size() - p.input_written);
         if (n <= 0) {
           write_errno = n < 0 ? errno : EPIPE;
           break;
@@ -254,25 +255,28 @@ void CommandRunner::classify(Running& p) {
   }
 }
 
-std::vector<CallResult> CommandRunner::run(const std::vector<TaskCall>& calls,
-                                           const RunHooks& hooks) {
-  LogStream* log = hooks.log;
+void CommandRunner::run(CallFeed& feed, const RunHooks& hooks) {
+  LogSink* log = hooks.log;
   auto stream = [log](Running& p) {
     if (!log || p.result.log.size() == p.log_streamed) return;
     log->append(p.result.call, std::string_view(p.result.log).substr(p.log_streamed));
     p.log_streamed = p.result.log.size();
   };
-  std::vector<CallResult> results(calls.size());
   std::vector<Running> running;
-  size_t next = 0;
-  while (next < calls.size() || !running.empty()) {
-    while (next < calls.size() && running.size() < static_cast<size_t>(processes_)) {
-      Running p;
-      start(p, calls[next], next);
-      ++next;
-      running.push_back(std::move(p));
+  bool more = true;  // the feed may still have calls now
+  while (true) {
+    while (more && running.size() < static_cast<size_t>(processes_)) {
+      const TaskCall* call = feed.next();
+      if (!call) {
+        more = false;
+        break;
+      }
+      start(running.emplace_back(), *call);
     }
-    pump(running);
+    if (running.empty()) return;
+    // A free slot waits on the feed too: a new invocation's calls start as soon as they come.
+    bool free_slot = running.size() < static_cast<size_t>(processes_);
+    pump(running, free_slot ? feed.wake_fd() : -1);
     for (auto& p : running) stream(p);
     if (log) log->maybe_flush();
     if (hooks.on_tick) hooks.on_tick();
@@ -286,12 +290,18 @@ std::vector<CallResult> CommandRunner::run(const std::vector<TaskCall>& calls,
       close_fd(p.pid_fd);
       if (p.pid > 0) ::kill(-p.pid, SIGKILL);  // whatever the command left behind
       classify(p);
-      results[p.slot] = std::move(p.result);
-      if (hooks.on_result) hooks.on_result(results[p.slot]);
+      const TaskCall& call = *p.call;
+      CallResult result = std::move(p.result);
       it = running.erase(it);
+      feed.finish(call, std::move(result));
     }
+    more = true;
   }
-  return results;
+}
+
+std::vector<CallResult> CommandRunner::run(const std::vector<TaskCall>& calls,
+                                           const RunHooks& hooks) {
+  return run_call_list(calls, hooks, [this](CallFeed& feed, const RunHooks& h) { run(feed, h); });
 }
 
 }  // namespace lithops

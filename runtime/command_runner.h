@@ -10,6 +10,7 @@
 
 #include "core/call_result.h"
 #include "core/command_template.h"
+#include "runtime/call_feed.h"
 #include "runtime/so_runner.h"
 
 namespace lithops {
@@ -22,15 +23,19 @@ class CommandRunner {
   CommandRunner(CommandTemplate command, std::map<std::string, std::string> env,
                 std::string job_key, int processes, CallLimits limits);
 
-  /// Runs every call; results come back in the order of `calls`. A reducer call's inputs go
-  /// to its stdin one per line (its argv is rendered with the input `null`). What the
-  /// commands write to stderr is also streamed to hooks.log (if any).
+  /// Runs calls from `feed` until it has none available and none runs; each result goes back
+  /// to the feed as it completes. A reducer call's inputs go to its stdin one per line (its
+  /// argv is rendered with the input `null`). What the commands write to stderr is also
+  /// streamed to hooks.log (if any).
+  void run(CallFeed& feed, const RunHooks& hooks = {});
+  /// Runs every call; results come back in the order of `calls`.
   std::vector<CallResult> run(const std::vector<TaskCall>& calls, const RunHooks& hooks = {});
 
  private:
   struct Running;
-  bool start(Running& p, const TaskCall& call, size_t slot);
-  void pump(std::vector<Running>& running);
+  bool start(Running& p, const TaskCall& call);
+  /// Waits for news (output, exits, deadlines; `wake_fd` too if >= 0) and handles it.
+  void pump(std::vector<Running>& running, int wake_fd);
   void classify(Running& p);
 
   CommandTemplate command_;

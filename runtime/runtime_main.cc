@@ -3,6 +3,8 @@
 //   lithops-runtime localhost-pool JOB     drive a localhost job's workers (started detached)
 //   lithops-runtime hello                  the greeting of `lithops hello`, run as a task
 //   lithops-runtime --version
+#include <unistd.h>
+
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -15,7 +17,7 @@
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "worker" && argc > 2 && std::strcmp(argv[2], "--stream") == 0)
-    return lithops::run_worker_stream(std::cin, std::cout);
+    return lithops::run_worker_stream(STDIN_FILENO, std::cout);
   if (mode == "localhost-pool" && argc > 2) return lithops::run_localhost_pool(argv[2], std::cin);
   if (mode == "hello") return lithops::say_hello(std::cout);
   if (mode == "--version") {
@@ -23,7 +25,8 @@ int main(int argc, char** argv) {
               << ")\n";
     return 0;
   }
-  std::cerr << "usage: lithops-runtime worker --stream | localhost-pool JOB_KEY | hello | --version\n"
-               "lithops-runtime is started by lithops backends, not by hand.\n";
+  std::cerr
+      << "usage: lithops-runtime worker --stream | localhost-pool JOB_KEY | hello | --version\n"
+         "lithops-runtime is started by lithops backends, not by hand.\n";
   return 2;
 }

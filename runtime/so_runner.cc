@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -15,13 +16,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <exception>
 #include <deque>
+#include <exception>
 #include <new>
-#include <numeric>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "backends/sys/process.h"
 #include "core/job_progress.h"
@@ -73,8 +71,8 @@ const char* api_job_key(lithops_call* c) { return c->job_key; }
 size_t api_input_count(lithops_call* c) { return c->inputs.size(); }
 const char* api_input_object(lithops_call* c) { return c->object.c_str(); }
 
-const lithops_api kApi = {LITHOPS_TASK_ABI, sizeof(lithops_api), api_input,      api_emit,
-                          api_log,          api_call_index,      api_job_key,    api_input_count,
+const lithops_api kApi = {LITHOPS_TASK_ABI, sizeof(lithops_api), api_input,   api_emit,
+                          api_log,          api_call_index,      api_job_key, api_input_count,
                           api_input_at,     api_input_object};
 
 std::string response(uint32_t outcome, int rc, const std::string& output, const std::string& log,
@@ -131,55 +129,56 @@ void limit_memory(uint64_t memory_mb) {
     uint32_t batch_size = 0;
     batch.u32(batch_size);
     for (uint32_t b = 0; b < batch_size; ++b) {
-    FrameReader& in = batch;
-    lithops_call call;
-    call.job_key = job_key.c_str();
-    uint32_t count = 0;
-    in.u64(call.index);
-    in.u32(count);
-    call.inputs.resize(count);
-    for (auto& input : call.inputs) in.bytes(input);
-    in.bytes(call.object);
-    uint32_t outcome = kReturned;
-    int rc = 0;
-    std::string error;
-    *alloc_failed = 0;
-    if (!fn) {
-      outcome = kLoadError;
-      error = load_error;
-    } else {
-      try {
-        rc = fn(&call, &kApi);
-      } catch (const std::bad_alloc& e) {
-        outcome = kOutOfMemory;
-        error = fmt::format("out of memory: uncaught C++ exception: {}", e.what());
-      } catch (const std::exception& e) {
-        outcome = kException;
-        error = fmt::format("uncaught C++ exception: {}", e.what());
-      } catch (...) {
-        outcome = kException;
-        error = "uncaught C++ exception of unknown type";
+      FrameReader& in = batch;
+      lithops_call call;
+      call.job_key = job_key.c_str();
+      uint32_t count = 0;
+      in.u64(call.index);
+      in.u32(count);
+      call.inputs.resize(count);
+      for (auto& input : call.inputs) in.bytes(input);
+      in.bytes(call.object);
+      uint32_t outcome = kReturned;
+      int rc = 0;
+      std::string error;
+      *alloc_failed = 0;
+      if (!fn) {
+        outcome = kLoadError;
+        error = load_error;
+      } else {
+        try {
+          rc = fn(&call, &kApi);
+        } catch (const std::bad_alloc& e) {
+          outcome = kOutOfMemory;
+          error = fmt::format("out of memory: uncaught C++ exception: {}", e.what());
+        } catch (const std::exception& e) {
+          outcome = kException;
+          error = fmt::format("uncaught C++ exception: {}", e.what());
+        } catch (...) {
+          outcome = kException;
+          error = "uncaught C++ exception of unknown type";
+        }
       }
-    }
-    // A failure after a failed allocation is the memory limit's doing, however it surfaced.
-    if (*alloc_failed && (outcome == kException || (outcome == kReturned && rc != 0))) {
-      error = fmt::format("an allocation failed, then the task {}",
-                          outcome == kException ? error : fmt::format("returned {}", rc));
-      outcome = kOutOfMemory;
-    }
-    std::fflush(stdout);
-    std::fflush(stderr);
-    // What the call printed, and only it: the capture is reset after every call that
-    // printed anything, so a silent call costs one lseek.
-    std::string printed;
-    if (off_t size = ::lseek(1, 0, SEEK_CUR); size > 0) {
-      printed.resize(static_cast<size_t>(size));
-      ssize_t n = ::pread(1, printed.data(), printed.size(), 0);
-      printed.resize(n > 0 ? static_cast<size_t>(n) : 0);
-      if (::ftruncate(1, 0) != 0 || ::lseek(1, 0, SEEK_SET) != 0)
-        printed += "\n(lithops: cannot reset the output capture)\n";
-    }
-    if (!write_frame(fd, response(outcome, rc, call.output, printed + call.log, error))) ::_exit(0);
+      // A failure after a failed allocation is the memory limit's doing, however it surfaced.
+      if (*alloc_failed && (outcome == kException || (outcome == kReturned && rc != 0))) {
+        error = fmt::format("an allocation failed, then the task {}",
+                            outcome == kException ? error : fmt::format("returned {}", rc));
+        outcome = kOutOfMemory;
+      }
+      std::fflush(stdout);
+      std::fflush(stderr);
+      // What the call printed, and only it: the capture is reset after every call that
+      // printed anything, so a silent call costs one lseek.
+      std::string printed;
+      if (off_t size = ::lseek(1, 0, SEEK_CUR); size > 0) {
+        printed.resize(static_cast<size_t>(size));
+        ssize_t n = ::pread(1, printed.data(), printed.size(), 0);
+        printed.resize(n > 0 ? static_cast<size_t>(n) : 0);
+        if (::ftruncate(1, 0) != 0 || ::lseek(1, 0, SEEK_SET) != 0)
+          printed += "\n(lithops: cannot reset the output capture)\n";
+      }
+      if (!write_frame(fd, response(outcome, rc, call.output, printed + call.log, error)))
+        ::_exit(0);
     }
   }
   ::_exit(0);
@@ -253,18 +252,18 @@ bool SoRunner::start(SubWorker& w) {
   return true;
 }
 
-void SoRunner::collect(SubWorker& w, LogStream* log) {
+void SoRunner::collect(SubWorker& w, LogSink* log) {
   if (w.capture_fd < 0) return;
   char buf[65536];
   while (true) {
     ssize_t n = ::pread(w.capture_fd, buf, sizeof buf, static_cast<off_t>(w.log.size()));
     if (n <= 0) break;
-    if (log && w.slot >= 0) log->append(w.call, {buf, static_cast<size_t>(n)});
+    if (log && w.busy()) log->append(w.call().index, {buf, static_cast<size_t>(n)});
     w.log.append(buf, static_cast<size_t>(n));
   }
 }
 
-std::string SoRunner::take_log(SubWorker& w, LogStream* log) {
+std::string SoRunner::take_log(SubWorker& w, LogSink* log) {
   collect(w, log);
   // The sub-worker is idle between calls, so moving the shared offset back is safe.
   if (w.capture_fd >= 0 &&
@@ -283,6 +282,7 @@ void SoRunner::stop(SubWorker& w, int sig) {
 }
 
 size_t SoRunner::batch_size(size_t remaining) const {
+  if (remaining == 0) return 0;
   if (task_prints_) return 1;
   // A few batches per sub-worker keep them all busy to the end; a cap keeps a crash from
   // requeueing much and answers flowing.
@@ -290,29 +290,26 @@ size_t SoRunner::batch_size(size_t remaining) const {
   return std::clamp<size_t>(share, 1, 64);
 }
 
-void SoRunner::begin_call(SubWorker& w, const std::vector<TaskCall>& calls) {
-  size_t slot = w.batch[w.answered];
-  w.slot = static_cast<long>(slot);
-  w.call = calls[slot].index;
+void SoRunner::begin_call(SubWorker& w) {
   w.log.clear();
   w.started_ms = now_ms();
   w.deadline_ms =
       limits_.timeout_s > 0 ? w.started_ms + static_cast<int64_t>(limits_.timeout_s * 1000) : 0;
 }
 
-bool SoRunner::send(SubWorker& w, const std::vector<TaskCall>& calls, std::vector<size_t> slots) {
+bool SoRunner::send(SubWorker& w, std::vector<const TaskCall*> batch) {
   std::string frame;
-  put_u32(frame, static_cast<uint32_t>(slots.size()));
-  for (size_t slot : slots) {
-    const TaskCall& call = calls[slot];
+  put_u32(frame, static_cast<uint32_t>(batch.size()));
+  for (const TaskCall* c : batch) {
+    const TaskCall& call = *c;
     put_u64(frame, call.index);
     put_u32(frame, static_cast<uint32_t>(call.inputs.size()));
     for (const auto& input : call.inputs) put_bytes(frame, input);
     put_bytes(frame, call.template_input);
   }
-  w.batch = std::move(slots);
+  w.batch = std::move(batch);
   w.answered = 0;
-  begin_call(w, calls);
+  begin_call(w);
   if (w.alloc_failed) *w.alloc_failed = 0;
   return write_frame(w.fd, frame);
 }
@@ -327,7 +324,7 @@ bool SoRunner::fill(SubWorker& w) {
   return true;
 }
 
-bool SoRunner::next_answer(SubWorker& w, CallResult& r, LogStream* log) {
+bool SoRunner::next_answer(SubWorker& w, CallResult& r, LogSink* log) {
   uint32_t size = 0;
   if (w.inbuf.size() < sizeof size) return false;
   std::memcpy(&size, w.inbuf.data(), sizeof size);
@@ -344,7 +341,8 @@ bool SoRunner::next_answer(SubWorker& w, CallResult& r, LogStream* log) {
   if (!r.log.empty()) {
     task_prints_ = true;
     // The live log already has what collect() streamed of this call: send the rest.
-    if (log && r.log.size() > w.log.size()) log->append(w.call, std::string_view(r.log).substr(w.log.size()));
+    if (log && r.log.size() > w.log.size())
+      log->append(w.call().index, std::string_view(r.log).substr(w.log.size()));
   }
   w.log.clear();
   r.exit_code = static_cast<int>(rc);
@@ -361,8 +359,8 @@ bool SoRunner::next_answer(SubWorker& w, CallResult& r, LogStream* log) {
   } else if (!r.ok) {
     r.reason = FailureReason::kError;
     std::string tail = tail_lines(r.log, 3);
-    r.error = fmt::format("{} returned {}", symbol_, r.exit_code) +
-              (tail.empty() ? "" : ": " + tail);
+    r.error =
+        fmt::format("{} returned {}", symbol_, r.exit_code) + (tail.empty() ? "" : ": " + tail);
   }
   return true;
 }
@@ -388,71 +386,78 @@ CallResult SoRunner::dead_result(SubWorker& w, int status) {
   return r;
 }
 
-std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const RunHooks& hooks) {
-  LogStream* log = hooks.log;
-  std::vector<CallResult> results(calls.size());
-  std::deque<size_t> todo(calls.size());
-  std::iota(todo.begin(), todo.end(), size_t{0});
-  size_t finished = 0;
+void SoRunner::run(CallFeed& feed, const RunHooks& hooks) {
+  LogSink* log = hooks.log;
+  // Calls of a crashed sub-worker's batch that never ran: handed out again first.
+  std::deque<const TaskCall*> again;
   // Records the running call's result; the sub-worker moves on to the next of its batch.
   auto finish = [&](SubWorker& w, CallResult r) {
-    size_t slot = static_cast<size_t>(w.slot);
-    r.call = calls[slot].index;
-    r.attempt = calls[slot].attempt;
+    const TaskCall& call = w.call();
+    r.call = call.index;
+    r.attempt = call.attempt;
     r.duration_ms = static_cast<double>(now_ms() - w.started_ms);
-    results[slot] = std::move(r);
-    if (hooks.on_result) hooks.on_result(results[slot]);
-    ++finished;
     if (++w.answered < w.batch.size()) {
-      begin_call(w, calls);
+      begin_call(w);
     } else {
-      w.slot = -1;
       w.batch.clear();
+      w.answered = 0;
     }
+    feed.finish(call, std::move(r));
   };
   auto lose = [&](SubWorker& w, CallResult r) {  // the sub-worker is gone: record, replace later
-    std::string printed = take_log(w, log);  // what it printed before it died
+    std::string printed = take_log(w, log);      // what it printed before it died
     ::close(w.fd);
     ::close(w.capture_fd);
     ::kill(-w.pid, SIGKILL);
     int status = wait_process(w.pid);
     if (r.reason == FailureReason::kNone) r = dead_result(w, status);
     r.log = std::move(printed);
-    // The calls of its batch after the failed one never ran: hand them out again first.
-    for (size_t k = w.batch.size(); k-- > w.answered + 1;) todo.push_front(w.batch[k]);
+    for (size_t k = w.batch.size(); k-- > w.answered + 1;) again.push_front(w.batch[k]);
     w.batch.resize(w.answered + 1);
     finish(w, std::move(r));
     w = SubWorker{};
   };
-  while (finished < calls.size()) {
+  auto take = [&]() -> const TaskCall* {
+    if (again.empty()) return feed.next();
+    const TaskCall* call = again.front();
+    again.pop_front();
+    return call;
+  };
+  while (true) {
+    bool idle = false;  // a sub-worker has nothing to do
     for (auto& w : workers_) {
-      if (todo.empty()) break;
-      if (w.slot >= 0) continue;
-      if (w.pid <= 0 && !start(w)) continue;
-      std::vector<size_t> slots;
-      for (size_t k = batch_size(todo.size()); k > 0 && !todo.empty(); --k) {
-        slots.push_back(todo.front());
-        todo.pop_front();
+      if (w.busy()) continue;
+      size_t want = batch_size(again.size() + feed.available());
+      if (want == 0 || (w.pid <= 0 && !start(w))) {
+        idle = true;
+        continue;
       }
-      if (!send(w, calls, std::move(slots))) lose(w, {});
+      std::vector<const TaskCall*> batch;
+      for (const TaskCall* call; batch.size() < want && (call = take());) batch.push_back(call);
+      if (batch.empty()) {
+        idle = true;
+        continue;
+      }
+      if (!send(w, std::move(batch))) lose(w, {});
     }
     std::vector<pollfd> fds;
     std::vector<SubWorker*> busy;
     int64_t now = now_ms(), wait_ms = 500;  // wake at least twice a second for on_tick
     for (auto& w : workers_) {
-      if (w.slot < 0) continue;
+      if (!w.busy()) continue;
       fds.push_back({w.fd, POLLIN, 0});
       busy.push_back(&w);
       if (w.deadline_ms) wait_ms = std::clamp<int64_t>(w.deadline_ms - now, 0, wait_ms);
     }
-    if (fds.empty()) break;  // could not start any sub-worker
+    if (fds.empty()) break;  // nothing to run now (or no sub-worker could start)
+    if (idle && feed.wake_fd() >= 0) fds.push_back({feed.wake_fd(), POLLIN, 0});
     // Wake up now and then to publish what running calls print.
     if (log) wait_ms = std::min(wait_ms, log->interval_ms());
     int n = ::poll(fds.data(), fds.size(), static_cast<int>(wait_ms));
     if (n < 0 && errno != EINTR) break;
     if (hooks.on_tick) hooks.on_tick();
     now = now_ms();
-    for (size_t i = 0; i < fds.size(); ++i) {
+    for (size_t i = 0; i < busy.size(); ++i) {
       SubWorker& w = *busy[i];
       if (fds[i].revents) {
         if (!fill(w)) {
@@ -460,7 +465,7 @@ std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const 
           continue;
         }
         CallResult r;
-        while (w.slot >= 0 && next_answer(w, r, log)) {
+        while (w.busy() && next_answer(w, r, log)) {
           finish(w, std::move(r));
           r = CallResult{};
         }
@@ -473,18 +478,24 @@ std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const 
       }
       // Live output of a running call, when the sub-worker runs one call at a time (in a
       // batch the capture may already hold the next call's output).
-      if (w.slot >= 0 && w.batch.size() == 1) collect(w, log);
+      if (w.busy() && w.batch.size() == 1) collect(w, log);
     }
     if (log) log->maybe_flush();
   }
-  // Anything that could not even be started is an error of the worker, said as such.
-  for (size_t i = 0; i < calls.size(); ++i)
-    if (results[i].reason == FailureReason::kNone && !results[i].ok) {
-      results[i].call = calls[i].index;
-      results[i].reason = FailureReason::kLost;
-      results[i].error = fmt::format("could not start a sub-worker: {}", std::strerror(errno));
-    }
-  return results;
+  // Calls that could not even be started are an error of the worker, said as such.
+  int start_errno = errno;
+  for (const TaskCall* call; (call = take());) {
+    CallResult r;
+    r.call = call->index;
+    r.attempt = call->attempt;
+    r.reason = FailureReason::kLost;
+    r.error = fmt::format("could not start a sub-worker: {}", std::strerror(start_errno));
+    feed.finish(*call, std::move(r));
+  }
+}
+
+std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const RunHooks& hooks) {
+  return run_call_list(calls, hooks, [this](CallFeed& feed, const RunHooks& h) { run(feed, h); });
 }
 
 }  // namespace lithops

@@ -1,5 +1,6 @@
 #include "runtime/worker.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -8,12 +9,9 @@
 #include <iostream>
 #include <map>
 
-#include <fmt/format.h>
-
 #include "backends/registry.h"
 #include "core/cache_dir.h"
 #include "core/object_input.h"
-#include "runtime/log_stream.h"
 
 namespace lithops {
 namespace {
@@ -21,22 +19,6 @@ namespace {
 std::string task_cache_dir() { return lithops_cache_dir() + "/tasks"; }
 
 }  // namespace
-
-Result<Payload> payload_from_json(const nlohmann::json& j) {
-  try {
-    Payload p;
-    p.job_key = j.at("job").get<std::string>();
-    p.reduce = j.value("reduce", false);
-    if (p.reduce) return p;
-    p.invocation = j.at("invocation").get<uint64_t>();
-    for (const auto& r : j.at("calls"))
-      p.calls.push_back({r.at(0).get<uint64_t>(), r.at(1).get<uint64_t>(),
-                         r.size() > 2 ? r.at(2).get<uint32_t>() : 1u});
-    return p;
-  } catch (const nlohmann::json::exception& e) {
-    return make_error(ErrorKind::kInvalidInput, fmt::format("bad worker payload: {}", e.what()));
-  }
-}
 
 Worker::Worker(std::unique_ptr<StorageBackend> storage, std::string bucket, WorkerOptions options,
                StorageFactory make_storage)
@@ -74,43 +56,6 @@ Status make_runner(const TaskSpec& task, const std::string& path, const std::str
                                             limits);
   return {};
 }
-
-// Collects results as calls complete and stores them in parts, at most every interval.
-class ResultFlusher {
- public:
-  ResultFlusher(JobStore& store, const Payload& payload, double interval_s)
-      : store_(store), payload_(payload), interval_ms_(static_cast<int64_t>(interval_s * 1000)) {}
-
-  void add(CallResult r) {
-    pending_.push_back(std::move(r));
-    maybe_flush();
-  }
-  void maybe_flush() {
-    if (!pending_.empty() && now_ms() - last_ms_ >= interval_ms_) (void)flush();
-  }
-  Status flush() {
-    last_ms_ = now_ms();
-    if (pending_.empty() && part_ > 0) return status_;
-    auto s = store_.write_result_part(payload_.job_key, payload_.invocation, part_, pending_);
-    if (!s.ok()) {
-      status_ = s;  // keep the results: the final flush tries again
-      return s;
-    }
-    ++part_;
-    pending_.clear();
-    status_ = {};
-    return {};
-  }
-
- private:
-  JobStore& store_;
-  const Payload& payload_;
-  int64_t interval_ms_;
-  int64_t last_ms_ = now_ms();
-  uint32_t part_ = 0;
-  std::vector<CallResult> pending_;
-  Status status_;
-};
 
 }  // namespace
 
@@ -170,10 +115,10 @@ Result<std::vector<TaskCall>> Worker::fetch_calls(const Payload& payload) {
       if (!part.ok()) return part.error();
       auto bytes = read_partition(*part, lookup);
       if (!bytes.ok())
-        return make_error(bytes.error().kind,
-                          fmt::format("call {}: cannot read {}://{}/{} bytes {}-{}: {}", i,
-                                      part->storage, part->bucket, part->key, part->start,
-                                      part->end, bytes.error().message));
+        return make_error(
+            bytes.error().kind,
+            fmt::format("call {}: cannot read {}://{}/{} bytes {}-{}: {}", i, part->storage,
+                        part->bucket, part->key, part->start, part->end, bytes.error().message));
       call.inputs.push_back(std::move(bytes).value());
       call.template_input = std::move(input);
     }
@@ -181,35 +126,27 @@ Result<std::vector<TaskCall>> Worker::fetch_calls(const Payload& payload) {
   return calls;
 }
 
-Result<InvocationSummary> Worker::run(const Payload& payload) {
-  LITHOPS_TRY(prepare(payload.job_key));
-  auto fetched = fetch_calls(payload);
-  if (!fetched.ok()) return fetched.error();
-  std::vector<TaskCall>& calls = *fetched;
-  ResultFlusher flusher(store_, payload, options_.flush_interval_s);
-  LogStream log(store_, payload.job_key, payload.invocation);
-  InvocationSummary summary;
+Status Worker::serve(const Payload& first, LineReader& in, std::ostream& out) {
+  LITHOPS_TRY(prepare(first.job_key));
+  InvocationFeed feed(
+      store_, first.job_key, in, out, [this](const Payload& p) { return fetch_calls(p); },
+      options_.flush_interval_s);
+  LITHOPS_TRY(feed.admit(first));
   int64_t last_beat = now_ms();
   RunHooks hooks;
-  hooks.log = &log;
-  hooks.on_result = [&](const CallResult& r) {
-    (r.ok ? summary.ok : summary.failed)++;
-    flusher.add(r);
-  };
+  hooks.log = &feed;
   hooks.on_tick = [&] {
-    flusher.maybe_flush();
+    feed.tick();
     if (options_.heartbeat && now_ms() - last_beat >= 1000) {
       last_beat = now_ms();
       options_.heartbeat();
     }
   };
   if (so_runner_)
-    so_runner_->run(calls, hooks);
+    so_runner_->run(feed, hooks);
   else
-    command_runner_->run(calls, hooks);
-  LITHOPS_TRY(flusher.flush());
-  log.finish();  // after the results: a follower that sees the end finds them stored
-  return summary;
+    command_runner_->run(feed, hooks);
+  return feed.status();
 }
 
 Status Worker::prepare_reduce(const std::string& job_key) {
@@ -260,15 +197,15 @@ Result<CallResult> Worker::run_reduce(const std::string& job_key) {
 namespace {
 
 // A reducer worker: get ready, wait for the driver's "go" (every map call done and ok), run.
-int run_reducer_stream(Worker& worker, const std::string& job_key, std::istream& in,
+int run_reducer_stream(Worker& worker, const std::string& job_key, LineReader& in,
                        std::ostream& out) {
   if (auto s = worker.prepare_reduce(job_key); !s.ok()) {
     std::cerr << "worker: reducer of job " << job_key << ": " << s.error().message << "\n";
     return 1;
   }
   out << "ready" << std::endl;
-  std::string go;
-  if (!std::getline(in, go) || go != "go") return 0;  // not needed after all
+  auto go = in.wait_line();
+  if (!go || *go != "go") return 0;  // not needed after all
   auto result = worker.run_reduce(job_key);
   if (!result.ok()) {
     std::cerr << "worker: reducer of job " << job_key << ": " << result.error().message << "\n";
@@ -280,11 +217,12 @@ int run_reducer_stream(Worker& worker, const std::string& job_key, std::istream&
 
 }  // namespace
 
-int run_worker_stream(std::istream& in, std::ostream& out) {
+int run_worker_stream(int in_fd, std::ostream& out) {
   ::signal(SIGPIPE, SIG_IGN);
-  std::string line;
-  if (!std::getline(in, line)) return 2;
-  auto config = Config::from_json(full_schema(), nlohmann::json::parse(line, nullptr, false));
+  LineReader in(in_fd);
+  auto line = in.wait_line();
+  if (!line) return 2;
+  auto config = Config::from_json(full_schema(), nlohmann::json::parse(*line, nullptr, false));
   if (!config.ok()) {
     std::cerr << "worker: " << config.error().message << "\n";
     return 2;
@@ -301,25 +239,18 @@ int run_worker_stream(std::istream& in, std::ostream& out) {
   Worker worker(std::move(storage).value(), config->get_string("lithops", "storage_bucket"),
                 std::move(options),
                 [&cfg](const std::string& name) { return make_storage_named(name, cfg); });
-  while (std::getline(in, line)) {
-    auto payload = payload_from_json(nlohmann::json::parse(line, nullptr, false));
+  while ((line = in.wait_line())) {
+    auto payload = parse_payload(*line);
     if (!payload.ok()) {
       std::cerr << "worker: " << payload.error().message << "\n";
       return 2;
     }
     if (payload->reduce) return run_reducer_stream(worker, payload->job_key, in, out);
-    // Tells the driver the worker is alive and working, so that it can tell a slow call
-    // from a worker that never got going.
-    out << "started " << payload->invocation << std::endl;
-    auto summary = worker.run(*payload);
-    if (!summary.ok()) {
+    if (auto s = worker.serve(*payload, in, out); !s.ok()) {
       // Without stored results the pool records the calls as lost, with this reason.
-      std::cerr << "worker: invocation " << payload->invocation << ": "
-                << summary.error().message << "\n";
+      std::cerr << "worker: " << s.error().message << "\n";
       return 1;
     }
-    out << "done " << payload->invocation << " " << summary->ok << " " << summary->failed
-        << std::endl;
   }
   return 0;
 }

@@ -7,32 +7,18 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "core/config.h"
 #include "core/job_store.h"
 #include "core/work_plan.h"
 #include "runtime/command_runner.h"
+#include "runtime/invocation_feed.h"
+#include "runtime/line_reader.h"
 #include "runtime/so_runner.h"
 
 namespace lithops {
-
-/// What the driver hands a worker for one invocation: map calls, or the job's reducer.
-struct Payload {
-  std::string job_key;
-  uint64_t invocation = 0;
-  std::vector<CallSpan> calls;  // [begin, end, attempt] in JSON; attempt defaults to 1
-  bool reduce = false;          // {"job", "reduce": true}: run the reducer (see run_reduce)
-};
-
-Result<Payload> payload_from_json(const nlohmann::json& j);
-
-struct InvocationSummary {
-  uint64_t ok = 0;
-  uint64_t failed = 0;
-};
 
 struct WorkerOptions {
   /// Completed calls are made durable at most this often (0: after every call), so a worker
@@ -52,8 +38,10 @@ class Worker {
          StorageFactory make_storage = nullptr);
   ~Worker();
 
-  /// Runs one invocation and stores its results. An error means some were not stored.
-  Result<InvocationSummary> run(const Payload& payload);
+  /// Runs `first` and every further invocation of its job that arrives on `in` while calls
+  /// run, back to back (see InvocationFeed), telling the pool on `out`; returns when no call
+  /// is left to run. An error means some results were not stored.
+  Status serve(const Payload& first, LineReader& in, std::ostream& out);
   /// Gets the job's reducer ready to run (artifact fetched), before the map calls end.
   Status prepare_reduce(const std::string& job_key);
   /// Runs the reducer over every map output in call order and stores its result.
@@ -77,10 +65,11 @@ class Worker {
   std::unique_ptr<CommandRunner> reduce_command_;
 };
 
-/// `lithops-runtime worker --stream`: a config line, then payload lines on stdin. Answers
-/// "started <invocation>" then "done <invocation> <ok> <failed>" per map payload, "alive"
-/// while it works. A reduce payload is answered "ready"; the worker then waits for a "go"
-/// line (run it, answer "reduced ok|failed") or anything else (skip it). Returns the exit code.
-int run_worker_stream(std::istream& in, std::ostream& out);
+/// `lithops-runtime worker --stream`: a config line, then payload lines on `in_fd`. Answers
+/// "started <invocation>" then "done <invocation> <ok> <failed>" per map payload (the next
+/// payload may start before the previous one is done, and end first), "alive" while it works.
+/// A reduce payload is answered "ready"; the worker then waits for a "go" line (run it, answer
+/// "reduced ok|failed") or anything else (skip it). Returns the exit code.
+int run_worker_stream(int in_fd, std::ostream& out);
 
 }  // namespace lithops

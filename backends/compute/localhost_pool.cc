@@ -1,21 +1,20 @@
 #include "backends/compute/localhost_pool.h"
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <deque>
-#include <list>
-#include <set>
 #include <iostream>
+#include <list>
 #include <optional>
+#include <set>
 #include <sstream>
-
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "backends/compute/localhost_compute.h"
 #include "backends/registry.h"
@@ -43,10 +42,11 @@ struct Worker {
   std::string buffer;
   std::optional<WorkItem> item;   // the invocation it is running
   std::optional<WorkItem> ahead;  // the next one, already in its stdin (see dispatch)
-  bool reducer = false;          // runs the job's reducer, not map calls
-  int64_t last_seen_ms = 0;      // last line received, or when it was handed work
-  std::string killed_because;    // set when the pool killed it (stall)
-  bool started = false;          // has reported that it runs an invocation
+  bool ahead_started = false;     // the worker has begun `ahead` too (before `item` ended)
+  bool reducer = false;           // runs the job's reducer, not map calls
+  int64_t last_seen_ms = 0;       // last line received, or when it was handed work
+  std::string killed_because;     // set when the pool killed it (stall)
+  bool started = false;           // has reported that it runs an invocation
 };
 
 class Pool {
@@ -289,6 +289,9 @@ void Pool::handle_line(Worker& w, const std::string& line) {
   in >> word;
   if (word == "alive") return;
   if (word == "started") {
+    uint64_t invocation = 0;
+    in >> invocation;
+    if (w.ahead && w.ahead->invocation == invocation) w.ahead_started = true;
     w.started = true;
     last_news_ms_ = now_ms();
     return;
@@ -302,14 +305,23 @@ void Pool::handle_line(Worker& w, const std::string& line) {
     return;
   }
   uint64_t invocation = 0, ok = 0, failed = 0;
-  if (word != "done" || !(in >> invocation >> ok >> failed) || !w.item ||
-      w.item->invocation != invocation) {
+  if (word != "done" || !(in >> invocation >> ok >> failed)) {
     std::cerr << "pool: ignoring unexpected worker line: " << line << "\n";
     return;
   }
-  WorkItem item = std::move(*w.item);
-  w.item = std::move(w.ahead);  // the worker goes on with the one it already has
+  // The worker runs the invocation handed ahead as soon as it has room: either may end first.
+  WorkItem item;
+  if (w.item && w.item->invocation == invocation) {
+    item = std::move(*w.item);
+    w.item = std::move(w.ahead);  // the worker goes on with the one it already has
+  } else if (w.ahead && w.ahead->invocation == invocation) {
+    item = std::move(*w.ahead);
+  } else {
+    std::cerr << "pool: ignoring unexpected worker line: " << line << "\n";
+    return;
+  }
   w.ahead.reset();
+  w.ahead_started = false;
   w.last_seen_ms = now_ms();
   last_news_ms_ = w.last_seen_ms;
   if (failed == 0 && ok == item.call_count()) {
@@ -340,8 +352,13 @@ void Pool::handle_exit(Worker& w) {
     settle(*w.item, stored.ok() ? std::move(stored).value() : std::vector<CallResult>{}, why);
     progress_.message = "a worker was lost: " + why;
   }
-  // The invocation handed ahead never started: it goes back to the queue, first.
-  if (w.ahead) queue_.push_front(std::move(*w.ahead));
+  if (w.ahead && w.ahead_started) {
+    auto stored = store_.read_results(spec_.job_key, w.ahead->invocation);
+    settle(*w.ahead, stored.ok() ? std::move(stored).value() : std::vector<CallResult>{}, why);
+  } else if (w.ahead) {
+    // The invocation handed ahead never started: it goes back to the queue, first.
+    queue_.push_front(std::move(*w.ahead));
+  }
   if (w.reducer && reduce_pending()) {
     progress_.reduce = "failed";
     progress_.message = "the reducer's worker was lost: " + why;

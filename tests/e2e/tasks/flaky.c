@@ -6,6 +6,9 @@
  *                   unless PATH exists (it creates PATH first)
  *   "alloc"         allocates and touches 1 MiB blocks until malloc fails, then uses the NULL
  *   "alloc-checked" the same, but returns 1 when malloc fails
+ *   "touch"         creates PATH
+ *   "wait-for"      waits until PATH exists (returns 3 after 20 s without it)
+ *   "hang-once"     sleeps 60 s unless PATH exists (it creates PATH first)
  */
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +25,14 @@ static int first_time(const char* path) {
   FILE* f = fopen(path, "w");
   if (f) fclose(f);
   return 1;
+}
+
+static int wait_for(const char* path) {
+  for (int i = 0; i < 2000; ++i) {
+    if (access(path, F_OK) == 0) return 1;
+    usleep(10000);
+  }
+  return 0;
 }
 
 static int allocate_until_failure(int checked) {
@@ -50,6 +61,9 @@ LITHOPS_EXPORT int lithops_main(lithops_call* call, const lithops_api* api) {
   }
   if (strcmp(action, "segv-once") == 0 && first_time(path)) raise(SIGSEGV);
   if (strcmp(action, "kill-worker") == 0 && first_time(path)) kill(getppid(), SIGKILL);
+  if (strcmp(action, "touch") == 0) first_time(path);
+  if (strcmp(action, "wait-for") == 0 && !wait_for(path)) return 3;
+  if (strcmp(action, "hang-once") == 0 && first_time(path)) sleep(60);
   if (strcmp(action, "alloc") == 0) allocate_until_failure(0);
   if (strcmp(action, "alloc-checked") == 0 && allocate_until_failure(1)) return 1;
   return api->emit(call, input, size);

@@ -1,0 +1,209 @@
+#include "runtime/invocation_feed.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/job_progress.h"
+
+namespace lithops {
+
+Result<Payload> parse_payload(const std::string& line) {
+  try {
+    auto j = nlohmann::json::parse(line);
+    Payload p;
+    p.job_key = j.at("job").get<std::string>();
+    p.reduce = j.value("reduce", false);
+    if (p.reduce) return p;
+    p.invocation = j.at("invocation").get<uint64_t>();
+    for (const auto& r : j.at("calls"))
+      p.calls.push_back({r.at(0).get<uint64_t>(), r.at(1).get<uint64_t>(),
+                         r.size() > 2 ? r.at(2).get<uint32_t>() : 1u});
+    return p;
+  } catch (const nlohmann::json::exception& e) {
+    return make_error(ErrorKind::kInvalidInput, fmt::format("bad worker payload: {}", e.what()));
+  }
+}
+
+namespace {
+
+// Collects an invocation's results as its calls complete and stores them in parts, at most
+// every interval, so a worker killed mid-chunk loses only its calls in flight.
+class ResultFlusher {
+ public:
+  ResultFlusher(JobStore& store, const Payload& payload, double interval_s)
+      : store_(store), payload_(payload), interval_ms_(static_cast<int64_t>(interval_s * 1000)) {}
+
+  void add(CallResult r) {
+    pending_.push_back(std::move(r));
+    maybe_flush();
+  }
+  void maybe_flush() {
+    if (!pending_.empty() && now_ms() - last_ms_ >= interval_ms_) (void)flush();
+  }
+  Status flush() {
+    last_ms_ = now_ms();
+    if (pending_.empty() && part_ > 0) return status_;
+    auto s = store_.write_result_part(payload_.job_key, payload_.invocation, part_, pending_);
+    if (!s.ok()) {
+      status_ = s;  // keep the results: the final flush tries again
+      return s;
+    }
+    ++part_;
+    pending_.clear();
+    status_ = {};
+    return {};
+  }
+
+ private:
+  JobStore& store_;
+  const Payload& payload_;
+  int64_t interval_ms_;
+  int64_t last_ms_ = now_ms();
+  uint32_t part_ = 0;
+  std::vector<CallResult> pending_;
+  Status status_;
+};
+
+}  // namespace
+
+struct InvocationFeed::Open {
+  Open(JobStore& store, Payload p, double flush_interval_s)
+      : payload(std::move(p)),
+        results(store, payload, flush_interval_s),
+        log(store, payload.job_key, payload.invocation) {}
+  bool has(uint64_t call) const {
+    for (const auto& span : payload.calls)
+      if (call >= span.begin && call < span.end) return true;
+    return false;
+  }
+
+  Payload payload;
+  std::vector<TaskCall> calls;
+  size_t handed = 0;    // calls[0, handed) went to the runner
+  size_t finished = 0;  // of which this many have a result
+  uint64_t ok = 0, failed = 0;
+  ResultFlusher results;
+  LogStream log;
+};
+
+InvocationFeed::InvocationFeed(JobStore& store, std::string job_key, LineReader& in,
+                               std::ostream& out, FetchCalls fetch, double flush_interval_s)
+    : store_(store),
+      job_key_(std::move(job_key)),
+      in_(in),
+      out_(out),
+      fetch_(std::move(fetch)),
+      flush_interval_s_(flush_interval_s) {}
+
+InvocationFeed::~InvocationFeed() = default;
+
+Status InvocationFeed::admit(const Payload& payload) {
+  // Tells the pool the worker is alive and working on it, so that it can tell a slow call
+  // from a worker that never got going.
+  out_ << "started " << payload.invocation << std::endl;
+  auto calls = fetch_(payload);
+  if (!calls.ok()) {
+    status_ = make_error(calls.error().kind, fmt::format("invocation {}: {}", payload.invocation,
+                                                         calls.error().message));
+    return status_;
+  }
+  Open& inv = open_.emplace_back(store_, payload, flush_interval_s_);
+  inv.calls = std::move(calls).value();
+  if (inv.calls.empty()) {
+    complete(inv);
+    open_.pop_back();
+  }
+  return {};
+}
+
+void InvocationFeed::admit_waiting() {
+  if (closed_ || !status_.ok()) return;
+  auto line = in_.try_line();
+  if (!line) {
+    closed_ = in_.at_end();
+    return;
+  }
+  auto payload = parse_payload(*line);
+  if (payload.ok() && !payload->reduce && payload->job_key == job_key_) {
+    (void)admit(*payload);
+    return;
+  }
+  in_.unread(std::move(*line));  // the caller's to handle (and to report if it is bad)
+  closed_ = true;
+}
+
+const TaskCall* InvocationFeed::next() {
+  if (!status_.ok()) return nullptr;
+  for (int round = 0; round < 2; ++round) {
+    for (auto& inv : open_)
+      if (inv.handed < inv.calls.size()) return &inv.calls[inv.handed++];
+    if (round == 0) admit_waiting();
+  }
+  return nullptr;
+}
+
+size_t InvocationFeed::available() {
+  if (!status_.ok()) return 0;
+  size_t n = 0;
+  for (const auto& inv : open_) n += inv.calls.size() - inv.handed;
+  if (n == 0) {
+    admit_waiting();
+    for (const auto& inv : open_) n += inv.calls.size() - inv.handed;
+  }
+  return n;
+}
+
+int InvocationFeed::wake_fd() const { return closed_ || !status_.ok() ? -1 : in_.fd(); }
+
+void InvocationFeed::finish(const TaskCall& call, CallResult result) {
+  for (auto it = open_.begin(); it != open_.end(); ++it) {
+    Open& inv = *it;
+    if (inv.calls.empty() || &call < inv.calls.data() ||
+        &call >= inv.calls.data() + inv.calls.size())
+      continue;
+    (result.ok ? inv.ok : inv.failed)++;
+    inv.results.add(std::move(result));
+    if (++inv.finished == inv.calls.size()) {
+      complete(inv);
+      open_.erase(it);
+    }
+    return;
+  }
+}
+
+void InvocationFeed::complete(Open& inv) {
+  if (auto s = inv.results.flush(); !s.ok()) {
+    // Without stored results the pool records the calls as lost; the worker stops.
+    if (status_.ok())
+      status_ = make_error(s.error().kind, fmt::format("invocation {}: {}", inv.payload.invocation,
+                                                       s.error().message));
+    return;
+  }
+  inv.log.finish();  // after the results: a follower that sees the end finds them stored
+  out_ << "done " << inv.payload.invocation << " " << inv.ok << " " << inv.failed << std::endl;
+}
+
+void InvocationFeed::tick() {
+  for (auto& inv : open_) inv.results.maybe_flush();
+}
+
+InvocationFeed::Open* InvocationFeed::owner_of(uint64_t call) {
+  for (auto& inv : open_)
+    if (inv.has(call)) return &inv;
+  return nullptr;
+}
+
+void InvocationFeed::append(uint64_t call, std::string_view text) {
+  if (Open* inv = owner_of(call)) inv->log.append(call, text);
+}
+
+void InvocationFeed::maybe_flush() {
+  for (auto& inv : open_) inv.log.maybe_flush();
+}
+
+int64_t InvocationFeed::interval_ms() const {
+  return open_.empty() ? 1000 : open_.front().log.interval_ms();
+}
+
+}  // namespace lithops
