@@ -3,7 +3,9 @@
 // produce goes through storage, so the driver never talks to a worker directly.
 #pragma once
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "core/job_spec.h"
 #include "core/result.h"
@@ -23,6 +25,13 @@ class ComputeBackend {
   /// Whether whatever drives the job's workers is still alive; false lets the monitor
   /// tell a finished-but-unrecorded job from a running one ("lost").
   virtual Result<bool> is_running(const JobSpec& job) = 0;
+  /// Waits up to `timeout_s` for news of `job` (its progress may have changed, or what
+  /// drives it ended) and returns early when the backend can tell, so that a monitor sees the
+  /// end of a job at once instead of at its next poll. By default it just waits.
+  virtual void wait_for_news(const JobSpec& job, double timeout_s) {
+    (void)job;
+    std::this_thread::sleep_for(std::chrono::duration<double>(timeout_s));
+  }
 };
 
 }  // namespace lithops

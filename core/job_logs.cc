@@ -1,8 +1,8 @@
 #include "core/job_logs.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace lithops {
@@ -72,8 +72,9 @@ Result<bool> LogFollower::read_new(uint64_t invocation, std::vector<LogPiece>& o
 Result<std::vector<LogPiece>> LogFollower::poll() {
   std::vector<LogPiece> out;
   // Workers take invocations in order, so the running ones are among the lowest that have
-  // not ended: look at that many, plus one for the invocation a freed worker takes next.
-  uint64_t window = std::max<uint64_t>(1, spec_.max_workers) + 1;
+  // not ended: two per worker (a worker starts the invocation handed to it ahead while its
+  // current one finishes), plus one for the invocation a freed worker takes next.
+  uint64_t window = 2 * std::max<uint64_t>(1, spec_.max_workers) + 1;
   uint64_t looked = 0;
   while (ended_.count(first_open_)) ++first_open_;
   for (uint64_t i = first_open_; i < spec_.invocations() && looked < window; ++i) {

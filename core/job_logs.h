@@ -4,7 +4,7 @@
 // was printed), followed by an "end" chunk once the invocation's results are stored:
 //   lithops.jobs/<job_key>/logs/<invocation:07d>.<seq:06d>
 // Readers never list them: a follower knows which invocations can be running (the lowest
-// ones not ended, at most max_workers of them since workers take invocations in order) and
+// ones not ended, at most two per worker since workers take invocations in order) and
 // GETs exactly the next sequence number of each. A poll therefore costs one GET per running
 // invocation plus one per new chunk, whatever the size of the job, with only GET and PUT,
 // which every storage backend has. The final, complete log of each call is also in its

@@ -1,11 +1,10 @@
 #include "core/job_monitor.h"
 
-#include <algorithm>
-#include <chrono>
-#include <thread>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
 
 namespace lithops {
 
@@ -22,7 +21,8 @@ Status launch_job(const PreparedJob& job, JobStore& store, ComputeBackend& compu
     if (!key.ok()) return key.error();
     uploaded.spec.reducer->artifact_key = *key;
   }
-  if (!job.spec.range_inputs) LITHOPS_TRY(store.write_inputs(job.spec.job_key, encode_inputs(job.inputs)));
+  if (!job.spec.range_inputs)
+    LITHOPS_TRY(store.write_inputs(job.spec.job_key, encode_inputs(job.inputs)));
   JobProgress pending;
   pending.total_calls = job.spec.total_calls;
   pending.invocations = job.spec.invocations();
@@ -31,12 +31,13 @@ Status launch_job(const PreparedJob& job, JobStore& store, ComputeBackend& compu
   LITHOPS_TRY(store.write_progress(job.spec.job_key, pending));
   LITHOPS_TRY(store.write_spec(uploaded.spec));
   spdlog::debug("job {}: {} calls in {} invocations of {} calls, {} processes each, on {}",
-                job.spec.job_key, job.spec.total_calls, job.spec.invocations(),
-                job.spec.chunksize, job.spec.worker_processes, job.spec.backend);
+                job.spec.job_key, job.spec.total_calls, job.spec.invocations(), job.spec.chunksize,
+                job.spec.worker_processes, job.spec.backend);
   return compute.launch(uploaded.spec);
 }
 
-Result<JobProgress> current_progress(const JobSpec& spec, JobStore& store, ComputeBackend& compute) {
+Result<JobProgress> current_progress(const JobSpec& spec, JobStore& store,
+                                     ComputeBackend& compute) {
   auto progress = store.read_progress(spec.job_key);
   if (!progress.ok()) {
     if (progress.error().kind != ErrorKind::kNotFound) return progress.error();
@@ -52,9 +53,10 @@ Result<JobProgress> current_progress(const JobSpec& spec, JobStore& store, Compu
     auto again = store.read_progress(spec.job_key);
     if (again.ok() && is_terminal(again->state)) return again;
     progress->state = JobState::kLost;
-    progress->message = fmt::format("the {} backend's driver for this job is gone without "
-                                    "finishing it",
-                                    spec.backend);
+    progress->message = fmt::format(
+        "the {} backend's driver for this job is gone without "
+        "finishing it",
+        spec.backend);
   }
   return progress;
 }
@@ -73,10 +75,10 @@ Result<JobProgress> wait_for_job(const JobSpec& spec, JobStore& store, ComputeBa
                   progress->finished_calls(), progress->total_calls);
     if (is_terminal(progress->state)) return progress;
     if (options.interrupted && options.interrupted()) return progress;
-    if (options.timeout_s > 0 &&
-        std::chrono::steady_clock::now() - start >= std::chrono::duration<double>(options.timeout_s))
+    if (options.timeout_s > 0 && std::chrono::steady_clock::now() - start >=
+                                     std::chrono::duration<double>(options.timeout_s))
       return progress;
-    std::this_thread::sleep_for(std::chrono::duration<double>(interval));
+    compute.wait_for_news(spec, interval);
     interval = std::min(interval * 1.5, max_interval);
   }
 }

@@ -1,6 +1,8 @@
 #include "backends/compute/localhost_compute.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,8 +14,6 @@
 #include <filesystem>
 #include <thread>
 
-#include <fmt/format.h>
-
 #include "backends/sys/process.h"
 #include "core/cache_dir.h"
 #include "core/job_store.h"
@@ -22,6 +22,10 @@ namespace lithops {
 
 LocalhostCompute::LocalhostCompute(const Config& config, StorageBackend& storage)
     : config_(config), storage_(storage) {}
+
+LocalhostCompute::~LocalhostCompute() {
+  if (news_fd_ >= 0) ::close(news_fd_);
+}
 
 Schema LocalhostCompute::schema() {
   long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
@@ -55,32 +59,57 @@ Status LocalhostCompute::launch(const JobSpec& job) {
   std::filesystem::create_directories(local_log_dir());
   std::string log_path = fmt::format("{}/{}.pool.log", local_log_dir(), job.job_key);
   int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  int in[2];
+  int in[2], news[2];
   LITHOPS_TRY(make_pipe(in));
+  if (auto s = make_pipe(news); !s.ok()) {
+    ::close(in[0]);
+    ::close(in[1]);
+    return s;
+  }
   SpawnOptions options;
-  options.argv = {runtime, "localhost-pool", job.job_key};
+  options.argv = {runtime, "localhost-pool", job.job_key, "--news-fd", "3"};
   options.stdin_fd = in[0];
   options.stdout_fd = log_fd;
   options.stderr_fd = log_fd;
+  options.extra_fd = news[1];
   options.new_session = true;  // survives the shell, immune to its Ctrl-C; cancel kills the session
   auto pid = spawn_process(options);
   ::close(in[0]);
+  ::close(news[1]);
   if (log_fd >= 0) ::close(log_fd);
   if (!pid.ok()) {
     ::close(in[1]);
+    ::close(news[0]);
     return pid.error();
   }
+  if (news_fd_ >= 0) ::close(news_fd_);
+  news_fd_ = news[0];
+  news_job_ = job.job_key;
   // The config goes through a pipe, not argv or the job record: it may hold secrets.
   std::string config_json = config_.to_json(false, false).dump() + "\n";
   bool written = ::write(in[1], config_json.data(), config_json.size()) ==
                  static_cast<ssize_t>(config_json.size());
   ::close(in[1]);
   if (!written)
-    return make_error(ErrorKind::kBackend,
-                      fmt::format("backend localhost: the pool exited at start (see {})", log_path));
+    return make_error(
+        ErrorKind::kBackend,
+        fmt::format("backend localhost: the pool exited at start (see {})", log_path));
   JobStore store(storage_, job.bucket);
   return store.write_backend_handle(
       job.job_key, {{"pid", *pid}, {"start_time", process_start_time(*pid)}, {"log", log_path}});
+}
+
+void LocalhostCompute::wait_for_news(const JobSpec& job, double timeout_s) {
+  if (news_fd_ < 0 || job.job_key != news_job_)
+    return ComputeBackend::wait_for_news(job, timeout_s);
+  pollfd p{news_fd_, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(timeout_s * 1000)) <= 0) return;
+  char buf[256];
+  ssize_t n = ::read(news_fd_, buf, sizeof buf);  // one read empties it: a byte per publish
+  if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+    ::close(news_fd_);  // the pool is gone: what it recorded last is there to read
+    news_fd_ = -1;
+  }
 }
 
 Result<LocalhostCompute::Handle> LocalhostCompute::read_handle(const JobSpec& job) {

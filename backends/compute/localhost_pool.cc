@@ -1,5 +1,6 @@
 #include "backends/compute/localhost_pool.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
@@ -53,10 +54,11 @@ class Pool {
  public:
   /// stall_timeout_s: a silent worker is killed; explain_s: when the display explains a stall.
   Pool(JobStore& store, JobSpec spec, std::string config_line, double stall_timeout_s,
-       double explain_s)
+       double explain_s, int news_fd)
       : store_(store),
         spec_(std::move(spec)),
         config_line_(std::move(config_line)),
+        news_fd_(news_fd),
         stall_timeout_ms_(static_cast<int64_t>(stall_timeout_s * 1000)),
         stall_ms_(static_cast<int64_t>(explain_s * 1000)) {}
 
@@ -88,6 +90,7 @@ class Pool {
   JobStore& store_;
   JobSpec spec_;
   std::string config_line_;
+  int news_fd_;  // a byte per publish tells the submitting driver to look (-1: nobody listens)
   int64_t stall_timeout_ms_;
   std::list<Worker> workers_;  // a list: Worker addresses stay valid as reducers are added
   std::deque<WorkItem> queue_;
@@ -429,6 +432,11 @@ void Pool::publish(bool force) {
     std::cerr << "pool: cannot record progress: " << s.error().message << "\n";
   last_publish_ms_ = now;
   dirty_ = false;
+  // Non-blocking: a full pipe already says "look"; a closed one means the driver left.
+  if (news_fd_ >= 0 && ::write(news_fd_, "!", 1) < 0 && errno != EAGAIN) {
+    ::close(news_fd_);
+    news_fd_ = -1;
+  }
 }
 
 void Pool::stop_all_workers() {
@@ -529,7 +537,12 @@ int Pool::run() {
 
 }  // namespace
 
-int run_localhost_pool(const std::string& job_key, std::istream& config_in) {
+int run_localhost_pool(const std::string& job_key, std::istream& config_in, int news_fd) {
+  if (news_fd >= 0) {
+    // Only the pool writes to it: not inherited by workers, and never blocking the pool.
+    ::fcntl(news_fd, F_SETFD, FD_CLOEXEC);
+    ::fcntl(news_fd, F_SETFL, O_NONBLOCK);
+  }
   struct sigaction sa {};
   sa.sa_handler = on_term;
   ::sigaction(SIGTERM, &sa, nullptr);
@@ -558,7 +571,7 @@ int run_localhost_pool(const std::string& job_key, std::istream& config_in) {
   }
   Pool pool(store, std::move(spec).value(), line,
             config->get_double("lithops", "worker_stall_timeout"),
-            config->get_double("lithops", "stall_timeout"));
+            config->get_double("lithops", "stall_timeout"), news_fd);
   return pool.run();
 }
 

@@ -9,7 +9,8 @@
 
 namespace lithops {
 
-/// Reads the driver's config (one JSON line) from `config_in`; returns the exit code.
-int run_localhost_pool(const std::string& job_key, std::istream& config_in);
+/// Reads the driver's config (one JSON line) from `config_in`; returns the exit code. Each
+/// time progress.json is written, a byte goes to `news_fd` (if >= 0) for a waiting driver.
+int run_localhost_pool(const std::string& job_key, std::istream& config_in, int news_fd = -1);
 
 }  // namespace lithops

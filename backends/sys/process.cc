@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -14,8 +15,6 @@
 #include <fstream>
 #include <map>
 #include <sstream>
-
-#include <fmt/format.h>
 
 extern char** environ;
 
@@ -86,6 +85,7 @@ Result<pid_t> fork_exec(const SpawnOptions& o, const std::string& program, char*
     if (o.stdin_fd >= 0) ::dup2(o.stdin_fd, 0);
     if (o.stdout_fd >= 0) ::dup2(o.stdout_fd, 1);
     if (o.stderr_fd >= 0) ::dup2(o.stderr_fd, 2);
+    if (o.extra_fd >= 0) ::dup2(o.extra_fd, 3);
     ::setrlimit(RLIMIT_AS, &limit);
     ::execve(program.c_str(), argv, envp);
     int err = errno;
@@ -118,13 +118,25 @@ std::string find_program(const std::string& name) {
   return resolve_program(name, {std::string("PATH=") + (path ? path : "/usr/bin:/bin")});
 }
 
-Result<pid_t> spawn_process(const SpawnOptions& o) {
-  if (o.argv.empty()) return make_error(ErrorKind::kInvalidInput, "cannot run an empty command");
+Result<pid_t> spawn_process(const SpawnOptions& options) {
+  if (options.argv.empty())
+    return make_error(ErrorKind::kInvalidInput, "cannot run an empty command");
+  SpawnOptions o = options;
+  // dup2 onto itself would keep close-on-exec: move an extra fd that is already 3 out of the way.
+  int moved_fd = o.extra_fd == 3 ? ::fcntl(3, F_DUPFD_CLOEXEC, 10) : -1;
+  if (moved_fd >= 0) o.extra_fd = moved_fd;
+  struct CloseMoved {
+    int fd;
+    ~CloseMoved() {
+      if (fd >= 0) ::close(fd);
+    }
+  } close_moved{moved_fd};
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   if (o.stdin_fd >= 0) posix_spawn_file_actions_adddup2(&actions, o.stdin_fd, 0);
   if (o.stdout_fd >= 0) posix_spawn_file_actions_adddup2(&actions, o.stdout_fd, 1);
   if (o.stderr_fd >= 0) posix_spawn_file_actions_adddup2(&actions, o.stderr_fd, 2);
+  if (o.extra_fd >= 0) posix_spawn_file_actions_adddup2(&actions, o.extra_fd, 3);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
@@ -155,9 +167,9 @@ Result<pid_t> spawn_process(const SpawnOptions& o) {
     return fork_exec(o, program, argv.data(), envp.data());
   }
   pid_t pid = 0;
-  int rc = program.empty() ? ENOENT
-                           : posix_spawn(&pid, program.c_str(), &actions, &attr, argv.data(),
-                                         envp.data());
+  int rc = program.empty()
+               ? ENOENT
+               : posix_spawn(&pid, program.c_str(), &actions, &attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0)

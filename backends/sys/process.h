@@ -17,8 +17,9 @@ struct SpawnOptions {
   int stdin_fd = -1;                   // -1: inherit
   int stdout_fd = -1;
   int stderr_fd = -1;
-  bool new_process_group = false;  // its own group, so the whole tree can be signalled
-  bool new_session = false;        // detached from our terminal and our Ctrl-C
+  int extra_fd = -1;                 // becomes the child's fd 3 (-1: none)
+  bool new_process_group = false;    // its own group, so the whole tree can be signalled
+  bool new_session = false;          // detached from our terminal and our Ctrl-C
   uint64_t address_space_limit = 0;  // RLIMIT_AS of the child in bytes, set before exec; 0 = none
 };
 
