@@ -56,8 +56,14 @@ Result<bool> LogFollower::read_new(uint64_t invocation, std::vector<LogPiece>& o
     std::string key = log_chunk_key(spec_.job_key, invocation, seq);
     auto data = store_.storage().get(store_.bucket(), key);
     if (!data.ok()) {
-      if (data.error().kind == ErrorKind::kNotFound) break;
-      return data.error();
+      if (data.error().kind != ErrorKind::kNotFound) return data.error();
+      if (seq > 0) break;
+      // An invocation whose calls printed nothing publishes no chunk at all: its stored
+      // final results say it has ended.
+      auto complete = store_.invocation_complete(spec_.job_key, invocation);
+      if (!complete.ok()) return complete.error();
+      if (*complete) ended_.insert(invocation);
+      break;
     }
     auto chunk = decode_log_chunk(*data, key);
     if (!chunk.ok()) return chunk.error();

@@ -1,12 +1,14 @@
 // Live call logs. A worker cannot append to an object (S3 and Redis objects are written
 // whole), so it publishes what its calls print as a sequence of small immutable chunk
 // objects, one per flush (at most about one a second per worker, and only when something
-// was printed), followed by an "end" chunk once the invocation's results are stored:
+// was printed), followed by an "end" chunk once the invocation's results are stored (an
+// invocation that printed nothing publishes nothing: its final results mark its end):
 //   lithops.jobs/<job_key>/logs/<invocation:07d>.<seq:06d>
 // Readers never list them: a follower knows which invocations can be running (the lowest
 // ones not ended, at most two per worker since workers take invocations in order) and
-// GETs exactly the next sequence number of each. A poll therefore costs one GET per running
-// invocation plus one per new chunk, whatever the size of the job, with only GET and PUT,
+// GETs exactly the next sequence number of each (plus a HEAD of the final results while an
+// invocation has published nothing). A poll therefore costs one or two requests per running
+// invocation plus one per new chunk, whatever the size of the job, with only GET, HEAD and PUT,
 // which every storage backend has. The final, complete log of each call is also in its
 // result batch (out/), which `logs get` reads for finished invocations.
 #pragma once

@@ -1,13 +1,13 @@
 #include "core/job_store.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <random>
 #include <set>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "core/sha256.h"
 #include "core/text.h"
@@ -34,9 +34,7 @@ std::string base36(uint64_t v, size_t width) {
 JobStore::JobStore(StorageBackend& storage, std::string bucket)
     : storage_(storage), bucket_(std::move(bucket)) {}
 
-std::string JobStore::job_prefix(const std::string& job_key) {
-  return kJobsPrefix + job_key + "/";
-}
+std::string JobStore::job_prefix(const std::string& job_key) { return kJobsPrefix + job_key + "/"; }
 
 Result<nlohmann::json> JobStore::read_json(const std::string& key, const std::string& what) {
   // Some S3-compatible servers (s3rver, plain file stores) are not atomic for a GET that races
@@ -108,6 +106,13 @@ Status JobStore::write_result_part(const std::string& job_key, uint64_t invocati
                                    const std::vector<CallResult>& results) {
   std::string name = invocation_name(invocation) + (part ? fmt::format(".{}", part) : "");
   return storage_.put(bucket_, job_prefix(job_key) + "out/" + name, encode_results(results));
+}
+
+Result<bool> JobStore::invocation_complete(const std::string& job_key, uint64_t invocation) {
+  auto info = storage_.head(bucket_, job_prefix(job_key) + "out/" + invocation_name(invocation));
+  if (info.ok()) return true;
+  if (info.error().kind == ErrorKind::kNotFound) return false;
+  return info.error();
 }
 
 Result<std::vector<CallResult>> JobStore::read_results(const std::string& job_key,
@@ -216,8 +221,7 @@ Result<nlohmann::json> JobStore::read_backend_handle(const std::string& job_key)
   return read_json(job_prefix(job_key) + "backend.json", "backend handle");
 }
 
-Result<std::string> JobStore::put_artifact(const std::string& bytes,
-                                           const std::string& extension) {
+Result<std::string> JobStore::put_artifact(const std::string& bytes, const std::string& extension) {
   std::string key = "lithops.tasks/" + sha256_hex(bytes) + extension;
   auto existing = storage_.head(bucket_, key);
   if (existing.ok() && existing->size == bytes.size()) return key;
@@ -238,7 +242,8 @@ Result<std::vector<std::string>> JobStore::list_job_keys() {
 }
 
 Result<std::string> JobStore::resolve_job_key(const std::string& prefix) {
-  if (prefix.empty() || prefix.find('/') != std::string::npos || prefix.find("..") != std::string::npos)
+  if (prefix.empty() || prefix.find('/') != std::string::npos ||
+      prefix.find("..") != std::string::npos)
     return make_error(ErrorKind::kInvalidInput, fmt::format("'{}' is not a job key", prefix));
   auto keys = list_job_keys();
   if (!keys.ok()) return keys.error();
@@ -259,7 +264,8 @@ Result<std::string> JobStore::resolve_job_key(const std::string& prefix) {
 
 std::string new_job_key() {
   static std::mt19937_64 rng{std::random_device{}()};
-  return base36(static_cast<uint64_t>(now_ms()), 9) + "-" + base36(rng() % (36ull * 36 * 36 * 36), 4);
+  return base36(static_cast<uint64_t>(now_ms()), 9) + "-" +
+         base36(rng() % (36ull * 36 * 36 * 36), 4);
 }
 
 }  // namespace lithops

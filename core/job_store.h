@@ -3,7 +3,8 @@
 //   lithops.jobs/<job_key>/progress.json     the live JobProgress
 //   lithops.jobs/<job_key>/input.data|index  explicit call inputs, read by byte range
 //   lithops.jobs/<job_key>/out/<invocation>[.<part>]  results of one worker invocation, in
-//                                            batches written as calls complete
+//                                            batches: parts .1, .2, ... while it runs, the
+//                                            bare name last, when its last call has ended
 //   lithops.jobs/<job_key>/plan.json         the calls of a retry round (absent at first)
 //   lithops.jobs/<job_key>/reduce.out        the reducer's result (a one-record batch)
 //   lithops.jobs/<job_key>/backend.json      the compute backend's handle (e.g. a pid)
@@ -12,10 +13,9 @@
 //   lithops.tasks/<sha256>.so                task artifacts, content-addressed
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/call_inputs.h"
 #include "core/call_result.h"
@@ -47,9 +47,12 @@ class JobStore {
   Status write_results(const std::string& job_key, uint64_t invocation,
                        const std::vector<CallResult>& results);
   /// Part `part` of an invocation's results: a worker makes completed calls durable in
-  /// several batches, so a worker killed mid-chunk loses only its calls in flight.
+  /// several batches, so a worker killed mid-chunk loses only its calls in flight. Part 0
+  /// (the bare name) is the last one a worker writes, when the invocation is complete.
   Status write_result_part(const std::string& job_key, uint64_t invocation, uint32_t part,
                            const std::vector<CallResult>& results);
+  /// Whether a worker has completed `invocation` (stored its final part).
+  Result<bool> invocation_complete(const std::string& job_key, uint64_t invocation);
   /// The results one invocation wrote, every part (kNotFound if it wrote none).
   Result<std::vector<CallResult>> read_results(const std::string& job_key, uint64_t invocation);
   /// An invocation id above every one the job has used (for a new run of some of its calls).

@@ -28,7 +28,9 @@ Result<Payload> parse_payload(const std::string& line) {
 namespace {
 
 // Collects an invocation's results as its calls complete and stores them in parts, at most
-// every interval, so a worker killed mid-chunk loses only its calls in flight.
+// every interval, so a worker killed mid-chunk loses only its calls in flight. Parts made
+// on the way are numbered from 1; the last one, written by finish(), is part 0 (the bare
+// name), whose presence says the invocation is complete.
 class ResultFlusher {
  public:
   ResultFlusher(JobStore& store, const Payload& payload, double interval_s)
@@ -39,19 +41,18 @@ class ResultFlusher {
     maybe_flush();
   }
   void maybe_flush() {
-    if (!pending_.empty() && now_ms() - last_ms_ >= interval_ms_) (void)flush();
-  }
-  Status flush() {
+    if (pending_.empty() || now_ms() - last_ms_ < interval_ms_) return;
     last_ms_ = now_ms();
-    if (pending_.empty() && part_ > 0) return status_;
-    auto s = store_.write_result_part(payload_.job_key, payload_.invocation, part_, pending_);
-    if (!s.ok()) {
-      status_ = s;  // keep the results: the final flush tries again
-      return s;
+    // On failure the results stay pending: the next flush tries again.
+    if (store_.write_result_part(payload_.job_key, payload_.invocation, next_part_, pending_)
+            .ok()) {
+      ++next_part_;
+      pending_.clear();
     }
-    ++part_;
+  }
+  Status finish() {
+    LITHOPS_TRY(store_.write_result_part(payload_.job_key, payload_.invocation, 0, pending_));
     pending_.clear();
-    status_ = {};
     return {};
   }
 
@@ -60,9 +61,8 @@ class ResultFlusher {
   const Payload& payload_;
   int64_t interval_ms_;
   int64_t last_ms_ = now_ms();
-  uint32_t part_ = 0;
+  uint32_t next_part_ = 1;
   std::vector<CallResult> pending_;
-  Status status_;
 };
 
 }  // namespace
@@ -173,7 +173,7 @@ void InvocationFeed::finish(const TaskCall& call, CallResult result) {
 }
 
 void InvocationFeed::complete(Open& inv) {
-  if (auto s = inv.results.flush(); !s.ok()) {
+  if (auto s = inv.results.finish(); !s.ok()) {
     // Without stored results the pool records the calls as lost; the worker stops.
     if (status_.ok())
       status_ = make_error(s.error().kind, fmt::format("invocation {}: {}", inv.payload.invocation,

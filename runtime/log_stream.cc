@@ -31,7 +31,11 @@ void LogStream::maybe_flush() {
   if (!pending_.pieces.empty() && now_ms() - last_flush_ms_ >= interval_ms_) flush(false);
 }
 
-void LogStream::finish() { flush(true); }
+void LogStream::finish() {
+  // Nothing printed, nothing published: followers learn the end from the stored results.
+  if (seq_ == 0 && pending_.pieces.empty()) return;
+  flush(true);
+}
 
 void LogStream::flush(bool end) {
   pending_.end = end;

@@ -20,7 +20,8 @@ class LogStream {
   void append(uint64_t call, std::string_view text);
   /// Publishes what is pending if the interval has passed (or a lot is pending).
   void maybe_flush();
-  /// Publishes the rest and the end chunk. Call once, after the results are stored.
+  /// Publishes the rest and the end chunk (nothing if the calls printed nothing: see
+  /// core/job_logs.h). Call once, after the results are stored.
   void finish();
 
   int64_t interval_ms() const { return interval_ms_; }
