@@ -105,7 +105,19 @@ CommandRunner::CommandRunner(CommandTemplate command, std::map<std::string, std:
   // Commands can call the runtime's own helpers (`lithops-runtime hello`) wherever it is
   // installed; appended, so it never shadows the user's programs.
   const char* path = std::getenv("PATH");
-  env_.push_back(fmt::format("PATH={}:{}", path ? path : "/usr/bin:/bin", self_exe_dir()));
+  path_ = fmt::format("{}:{}", path ? path : "/usr/bin:/bin", self_exe_dir());
+  env_.push_back("PATH=" + path_);
+}
+
+// Searching PATH costs a failed access() per directory before the right one, for every
+// call: each program is looked up once per runner instead.
+std::string CommandRunner::program_of(const std::string& name) {
+  if (name.find('/') != std::string::npos) return name;
+  auto found = programs_.find(name);
+  if (found != programs_.end()) return found->second;
+  std::string program = find_program_in(name, path_);
+  if (!program.empty()) programs_.emplace(name, program);  // not found: look again next time
+  return program;
 }
 
 bool CommandRunner::start(Running& p, const TaskCall& call) {
@@ -134,6 +146,7 @@ bool CommandRunner::start(Running& p, const TaskCall& call) {
   }
   SpawnOptions o;
   o.argv = std::move(argv).value();
+  if (!o.argv.empty()) o.program = program_of(o.argv[0]);
   o.extra_env = env_;
   o.extra_env.push_back(fmt::format("LITHOPS_CALL_INDEX={}", call.index));
   o.stdin_fd = in[0];

@@ -37,9 +37,13 @@ class CommandRunner {
   /// Waits for news (output, exits, deadlines; `wake_fd` too if >= 0) and handles it.
   void pump(std::vector<Running>& running, int wake_fd);
   void classify(Running& p);
+  /// The executable of `name` on the commands' PATH ("" if not found).
+  std::string program_of(const std::string& name);
 
   CommandTemplate command_;
   std::vector<std::string> env_;
+  std::string path_;                             // the commands' PATH
+  std::map<std::string, std::string> programs_;  // name -> path, found on path_
   std::string job_key_;
   int processes_;
   CallLimits limits_;

@@ -48,10 +48,16 @@ std::vector<std::string> stat_fields(pid_t pid) {
 
 // Where argv[0] is found on the child's PATH (posix_spawnp would search ours instead).
 std::string resolve_program(const std::string& name, const std::vector<std::string>& env) {
-  if (name.find('/') != std::string::npos) return name;
   std::string path = "/usr/local/bin:/usr/bin:/bin";
   for (const auto& entry : env)
     if (entry.rfind("PATH=", 0) == 0) path = entry.substr(5);
+  return find_program_in(name, path);
+}
+
+}  // namespace
+
+std::string find_program_in(const std::string& name, const std::string& path) {
+  if (name.find('/') != std::string::npos) return name;
   size_t start = 0;
   while (start <= path.size()) {
     size_t end = path.find(':', start);
@@ -63,6 +69,8 @@ std::string resolve_program(const std::string& name, const std::vector<std::stri
   }
   return "";
 }
+
+namespace {
 
 // fork + exec, for what posix_spawn cannot do (a resource limit set before exec). Everything
 // is prepared before fork: the child only makes async-signal-safe calls.
@@ -160,7 +168,7 @@ Result<pid_t> spawn_process(const SpawnOptions& options) {
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
 
-  std::string program = resolve_program(o.argv[0], env_strings);
+  std::string program = o.program.empty() ? resolve_program(o.argv[0], env_strings) : o.program;
   if (o.address_space_limit && !program.empty()) {
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);

@@ -13,6 +13,7 @@ namespace lithops {
 
 struct SpawnOptions {
   std::vector<std::string> argv;
+  std::string program;                 // the executable, if already known; else argv[0] on PATH
   std::vector<std::string> extra_env;  // "K=V" entries added to (or replacing in) environ
   int stdin_fd = -1;                   // -1: inherit
   int stdout_fd = -1;
@@ -28,6 +29,8 @@ Result<pid_t> spawn_process(const SpawnOptions& options);
 
 /// The path of `name` on this process' PATH ("" if not found); names with a '/' as given.
 std::string find_program(const std::string& name);
+/// The same on `path` (a PATH value).
+std::string find_program_in(const std::string& name, const std::string& path);
 
 /// waitpid that retries on EINTR; returns the raw wait status.
 int wait_process(pid_t pid);
