@@ -5,6 +5,7 @@
 #include "backends/compute/localhost_compute.h"
 #include "backends/storage/local_storage.h"
 #include "backends/storage/redis_storage.h"
+#include "backends/storage/remote_module.h"
 #include "backends/storage/s3_storage.h"
 #include "core/core_schema.h"
 #include "core/text.h"
@@ -20,17 +21,14 @@ const std::vector<StorageEntry>& storage_entries() {
          return std::unique_ptr<StorageBackend>(
              std::make_unique<LocalStorage>(LocalStorage::root_from_config(c)));
        }},
+      // S3 and Redis run in the remote storage module, loaded on first use (remote_module.h).
       {"s3",
        [](const Config& c) -> Result<std::unique_ptr<StorageBackend>> {
-         auto options = S3Storage::options_from_config(c);
-         if (!options.ok()) return options.error();
-         return std::unique_ptr<StorageBackend>(std::make_unique<S3Storage>(std::move(*options)));
+         return make_remote_storage("s3", c);
        }},
       {"redis",
        [](const Config& c) -> Result<std::unique_ptr<StorageBackend>> {
-         auto options = RedisStorage::options_from_config(c);
-         if (!options.ok()) return options.error();
-         return std::unique_ptr<StorageBackend>(std::make_unique<RedisStorage>(std::move(*options)));
+         return make_remote_storage("redis", c);
        }},
   };
   return entries;
