@@ -3,6 +3,8 @@
 #include <dlfcn.h>
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "backends/sys/process.h"
 
 namespace lithops {
@@ -20,7 +22,12 @@ Result<RemoteStorageFactory> load_factory() {
   };
   // RTLD_LOCAL: the module's own copy of lithops_core must not be seen by anything else.
   void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle) return failed(::dlerror());
+  if (!handle) {
+    // dlerror() says "PATH: reason"; the message names the path once already.
+    std::string why = ::dlerror();
+    if (why.starts_with(path + ": ")) why.erase(0, path.size() + 2);
+    return failed(why);
+  }
   void* symbol = ::dlsym(handle, kRemoteStorageFactorySymbol);
   if (!symbol) return failed(fmt::format("it does not export {}", kRemoteStorageFactorySymbol));
   return reinterpret_cast<RemoteStorageFactory>(symbol);
@@ -29,7 +36,8 @@ Result<RemoteStorageFactory> load_factory() {
 }  // namespace
 
 std::string remote_module_path() {
-  return fmt::format("{}/{}/{}", self_exe_dir(), LITHOPS_MODULE_DIR_FROM_BIN, kRemoteModuleFile);
+  auto path = std::filesystem::path(self_exe_dir()) / LITHOPS_MODULE_DIR_FROM_BIN / kRemoteModuleFile;
+  return path.lexically_normal().string();
 }
 
 Result<std::unique_ptr<StorageBackend>> make_remote_storage(const std::string& name,
