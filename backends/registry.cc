@@ -74,20 +74,22 @@ Result<std::unique_ptr<StorageBackend>> make_storage(const Config& config) {
   std::string name = config.get_string("lithops", "storage");
   for (const auto& e : storage_entries())
     if (e.name == name) return e.make(config);
-  return make_error(ErrorKind::kConfig,
-                    fmt::format("unknown storage backend '{}' (from {}); known: {}", name,
-                                config.at("lithops", "storage").origin, join(storage_names(), ", ")));
+  return make_error(
+      ErrorKind::kConfig,
+      fmt::format("unknown storage backend '{}' (from {}); known: {}", name,
+                  config.at("lithops", "storage").origin, join(storage_names(), ", ")));
 }
 
 Result<std::unique_ptr<StorageBackend>> make_storage_named(const std::string& name,
                                                            const Config& config) {
   for (const auto& e : storage_entries())
     if (e.name == name) return e.make(config);
-  return make_error(ErrorKind::kConfig, fmt::format("unknown storage backend '{}'; known: {}",
-                                                    name, join(storage_names(), ", ")));
+  return make_error(ErrorKind::kConfig, fmt::format("unknown storage backend '{}'; known: {}", name,
+                                                    join(storage_names(), ", ")));
 }
 
-Result<std::unique_ptr<ComputeBackend>> make_compute(const Config& config, StorageBackend& storage) {
+Result<std::unique_ptr<ComputeBackend>> make_compute(const Config& config,
+                                                     StorageBackend& storage) {
   return make_compute_named(config.get_string("lithops", "backend"), config, storage);
 }
 
@@ -96,9 +98,10 @@ Result<std::unique_ptr<ComputeBackend>> make_compute_named(const std::string& na
                                                            StorageBackend& storage) {
   for (const auto& e : compute_entries())
     if (e.name == name) return e.make(config, storage);
-  return make_error(ErrorKind::kConfig,
-                    fmt::format("unknown compute backend '{}' (from {}); known: {}", name,
-                                config.at("lithops", "backend").origin, join(compute_names(), ", ")));
+  return make_error(
+      ErrorKind::kConfig,
+      fmt::format("unknown compute backend '{}' (from {}); known: {}", name,
+                  config.at("lithops", "backend").origin, join(compute_names(), ", ")));
 }
 
 }  // namespace lithops

@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <filesystem>
 
@@ -36,7 +37,8 @@ Result<RemoteStorageFactory> load_factory() {
 }  // namespace
 
 std::string remote_module_path() {
-  auto path = std::filesystem::path(self_exe_dir()) / LITHOPS_MODULE_DIR_FROM_BIN / kRemoteModuleFile;
+  auto path =
+      std::filesystem::path(self_exe_dir()) / LITHOPS_MODULE_DIR_FROM_BIN / kRemoteModuleFile;
   return path.lexically_normal().string();
 }
 
@@ -47,7 +49,8 @@ Result<std::unique_ptr<StorageBackend>> make_remote_storage(const std::string& n
   if (!factory.ok()) return factory.error();
   Result<std::unique_ptr<StorageBackend>> out =
       make_error(ErrorKind::kBackend, fmt::format("the storage module made no '{}' storage", name));
-  (*factory)(LITHOPS_VERSION, name.c_str(), &config, &out);
+  std::shared_ptr<spdlog::logger> logger = spdlog::default_logger();
+  (*factory)(LITHOPS_VERSION, name.c_str(), &config, &logger, &out);
   return out;
 }
 

@@ -14,14 +14,21 @@
 #include "core/config.h"
 #include "core/storage_backend.h"
 
+namespace spdlog {
+class logger;
+}
+
 namespace lithops {
 
 /// The module's one exported symbol and its type. It makes the storage `name` ("s3" or
 /// "redis") from `config` into `*out`, and never throws. `version` is the caller's version:
 /// the module shares C++ class layouts (Config, Result) with the executable, so a module of
 /// another version refuses instead of misreading them.
-using RemoteStorageFactory = void (*)(const char* version, const char* name,
-                                      const Config* config,
+/// `logger` is the executable's default logger: the module has its own copy of spdlog, whose
+/// default logger is set to it, so that what the module logs honours the log level and
+/// format of the process (set up before any storage is made).
+using RemoteStorageFactory = void (*)(const char* version, const char* name, const Config* config,
+                                      const std::shared_ptr<spdlog::logger>* logger,
                                       Result<std::unique_ptr<StorageBackend>>* out);
 inline constexpr char kRemoteStorageFactorySymbol[] = "lithops_remote_make_storage";
 inline constexpr char kRemoteModuleFile[] = "liblithops_remote.so";

@@ -2,6 +2,7 @@
 // exports: everything else is hidden, so its copy of lithops_core never clashes with the
 // executable's.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <exception>
 #include <string_view>
@@ -34,6 +35,7 @@ Result<std::unique_ptr<StorageBackend>> make(std::string_view name, const Config
 
 extern "C" __attribute__((visibility("default"))) void lithops_remote_make_storage(
     const char* version, const char* name, const lithops::Config* config,
+    const std::shared_ptr<spdlog::logger>* logger,
     lithops::Result<std::unique_ptr<lithops::StorageBackend>>* out) {
   using lithops::ErrorKind;
   using lithops::make_error;
@@ -46,6 +48,7 @@ extern "C" __attribute__((visibility("default"))) void lithops_remote_make_stora
                                     LITHOPS_VERSION, version));
       return;
     }
+    if (logger && *logger) spdlog::set_default_logger(*logger);
     *out = lithops::make(name, *config);
   } catch (const std::exception& e) {
     *out = make_error(ErrorKind::kBackend, fmt::format("{} storage: {}", name, e.what()));
@@ -53,4 +56,5 @@ extern "C" __attribute__((visibility("default"))) void lithops_remote_make_stora
 }
 
 // The factory's type must stay the one the executable calls through.
-static_assert(std::is_same_v<decltype(&lithops_remote_make_storage), lithops::RemoteStorageFactory>);
+static_assert(
+    std::is_same_v<decltype(&lithops_remote_make_storage), lithops::RemoteStorageFactory>);

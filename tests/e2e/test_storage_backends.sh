@@ -124,6 +124,9 @@ test_storage_cli_on_s3() {
   expect_eq "$CODE" 1 "a wrong secret: exit code"
   expect_contains "$ERR" "SignatureDoesNotMatch" "a wrong secret: the signature error"
   expect_not_contains "$ERR" "not-the-secret" "the secret is not printed"
+  # The storage module logs through the process' logger: -d shows its requests.
+  run_lithops -d storage list lithops-data -s s3
+  expect_contains "$ERR" "debug: s3: GET" "-d shows the requests of the storage module"
 }
 
 test_storage_cli_on_redis() {

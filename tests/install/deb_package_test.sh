@@ -32,7 +32,7 @@ done
 # here (this machine has them, as a Debian 12 system that runs lithops must).
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for lib in libc6 libstdc++6 libcurl4 libssl3 libyaml-cpp0.7 libfmt9 libspdlog1.10 libhiredis0.14; do
+for lib in libc6 libstdc++6 libcurl4 libssl3 libyaml-cpp0.7 libfmt9 libhiredis0.14; do
   grep -q "\b$lib\b" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
 # Installed packages and the virtual ones they provide (libspdlog1.10 provides -fmt9).
