@@ -5,6 +5,7 @@
 #include "backends/compute/localhost_compute.h"
 #include "backends/storage/local_storage.h"
 #include "backends/storage/redis_storage.h"
+#include "backends/storage/remote_module.h"
 #include "backends/storage/s3_storage.h"
 #include "core/core_schema.h"
 #include "core/text.h"
@@ -20,17 +21,14 @@ const std::vector<StorageEntry>& storage_entries() {
          return std::unique_ptr<StorageBackend>(
              std::make_unique<LocalStorage>(LocalStorage::root_from_config(c)));
        }},
+      // S3 and Redis run in the remote storage module, loaded on first use (remote_module.h).
       {"s3",
        [](const Config& c) -> Result<std::unique_ptr<StorageBackend>> {
-         auto options = S3Storage::options_from_config(c);
-         if (!options.ok()) return options.error();
-         return std::unique_ptr<StorageBackend>(std::make_unique<S3Storage>(std::move(*options)));
+         return make_remote_storage("s3", c);
        }},
       {"redis",
        [](const Config& c) -> Result<std::unique_ptr<StorageBackend>> {
-         auto options = RedisStorage::options_from_config(c);
-         if (!options.ok()) return options.error();
-         return std::unique_ptr<StorageBackend>(std::make_unique<RedisStorage>(std::move(*options)));
+         return make_remote_storage("redis", c);
        }},
   };
   return entries;
@@ -76,20 +74,22 @@ Result<std::unique_ptr<StorageBackend>> make_storage(const Config& config) {
   std::string name = config.get_string("lithops", "storage");
   for (const auto& e : storage_entries())
     if (e.name == name) return e.make(config);
-  return make_error(ErrorKind::kConfig,
-                    fmt::format("unknown storage backend '{}' (from {}); known: {}", name,
-                                config.at("lithops", "storage").origin, join(storage_names(), ", ")));
+  return make_error(
+      ErrorKind::kConfig,
+      fmt::format("unknown storage backend '{}' (from {}); known: {}", name,
+                  config.at("lithops", "storage").origin, join(storage_names(), ", ")));
 }
 
 Result<std::unique_ptr<StorageBackend>> make_storage_named(const std::string& name,
                                                            const Config& config) {
   for (const auto& e : storage_entries())
     if (e.name == name) return e.make(config);
-  return make_error(ErrorKind::kConfig, fmt::format("unknown storage backend '{}'; known: {}",
-                                                    name, join(storage_names(), ", ")));
+  return make_error(ErrorKind::kConfig, fmt::format("unknown storage backend '{}'; known: {}", name,
+                                                    join(storage_names(), ", ")));
 }
 
-Result<std::unique_ptr<ComputeBackend>> make_compute(const Config& config, StorageBackend& storage) {
+Result<std::unique_ptr<ComputeBackend>> make_compute(const Config& config,
+                                                     StorageBackend& storage) {
   return make_compute_named(config.get_string("lithops", "backend"), config, storage);
 }
 
@@ -98,9 +98,10 @@ Result<std::unique_ptr<ComputeBackend>> make_compute_named(const std::string& na
                                                            StorageBackend& storage) {
   for (const auto& e : compute_entries())
     if (e.name == name) return e.make(config, storage);
-  return make_error(ErrorKind::kConfig,
-                    fmt::format("unknown compute backend '{}' (from {}); known: {}", name,
-                                config.at("lithops", "backend").origin, join(compute_names(), ", ")));
+  return make_error(
+      ErrorKind::kConfig,
+      fmt::format("unknown compute backend '{}' (from {}); known: {}", name,
+                  config.at("lithops", "backend").origin, join(compute_names(), ", ")));
 }
 
 }  // namespace lithops

@@ -159,20 +159,6 @@ class RedisStorage::Connection {
 RedisStorage::RedisStorage(RedisOptions options) : options_(std::move(options)) {}
 RedisStorage::~RedisStorage() = default;
 
-Schema RedisStorage::schema() {
-  using T = ValueType;
-  return {
-      {"redis", "host", T::kString, "127.0.0.1", "Redis server host."},
-      {"redis", "port", T::kInt, 6379, "Redis server port."},
-      {"redis", "password", T::kString, nullptr, "Password (AUTH) of the Redis server.", true},
-      {"redis", "db", T::kInt, 0, "Redis database number."},
-      {"redis", "key_prefix", T::kString, "lithops",
-       "Prefix of every Redis key lithops writes: <key_prefix>:<bucket>:<key>."},
-      {"redis", "chunk_size_mb", T::kInt, 64,
-       "Largest single Redis value; bigger objects are split across several keys."},
-  };
-}
-
 Result<RedisOptions> RedisStorage::options_from_config(const Config& config) {
   RedisOptions o;
   o.host = config.get_string("redis", "host");

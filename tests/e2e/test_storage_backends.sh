@@ -124,6 +124,9 @@ test_storage_cli_on_s3() {
   expect_eq "$CODE" 1 "a wrong secret: exit code"
   expect_contains "$ERR" "SignatureDoesNotMatch" "a wrong secret: the signature error"
   expect_not_contains "$ERR" "not-the-secret" "the secret is not printed"
+  # The storage module logs through the process' logger: -d shows its requests.
+  run_lithops -d storage list lithops-data -s s3
+  expect_contains "$ERR" "debug: s3: GET" "-d shows the requests of the storage module"
 }
 
 test_storage_cli_on_redis() {
@@ -205,4 +208,30 @@ test_job_over_s3_objects_with_localhost_storage() {
   expect_eq "$(json_field "$OUT" '.output' | tr '\n' '~')" \
     '{"bucket":"lithops-data","end":2,"key":"nums/a.txt","start":0,"storage":"s3"}|1~~{"bucket":"lithops-data","end":4,"key":"nums/a.txt","start":2,"storage":"s3"}|2~~' \
     "so task sees its partition"
+}
+
+# S3 and Redis storage live in a module beside the install (<bindir>/../lib/lithops/). Without
+# it, lithops still runs on localhost and knows every config key; asking for s3 or redis says
+# which file is missing or broken and to reinstall.
+test_storage_module_missing_or_broken() {
+  local bin=$HOME/inst/bin module=$HOME/inst/lib/lithops/liblithops_remote.so s
+  mkdir -p "$bin"
+  cp "$LITHOPS" "$(dirname "$LITHOPS")/lithops-runtime" "$bin/"
+  local result
+  result=$("$bin/lithops" hello 2>&1) || fail "hello without the module: $result"
+  result=$("$bin/lithops" config show 2>&1)
+  expect_contains "$result" "secret_access_key" "config show without the module knows s3 keys"
+  expect_contains "$result" "key_prefix" "config show without the module knows redis keys"
+  for s in s3 redis; do
+    result=$("$bin/lithops" storage list lithops-data -s "$s" 2>&1)
+    expect_eq "$?" 2 "$s without the module: exit code"
+    expect_contains "$result" "$module" "$s without the module: the file looked for"
+    expect_contains "$result" "reinstall" "$s without the module: what to do"
+  done
+  mkdir -p "$(dirname "$module")"
+  head -c 4096 /dev/zero >"$module"  # not a shared object
+  result=$("$bin/lithops" storage list lithops-data -s redis 2>&1)
+  expect_eq "$?" 2 "a broken module: exit code"
+  expect_contains "$result" "$module" "a broken module: the file"
+  expect_contains "$result" "invalid ELF header" "a broken module: the loader's reason"
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds the .deb with CPack and checks it as a user would meet it: the expected files in the
 # standard places, Depends that this Debian can satisfy, and - unpacked into a scratch root -
-# a `lithops hello` that finds its own lithops-runtime and a --version that says what it is.
+# a `lithops hello` that finds its own lithops-runtime, a --version that says what it is, and a
+# job whose state is in Redis, through the package's own S3/Redis storage module.
 # (The full check on a fresh Debian 12 is in README.md: apt install ./lithops_*.deb.)
-#   deb_package_test.sh BUILD_DIR
+#   deb_package_test.sh BUILD_DIR SERVERS_DIR
 set -euo pipefail
 build=$1
+servers=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -16,7 +18,8 @@ deb=$(ls "$work"/pkg/lithops_*.deb)
 echo "built $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB)"
 
 contents=$(dpkg-deb -c "$deb" | awk '{print $NF}')
-for path in ./usr/bin/lithops ./usr/bin/lithops-runtime ./usr/include/lithops/task.h \
+for path in ./usr/bin/lithops ./usr/bin/lithops-runtime ./usr/lib/lithops/liblithops_remote.so \
+    ./usr/include/lithops/task.h \
     ./usr/share/bash-completion/completions/lithops ./usr/share/zsh/vendor-completions/_lithops \
     ./usr/share/fish/vendor_completions.d/lithops.fish ./usr/share/man/man1/lithops.1 \
     ./usr/share/man/man1/lithops-job.1 ./usr/share/man/man1/lithops-runtime.1 \
@@ -24,11 +27,12 @@ for path in ./usr/bin/lithops ./usr/bin/lithops-runtime ./usr/include/lithops/ta
   grep -qxF "$path" <<<"$contents" || fail "$(basename "$deb") lacks $path"
 done
 
-# Depends comes from dpkg-shlibdeps: it must name the libraries, and each must be installable
+# Depends comes from dpkg-shlibdeps (libcurl, libssl and hiredis through the storage module,
+# which the binaries load at run time): it must name the libraries, and each must be installable
 # here (this machine has them, as a Debian 12 system that runs lithops must).
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for lib in libc6 libstdc++6 libcurl4 libssl3 libyaml-cpp0.7 libfmt9 libspdlog1.10 libhiredis0.14; do
+for lib in libc6 libstdc++6 libcurl4 libssl3 libyaml-cpp0.7 libfmt9 libhiredis0.14; do
   grep -q "\b$lib\b" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
 # Installed packages and the virtual ones they provide (libspdlog1.10 provides -fmt9).
@@ -51,4 +55,26 @@ grep -qE '^lithops [0-9]+\.[0-9]+\.[0-9]+ \(task ABI [0-9]+, commit ([0-9a-f]{12
 hello=$("$work/root/usr/bin/lithops" hello) || fail "installed lithops hello failed"
 echo "$hello"
 grep -q "Hello from lithops" <<<"$hello" || fail "unexpected hello output: $hello"
+
+# The storage module from the package, in the driver and in its workers: a job in Redis.
+redis_out=$(bash "$servers/start_redis.sh" "$work/redis" deb-test-pw) || {
+  code=$?
+  if [ "$code" = 3 ] && [ "${LITHOPS_REQUIRE_SERVERS:-}" != 1 ]; then
+    echo "SKIP: the job in Redis (redis-server is not installed)"
+    echo "deb package: all checks passed"
+    exit 0
+  fi
+  fail "redis-server did not start"
+}
+read -r redis_port redis_pid <<<"$redis_out"
+trap 'kill "$redis_pid" 2>/dev/null; rm -rf "$work"' EXIT
+mkdir -p "$HOME/.lithops"
+printf 'redis:\n  port: %s\n  password: deb-test-pw\n' "$redis_port" >"$HOME/.lithops/config"
+out=$("$work/root/usr/bin/lithops" -s redis job submit --command 'expr {} + 1' --range 3 2>&1) ||
+  fail "installed lithops -s redis job submit failed: $out"
+[ "$out" = "$(printf '1\n2\n3')" ] || fail "unexpected outputs of the job in Redis: $out"
+listing=$("$work/root/usr/bin/lithops" -s redis storage list lithops-data -p lithops.jobs/) ||
+  fail "installed lithops -s redis storage list failed"
+grep -q "job.json" <<<"$listing" || fail "the job's record is not in Redis: $listing"
+echo "job in Redis through $(dpkg-deb -c "$deb" | awk '{print $NF}' | grep -F liblithops_remote.so)"
 echo "deb package: all checks passed"

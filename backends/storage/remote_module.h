@@ -1,0 +1,46 @@
+// The remote storage module. S3 (libcurl, OpenSSL) and Redis (hiredis) storage live in a
+// loadable module, liblithops_remote.so, loaded the first time such a storage is made: those
+// libraries pull in ~30 more, and every start of lithops or lithops-runtime paid to load and
+// relocate them (~10 ms each) even when the storage is a local directory.
+//
+// Layout: the module is installed in <libdir>/lithops/ and found relative to the running
+// executable (<bindir>/LITHOPS_MODULE_DIR_FROM_BIN), so the build tree (build/bin,
+// build/lib/lithops) and every install prefix work alike, without an environment variable.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/config.h"
+#include "core/storage_backend.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace lithops {
+
+/// The module's one exported symbol and its type. It makes the storage `name` ("s3" or
+/// "redis") from `config` into `*out`, and never throws. `version` is the caller's version:
+/// the module shares C++ class layouts (Config, Result) with the executable, so a module of
+/// another version refuses instead of misreading them.
+/// `logger` is the executable's default logger: the module has its own copy of spdlog, whose
+/// default logger is set to it, so that what the module logs honours the log level and
+/// format of the process (set up before any storage is made).
+using RemoteStorageFactory = void (*)(const char* version, const char* name, const Config* config,
+                                      const std::shared_ptr<spdlog::logger>* logger,
+                                      Result<std::unique_ptr<StorageBackend>>* out);
+inline constexpr char kRemoteStorageFactorySymbol[] = "lithops_remote_make_storage";
+inline constexpr char kRemoteModuleFile[] = "liblithops_remote.so";
+
+/// The absolute path where this executable looks for the module.
+std::string remote_module_path();
+
+/// Makes the remote storage `name`, loading the module on first use (once per process;
+/// thread safe). The module is never unloaded: the backends it made run its code.
+/// Errors: kConfig when the module is missing or unloadable (the message names the file,
+/// the loader's reason and how to repair the installation); else the backend's own error.
+Result<std::unique_ptr<StorageBackend>> make_remote_storage(const std::string& name,
+                                                            const Config& config);
+
+}  // namespace lithops

@@ -1,0 +1,60 @@
+// The entry point of liblithops_remote.so (see remote_module.h). The only symbol the module
+// exports: everything else is hidden, so its copy of lithops_core never clashes with the
+// executable's.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <string_view>
+#include <type_traits>
+
+#include "backends/storage/redis_storage.h"
+#include "backends/storage/remote_module.h"
+#include "backends/storage/s3_storage.h"
+
+namespace lithops {
+namespace {
+
+Result<std::unique_ptr<StorageBackend>> make(std::string_view name, const Config& config) {
+  if (name == "s3") {
+    auto options = S3Storage::options_from_config(config);
+    if (!options.ok()) return options.error();
+    return std::unique_ptr<StorageBackend>(std::make_unique<S3Storage>(std::move(*options)));
+  }
+  if (name == "redis") {
+    auto options = RedisStorage::options_from_config(config);
+    if (!options.ok()) return options.error();
+    return std::unique_ptr<StorageBackend>(std::make_unique<RedisStorage>(std::move(*options)));
+  }
+  return make_error(ErrorKind::kConfig,
+                    fmt::format("the storage module has no storage backend '{}'", name));
+}
+
+}  // namespace
+}  // namespace lithops
+
+extern "C" __attribute__((visibility("default"))) void lithops_remote_make_storage(
+    const char* version, const char* name, const lithops::Config* config,
+    const std::shared_ptr<spdlog::logger>* logger,
+    lithops::Result<std::unique_ptr<lithops::StorageBackend>>* out) {
+  using lithops::ErrorKind;
+  using lithops::make_error;
+  // No exception may cross into the executable: its type would be this module's hidden copy.
+  try {
+    if (std::string_view(version) != LITHOPS_VERSION) {
+      *out = make_error(ErrorKind::kConfig,
+                        fmt::format("the S3/Redis storage module is version {} but lithops is {}; "
+                                    "reinstall lithops so that both come from one build",
+                                    LITHOPS_VERSION, version));
+      return;
+    }
+    if (logger && *logger) spdlog::set_default_logger(*logger);
+    *out = lithops::make(name, *config);
+  } catch (const std::exception& e) {
+    *out = make_error(ErrorKind::kBackend, fmt::format("{} storage: {}", name, e.what()));
+  }
+}
+
+// The factory's type must stay the one the executable calls through.
+static_assert(
+    std::is_same_v<decltype(&lithops_remote_make_storage), lithops::RemoteStorageFactory>);

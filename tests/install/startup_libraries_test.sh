@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Every start of lithops and lithops-runtime loads only the libraries it always needs: the
+# network and crypto libraries of S3/Redis storage (libcurl pulls in ~28 more) belong to the
+# module liblithops_remote.so, loaded on first use, and spdlog is compiled in (libspdlog is
+# linked with BIND_NOW: ~1,200 symbol lookups at every start). Also checks that the module exports only
+# its factory, so its own copy of lithops_core cannot clash with the executable's.
+#   startup_libraries_test.sh LITHOPS LITHOPS_RUNTIME MODULE
+set -euo pipefail
+fail() { echo "FAIL: $*"; exit 1; }
+needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
+remote_libs='^(libcurl|libcrypto|libssl|libhiredis)\.'
+startup_cost='^libspdlog\.'
+
+for exe in "$1" "$2"; do
+  libs=$(needed "$exe")
+  echo "$(basename "$exe"): $(tr '\n' ' ' <<<"$libs")"
+  if grep -E "$remote_libs" <<<"$libs"; then
+    fail "$exe links the libraries above at start; they belong to the storage module"
+  fi
+  if grep -E "$startup_cost" <<<"$libs"; then
+    fail "$exe links libspdlog; spdlog is compiled in (core/spdlog_lib.cc)"
+  fi
+done
+
+module=$3
+libs=$(needed "$module")
+echo "$(basename "$module"): $(tr '\n' ' ' <<<"$libs")"
+for lib in libcurl libcrypto libhiredis; do
+  grep -q "^$lib\." <<<"$libs" || fail "$module does not link $lib"
+done
+# Strong definitions only (weak/unique ones are C++ vague linkage shared with libstdc++).
+exported=$(nm -D --defined-only "$module" | awk '$2 ~ /^[TDBR]$/ {print $3}')
+[ "$exported" = "lithops_remote_make_storage" ] ||
+  fail "$module must export only lithops_remote_make_storage, exports: $exported"
+echo "startup libraries: all checks passed"
