@@ -101,7 +101,8 @@ if run W2; then
   echo "| command | lithops s | xargs -P2 s | parallel -j2 s | lithops vs xargs | lithops vs parallel | target |"
   echo "|---|---|---|---|---|---|---|"
   seq 0 4999 >inputs.txt
-  compare true "$lithops" job submit --command true --range 5000 --worker-processes 2 -q -- \
+  # The same argv everywhere: xargs -n1 and parallel append the input, so lithops does too.
+  compare true "$lithops" job submit --command 'true {}' --range 5000 --worker-processes 2 -q -- \
     xargs -P2 -n1 -a inputs.txt true -- parallel -j2 -a inputs.txt true
   compare expr "$lithops" job submit --command 'expr {} + 7' --range 5000 --worker-processes 2 -q -- \
     xargs -P2 -I{} -a inputs.txt expr {} + 7 -- parallel -j2 -a inputs.txt expr {} + 7

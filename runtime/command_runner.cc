@@ -107,6 +107,10 @@ CommandRunner::CommandRunner(CommandTemplate command, std::map<std::string, std:
   const char* path = std::getenv("PATH");
   path_ = fmt::format("{}:{}", path ? path : "/usr/bin:/bin", self_exe_dir());
   env_.push_back("PATH=" + path_);
+  // Merged once: only the call index differs from one call to the next (and is added last,
+  // so any inherited one goes).
+  env_ = merged_environment(env_);
+  std::erase_if(env_, [](const std::string& e) { return e.starts_with("LITHOPS_CALL_INDEX="); });
 }
 
 // Searching PATH costs a failed access() per directory before the right one, for every
@@ -149,6 +153,7 @@ bool CommandRunner::start(Running& p, const TaskCall& call) {
   if (!o.argv.empty()) o.program = program_of(o.argv[0]);
   o.extra_env = env_;
   o.extra_env.push_back(fmt::format("LITHOPS_CALL_INDEX={}", call.index));
+  o.inherit_env = false;
   o.stdin_fd = in[0];
   o.stdout_fd = out[1];
   o.stderr_fd = err[1];

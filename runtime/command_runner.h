@@ -41,8 +41,8 @@ class CommandRunner {
   std::string program_of(const std::string& name);
 
   CommandTemplate command_;
-  std::vector<std::string> env_;
-  std::string path_;                             // the commands' PATH
+  std::vector<std::string> env_;  // the commands' whole environment, but the call index
+  std::string path_;              // the commands' PATH
   std::map<std::string, std::string> programs_;  // name -> path, found on path_
   std::string job_key_;
   int processes_;

@@ -19,7 +19,6 @@
 extern char** environ;
 
 namespace lithops {
-namespace {
 
 std::vector<std::string> merged_environment(const std::vector<std::string>& extra) {
   std::map<std::string, std::string> env;
@@ -32,6 +31,8 @@ std::vector<std::string> merged_environment(const std::vector<std::string>& extr
   for (auto& [k, v] : env) out.push_back(std::move(v));
   return out;
 }
+
+namespace {
 
 // Fields after the "(comm)" of /proc/PID/stat, which may itself contain spaces.
 std::vector<std::string> stat_fields(pid_t pid) {
@@ -160,7 +161,7 @@ Result<pid_t> spawn_process(const SpawnOptions& options) {
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &all);  // the child starts with default handlers
 
-  auto env_strings = merged_environment(o.extra_env);
+  auto env_strings = o.inherit_env ? merged_environment(o.extra_env) : o.extra_env;
   std::vector<char*> argv;
   for (const auto& a : o.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);

@@ -15,6 +15,7 @@ struct SpawnOptions {
   std::vector<std::string> argv;
   std::string program;                 // the executable, if already known; else argv[0] on PATH
   std::vector<std::string> extra_env;  // "K=V" entries added to (or replacing in) environ
+  bool inherit_env = true;             // false: extra_env is the whole environment
   int stdin_fd = -1;                   // -1: inherit
   int stdout_fd = -1;
   int stderr_fd = -1;
@@ -23,6 +24,9 @@ struct SpawnOptions {
   bool new_session = false;          // detached from our terminal and our Ctrl-C
   uint64_t address_space_limit = 0;  // RLIMIT_AS of the child in bytes, set before exec; 0 = none
 };
+
+/// Our environment with `extra` ("K=V") added or replacing: what a child gets by default.
+std::vector<std::string> merged_environment(const std::vector<std::string>& extra);
 
 /// Starts the program; the error names the program and why (e.g. not found).
 Result<pid_t> spawn_process(const SpawnOptions& options);

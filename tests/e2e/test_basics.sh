@@ -83,6 +83,12 @@ test_command_task_gets_env_from_flags() {
   expect_eq "$OUT" "$(printf 'hi\n0\nhi\n1')" "outputs"
 }
 
+test_command_call_index_is_the_calls_own_even_when_inherited() {
+  LITHOPS_CALL_INDEX=99 run_lithops job submit --command 'printenv LITHOPS_CALL_INDEX' --range 2
+  expect_eq "$CODE" 0 "exit code"
+  expect_eq "$OUT" "$(printf '0\n1')" "outputs"
+}
+
 test_output_without_trailing_newline_gets_one() {
   run_lithops job submit --command 'printf x{}' --range 3
   expect_eq "$OUT" "$(printf 'x0\nx1\nx2')" "outputs"
