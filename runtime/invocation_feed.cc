@@ -133,25 +133,30 @@ void InvocationFeed::admit_waiting() {
   closed_ = true;
 }
 
+const TaskCall* InvocationFeed::take_open() {
+  for (auto& inv : open_)
+    if (inv.handed < inv.calls.size()) return &inv.calls[inv.handed++];
+  return nullptr;
+}
+
+size_t InvocationFeed::count_open() const {
+  size_t n = 0;
+  for (const auto& inv : open_) n += inv.calls.size() - inv.handed;
+  return n;
+}
+
 const TaskCall* InvocationFeed::next() {
   if (!status_.ok()) return nullptr;
-  for (int round = 0; round < 2; ++round) {
-    for (auto& inv : open_)
-      if (inv.handed < inv.calls.size()) return &inv.calls[inv.handed++];
-    if (round == 0) admit_waiting();
-  }
-  return nullptr;
+  if (const TaskCall* call = take_open()) return call;
+  admit_waiting();
+  return take_open();
 }
 
 size_t InvocationFeed::available() {
   if (!status_.ok()) return 0;
-  size_t n = 0;
-  for (const auto& inv : open_) n += inv.calls.size() - inv.handed;
-  if (n == 0) {
-    admit_waiting();
-    for (const auto& inv : open_) n += inv.calls.size() - inv.handed;
-  }
-  return n;
+  if (size_t n = count_open()) return n;
+  admit_waiting();
+  return count_open();
 }
 
 int InvocationFeed::wake_fd() const { return closed_ || !status_.ok() ? -1 : in_.fd(); }

@@ -64,6 +64,10 @@ class InvocationFeed : public CallFeed, public LogSink {
   struct Open;
   /// Admits the next payload line if one has arrived (and is ours).
   void admit_waiting();
+  /// The next call of the open invocations not yet handed out (null: none).
+  const TaskCall* take_open();
+  /// How many calls of the open invocations are not handed out yet.
+  size_t count_open() const;
   void complete(Open& inv);
   Open* owner_of(uint64_t call);
 

@@ -72,7 +72,7 @@ class Pool {
   void dispatch_idle();
   void handle_line(Worker& w, const std::string& line);
   void handle_exit(Worker& w);
-  void settle(const WorkItem& item, std::vector<CallResult> stored, const std::string& lost_why);
+  void settle(const WorkItem& item, const std::string& lost_why);
   void enqueue_retries(std::vector<PlannedCall> calls);
   void maybe_start_reducer();
   void check_stalls();
@@ -238,10 +238,11 @@ bool Pool::map_busy() const {
   return false;
 }
 
-// Counts the results of a finished (or lost) work item; failures that may be retried go back
-// in the queue as new attempts. Calls of `item` without a stored result are lost.
-void Pool::settle(const WorkItem& item, std::vector<CallResult> stored,
-                  const std::string& lost_why) {
+// Counts the stored results of a finished (or lost) work item; failures that may be retried
+// go back in the queue as new attempts. Calls of `item` without a stored result are lost.
+void Pool::settle(const WorkItem& item, const std::string& lost_why) {
+  auto read = store_.read_results(spec_.job_key, item.invocation);
+  std::vector<CallResult> stored = read.ok() ? std::move(read).value() : std::vector<CallResult>{};
   std::set<uint64_t> seen;
   for (const auto& r : stored) seen.insert(r.call);
   std::vector<CallResult> lost;
@@ -332,8 +333,7 @@ void Pool::handle_line(Worker& w, const std::string& line) {
     ++progress_.invocations_done;
     dirty_ = true;
   } else {
-    auto stored = store_.read_results(spec_.job_key, item.invocation);
-    settle(item, stored.ok() ? std::move(stored).value() : std::vector<CallResult>{}, "");
+    settle(item, "");
   }
   dispatch_idle();
 }
@@ -351,13 +351,11 @@ void Pool::handle_exit(Worker& w) {
   if (w.item) {
     spdlog::warn("pool: {} while running invocation {}", why, w.item->invocation);
     // What the worker stored before dying stands; only its calls in flight are lost.
-    auto stored = store_.read_results(spec_.job_key, w.item->invocation);
-    settle(*w.item, stored.ok() ? std::move(stored).value() : std::vector<CallResult>{}, why);
+    settle(*w.item, why);
     progress_.message = "a worker was lost: " + why;
   }
   if (w.ahead && w.ahead_started) {
-    auto stored = store_.read_results(spec_.job_key, w.ahead->invocation);
-    settle(*w.ahead, stored.ok() ? std::move(stored).value() : std::vector<CallResult>{}, why);
+    settle(*w.ahead, why);
   } else if (w.ahead) {
     // The invocation handed ahead never started: it goes back to the queue, first.
     queue_.push_front(std::move(*w.ahead));
