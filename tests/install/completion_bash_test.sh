@@ -9,7 +9,6 @@ trap 'rm -rf "$work"' EXIT
 export HOME=$work/home XDG_CACHE_HOME=$work/cache
 mkdir -p "$HOME"
 unset LITHOPS_CONFIG_FILE
-failures=0
 
 # Prints the candidates for the words given; the last word is the one under the cursor.
 complete_words() {
@@ -18,33 +17,8 @@ complete_words() {
      _lithops; printf "%s\n" "${COMPREPLY[@]}"' _ "$script" "$lithops" "$@")
 }
 
-# expect WORDS... :: CANDIDATE...: every CANDIDATE is offered.
-expect() {
-  local words=() want got
-  while [ "$1" != "::" ]; do words+=("$1"); shift; done
-  shift
-  got=$(complete_words "${words[@]}")
-  for want in "$@"; do
-    if ! grep -qxF -- "$want" <<<"$got"; then
-      echo "FAIL: 'lithops ${words[*]}<Tab>' does not offer '$want'; it offers: $(echo $got)"
-      failures=$((failures + 1))
-    fi
-  done
-}
-
-# refuse WORDS... :: CANDIDATE...: no CANDIDATE is offered.
-refuse() {
-  local words=() bad got
-  while [ "$1" != "::" ]; do words+=("$1"); shift; done
-  shift
-  got=$(complete_words "${words[@]}")
-  for bad in "$@"; do
-    if grep -qxF -- "$bad" <<<"$got"; then
-      echo "FAIL: 'lithops ${words[*]}<Tab>' offers '$bad'"
-      failures=$((failures + 1))
-    fi
-  done
-}
+shell=bash
+source "$(dirname "$0")/completion_checks.sh"
 
 # Subcommands, at each level; the hidden `completion` helper is not offered.
 expect "" :: hello job config

@@ -10,7 +10,6 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export HOME=$work/home XDG_CACHE_HOME=$work/cache
 mkdir -p "$HOME"
-failures=0
 
 # Prints the candidates for the words given; the last word is the one under the cursor.
 complete_words() {
@@ -25,18 +24,8 @@ complete_words() {
     _lithops' _ "$script" "$lithops" "$@" || true  # 1 = no matches
 }
 
-expect() {
-  local words=() want got
-  while [ "$1" != "::" ]; do words+=("$1"); shift; done
-  shift
-  got=$(complete_words "${words[@]}")
-  for want in "$@"; do
-    if ! grep -qxF -- "$want" <<<"$got"; then
-      echo "FAIL: zsh: 'lithops ${words[*]}<Tab>' does not offer '$want'; it offers: $(echo $got)"
-      failures=$((failures + 1))
-    fi
-  done
-}
+shell=zsh
+source "$(dirname "$0")/completion_checks.sh"
 
 expect "" :: hello job config
 expect job "" :: submit status wait result
