@@ -13,7 +13,7 @@ reps=${2:-5}
 lithops="$build/bin/lithops"
 add7="$build/examples/libadd7.so"
 only=${BENCH_ONLY:-}
-for tool in parallel xargs awk; do
+for tool in parallel xargs awk jq; do
   command -v $tool >/dev/null || { echo "bench: $tool is missing (apt-get install parallel)" >&2; exit 2; }
 done
 
@@ -80,17 +80,18 @@ echo
 if run W1; then
   echo "## W1: no-op .so calls (input + 7)"
   echo
-  echo "| calls | chunksize | median s | calls/s | driver CPU s | driver peak RSS MiB | target |"
+  echo "| calls | invocations (default packing) | median s | calls/s | driver CPU s | driver peak RSS MiB | target |"
   echo "|---|---|---|---|---|---|---|"
   for n in 100000 1000000; do
-    chunk=$((n / 16))
-    compare w1 "$lithops" job submit --function "$add7" --range $n --chunksize $chunk -q
+    compare w1 "$lithops" job submit --function "$add7" --range $n -q
     t=${MEDIAN[w1.0]}
-    read -r cpu rss <<<"$(driver_usage "$lithops" job submit --function "$add7" --range $n --chunksize $chunk -q)"
+    read -r cpu rss <<<"$(driver_usage "$lithops" job submit --function "$add7" --range $n -q)"
+    newest=$("$lithops" --json job list | jq -r '.[0].job_key')
+    invocations=$("$lithops" --json job status "$newest" | jq .workers)
     rate=$(echo "$n / $t" | bc -l)
     verdict="-"
     [ $n = 1000000 ] && verdict="≤ 5 s: $(target "$t <= 5" "W1 1M calls in $t s > 5 s") / RSS ≤ 256 MiB: $(target "${rss:-0} <= 262144" "W1 driver RSS ${rss} KiB")"
-    printf '| %d | %d | %.2f | %.0f | %s | %.1f | %s |\n' $n $chunk "$t" "$rate" "$cpu" "$(echo "${rss:-0} / 1024" | bc -l)" "$verdict"
+    printf '| %d | %d | %.2f | %.0f | %s | %.1f | %s |\n' $n "$invocations" "$t" "$rate" "$cpu" "$(echo "${rss:-0} / 1024" | bc -l)" "$verdict"
   done
   echo
 fi
@@ -146,7 +147,7 @@ if run W5; then
   echo "|---|---|---|"
   declare -A per_call
   for n in 10000 100000 1000000; do
-    read -r cpu rss <<<"$(driver_usage "$lithops" job submit --function "$add7" --range $n --chunksize $((n / 16)) -q)"
+    read -r cpu rss <<<"$(driver_usage "$lithops" job submit --function "$add7" --range $n -q)"
     per_call[$n]=$(echo "$cpu * 1000000 / $n" | bc -l)
     printf '| %d | %s | %.2f |\n' $n "$cpu" "${per_call[$n]}"
   done

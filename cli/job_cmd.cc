@@ -171,7 +171,7 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
       ->type_name("N");
   cmd->add_flag("--obj-newline", r.obj_newline,
                 "Move chunk boundaries to line ends: lines stay whole");
-  cmd->add_option("--chunksize", r.chunksize, "Calls per worker invocation (default: worker processes)");
+  cmd->add_option("--chunksize", r.chunksize, "Calls per worker invocation (default: guided, fewer as the job ends)");
   cmd->add_option("--worker-processes", r.worker_processes, "Parallel sub-workers in each worker");
   cmd->add_option("--max-workers", r.max_workers, "Workers running at once");
   cmd->add_option("--timeout", r.timeout_s, "Per-call time limit in seconds (0 = none)");

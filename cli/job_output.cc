@@ -100,6 +100,8 @@ nlohmann::json status_json(const JobSpec& spec, const JobProgress& p,
       {"workers", spec.invocations()},
       {"workers_running", p.workers_running},
       {"chunksize", spec.chunksize},
+      {"max_chunksize", spec.max_chunksize},
+      {"packing", spec.max_chunksize ? "guided" : "fixed"},
       {"worker_processes", spec.worker_processes},
       {"submitted", iso_time(spec.submitted_ms)},
       {"started", iso_time(p.started_ms)},
@@ -150,8 +152,8 @@ void print_status_text(std::ostream& out, const JobSpec& spec, const JobProgress
   out << fmt::format("calls     {} total, {} done, {} failed, {}{} pending\n", spec.total_calls,
                      p.done, p.failed, cancelled ? fmt::format("{} cancelled, ", cancelled) : "",
                      spec.total_calls - settled);
-  out << fmt::format("workers   {} invocations ({} calls each, {} processes each), {} running\n",
-                     spec.invocations(), spec.chunksize, spec.worker_processes, p.workers_running);
+  out << fmt::format("workers   {}, {} processes each, {} running\n", spec.packing().describe(),
+                     spec.worker_processes, p.workers_running);
   out << fmt::format("submitted {}\n", iso_time(spec.submitted_ms));
   if (p.started_ms) out << fmt::format("started   {}\n", iso_time(p.started_ms));
   if (p.finished_ms)

@@ -221,7 +221,7 @@ function __lithops_option_descs
             printf '%s\t%s\n' '--obj-chunk-size' 'One call per chunk of this size of each object'
             printf '%s\t%s\n' '--obj-chunk-number' 'One call per 1/N of each object'
             printf '%s\t%s\n' '--obj-newline' 'Move chunk boundaries to line ends: lines stay whole'
-            printf '%s\t%s\n' '--chunksize' 'Calls per worker invocation (default: worker processes)'
+            printf '%s\t%s\n' '--chunksize' 'Calls per worker invocation (default: guided, fewer as the job ends)'
             printf '%s\t%s\n' '--worker-processes' 'Parallel sub-workers in each worker'
             printf '%s\t%s\n' '--max-workers' 'Workers running at once'
             printf '%s\t%s\n' '--timeout' 'Per-call time limit in seconds (0 = none)'

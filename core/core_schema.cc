@@ -15,7 +15,7 @@ Schema core_schema() {
       {"lithops", "execution_timeout", T::kInt, 1800,
        "Per-call time limit in seconds (0 = none); --timeout overrides it."},
       {"lithops", "chunksize", T::kInt, 0,
-       "Calls per worker invocation; 0 means the backend's worker_processes."},
+       "Calls per worker invocation; 0 (auto): guided, fewer calls as the job ends."},
       {"lithops", "data_limit", T::kInt, 4,
        "Largest single call input in MiB; larger inputs are refused before launch."},
       {"lithops", "monitoring_interval", T::kDouble, 0.1,

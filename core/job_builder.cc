@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -120,7 +121,10 @@ Status build_object_inputs(const SubmitRequest& r, const Config& config, const B
   if (!parts.ok()) return parts.error();
   job.spec.object_inputs = true;
   job.spec.total_calls = parts->size();
-  for (const auto& p : *parts) job.inputs.push_back(to_json(p).dump());
+  for (const auto& p : *parts) {
+    job.inputs.push_back(to_json(p).dump());
+    job.largest_input_bytes = std::max(job.largest_input_bytes, p.end - p.start);
+  }
   return {};
 }
 
@@ -138,6 +142,7 @@ Status build_inputs(const SubmitRequest& r, const Config& config, const BuilderD
     job.spec.range_inputs = true;
     job.spec.range_start = range->begin;
     job.spec.total_calls = range->size();
+    job.largest_input_bytes = 20;  // a number
     return {};
   }
   auto inputs = deps.read_iterdata(r.iterdata);
@@ -150,6 +155,8 @@ Status build_inputs(const SubmitRequest& r, const Config& config, const BuilderD
                                  r.iterdata, i, (*inputs)[i].size(), limit >> 20));
   job.spec.total_calls = inputs->size();
   job.inputs = std::move(inputs).value();
+  for (const auto& input : job.inputs)
+    job.largest_input_bytes = std::max<uint64_t>(job.largest_input_bytes, input.size());
   return {};
 }
 
@@ -281,6 +288,7 @@ Result<PreparedJob> build_job(const SubmitRequest& r, const Config& config, cons
   s.bucket = config.get_string("lithops", "storage_bucket");
   s.worker_processes = static_cast<uint64_t>(*workers);
   s.chunksize = static_cast<uint64_t>(chunksize ? chunksize : *workers);
+  if (!chunksize) s.max_chunksize = guided_chunk_limit(s.chunksize, job.largest_input_bytes);
   s.max_workers = static_cast<uint64_t>(*max_workers);
   s.timeout_s = timeout;
   return job;

@@ -44,6 +44,7 @@ struct SubmitRequest {
 struct PreparedJob {
   JobSpec spec;
   std::vector<std::string> inputs;
+  uint64_t largest_input_bytes = 0;  // what one call's input takes in a worker's memory
   std::string artifact;
   std::string reducer_artifact;  // for a --reduce .so
 };

@@ -47,7 +47,8 @@ std::string log_chunk_key(const std::string& job_key, uint64_t invocation, uint6
   return fmt::format("{}logs/{:07d}.{:06d}", JobStore::job_prefix(job_key), invocation, seq);
 }
 
-LogFollower::LogFollower(JobStore& store, JobSpec spec) : store_(store), spec_(std::move(spec)) {}
+LogFollower::LogFollower(JobStore& store, JobSpec spec)
+    : store_(store), spec_(std::move(spec)), invocations_(spec_.invocations()) {}
 
 Result<bool> LogFollower::read_new(uint64_t invocation, std::vector<LogPiece>& out) {
   bool any = false;
@@ -83,7 +84,7 @@ Result<std::vector<LogPiece>> LogFollower::poll() {
   uint64_t window = 2 * std::max<uint64_t>(1, spec_.max_workers) + 1;
   uint64_t looked = 0;
   while (ended_.count(first_open_)) ++first_open_;
-  for (uint64_t i = first_open_; i < spec_.invocations() && looked < window; ++i) {
+  for (uint64_t i = first_open_; i < invocations_ && looked < window; ++i) {
     if (ended_.count(i)) continue;
     auto got = read_new(i, out);
     if (!got.ok()) return got.error();
@@ -102,7 +103,7 @@ Result<std::vector<LogPiece>> read_job_logs(JobStore& store, const JobSpec& spec
     pieces.push_back({r.call, std::move(r.log)});
   }
   Packing packing = spec.packing();
-  for (uint64_t i = 0; i < spec.invocations(); ++i) {
+  for (uint64_t i = 0; i < packing.invocations(); ++i) {
     CallRange calls = packing.calls_of(i);
     bool complete = true;
     for (uint64_t c = calls.begin; c < calls.end && complete; ++c) complete = finished.count(c) > 0;

@@ -49,7 +49,7 @@ class LogFollower {
   /// New log pieces since the last poll, in publication order per invocation.
   Result<std::vector<LogPiece>> poll();
   /// Every invocation has published its end chunk.
-  bool all_ended() const { return ended_.size() == spec_.invocations(); }
+  bool all_ended() const { return ended_.size() == invocations_; }
   const JobSpec& spec() const { return spec_; }
 
  private:
@@ -58,6 +58,7 @@ class LogFollower {
 
   JobStore& store_;
   JobSpec spec_;
+  uint64_t invocations_;  // of the job's first run
   std::map<uint64_t, uint64_t> next_seq_;  // per invocation seen so far
   std::set<uint64_t> ended_;
   uint64_t first_open_ = 0;  // every invocation below it has ended

@@ -30,9 +30,9 @@ Status launch_job(const PreparedJob& job, JobStore& store, ComputeBackend& compu
   if (job.spec.reducer) pending.reduce = "waiting";
   LITHOPS_TRY(store.write_progress(job.spec.job_key, pending));
   LITHOPS_TRY(store.write_spec(uploaded.spec));
-  spdlog::debug("job {}: {} calls in {} invocations of {} calls, {} processes each, on {}",
-                job.spec.job_key, job.spec.total_calls, job.spec.invocations(), job.spec.chunksize,
-                job.spec.worker_processes, job.spec.backend);
+  spdlog::debug("job {}: {} calls in {}, {} processes each, on {}", job.spec.job_key,
+                job.spec.total_calls, job.spec.packing().describe(), job.spec.worker_processes,
+                job.spec.backend);
   return compute.launch(uploaded.spec);
 }
 

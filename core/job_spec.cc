@@ -44,6 +44,12 @@ bool JobSpec::should_retry(const std::string& reason, uint32_t attempt) const {
   return std::find(retry_on.begin(), retry_on.end(), reason) != retry_on.end();
 }
 
+Packing JobSpec::packing_of(uint64_t calls) const {
+  if (max_chunksize)
+    return make_guided_packing(calls, chunksize, max_chunksize, max_workers, worker_processes);
+  return make_packing(calls, chunksize, worker_processes);
+}
+
 nlohmann::json to_json(const JobSpec& s) {
   nlohmann::json task = task_json(s.task);
   nlohmann::json inputs = s.range_inputs
@@ -62,6 +68,7 @@ nlohmann::json to_json(const JobSpec& s) {
                       {"max_workers", s.max_workers},
                       {"timeout_s", s.timeout_s},
                       {"invocations", s.invocations()}};
+  if (s.max_chunksize) j["max_chunksize"] = s.max_chunksize;
   j["memory_mb"] = s.memory_mb;
   j["retries"] = s.retries;
   j["retry_on"] = s.retry_on;
@@ -88,6 +95,7 @@ Result<JobSpec> job_spec_from_json(const nlohmann::json& j) {
     s.timeout_s = j.at("timeout_s").get<double>();
     // Added after the first release of the record: absent means "none".
     s.memory_mb = j.value("memory_mb", uint64_t{0});
+    s.max_chunksize = j.value("max_chunksize", uint64_t{0});
     s.retries = j.value("retries", uint32_t{0});
     s.retry_on = j.value("retry_on", std::vector<std::string>{});
     if (j.contains("reduce")) {

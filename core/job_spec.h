@@ -39,7 +39,8 @@ struct JobSpec {
   // Inputs are ObjectPartition descriptors (core/object_partition.h) that the worker resolves
   // into the partition's bytes; stored like explicit inputs.
   bool object_inputs = false;
-  uint64_t chunksize = 0;
+  uint64_t chunksize = 0;      // calls per invocation; guided packing: the fewest
+  uint64_t max_chunksize = 0;  // guided packing (chunksize auto): the most; 0 = fixed packing
   uint64_t worker_processes = 1;
   uint64_t max_workers = 1;
   double timeout_s = 0;  // per call; 0 = none
@@ -52,7 +53,10 @@ struct JobSpec {
   /// Whether a call that failed for `reason` on attempt `attempt` gets another attempt.
   bool should_retry(const std::string& reason, uint32_t attempt) const;
 
-  Packing packing() const { return make_packing(total_calls, chunksize, worker_processes); }
+  /// How the job's calls are packed into invocations (see core/packing.h).
+  Packing packing() const { return packing_of(total_calls); }
+  /// The same rule applied to `calls` calls (a retry round packs its list of calls).
+  Packing packing_of(uint64_t calls) const;
   uint64_t invocations() const { return packing().invocations(); }
 };
 

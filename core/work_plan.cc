@@ -40,20 +40,22 @@ std::vector<WorkItem> initial_work(const JobSpec& spec) {
   return work;
 }
 
-std::vector<WorkItem> pack_calls(std::vector<PlannedCall> calls, uint64_t chunksize,
+std::vector<WorkItem> pack_calls(std::vector<PlannedCall> calls, const Packing& packing,
                                  uint64_t first_invocation) {
   std::sort(calls.begin(), calls.end(),
             [](const PlannedCall& a, const PlannedCall& b) { return a.call < b.call; });
-  chunksize = std::max<uint64_t>(1, chunksize);
   std::vector<WorkItem> work;
-  for (size_t i = 0; i < calls.size(); ++i) {
-    if (i % chunksize == 0) work.push_back({first_invocation + work.size(), {}});
-    auto& spans = work.back().calls;
-    const PlannedCall& c = calls[i];
-    if (!spans.empty() && spans.back().end == c.call && spans.back().attempt == c.attempt)
-      ++spans.back().end;
-    else
-      spans.push_back({c.call, c.call + 1, c.attempt});
+  for (uint64_t i = 0; i < packing.invocations(); ++i) {
+    CallRange r = packing.calls_of(i);  // positions in `calls`, not call indices
+    WorkItem& item = work.emplace_back(WorkItem{first_invocation + i, {}});
+    for (uint64_t k = r.begin; k < r.end && k < calls.size(); ++k) {
+      const PlannedCall& c = calls[k];
+      auto& spans = item.calls;
+      if (!spans.empty() && spans.back().end == c.call && spans.back().attempt == c.attempt)
+        ++spans.back().end;
+      else
+        spans.push_back({c.call, c.call + 1, c.attempt});
+    }
   }
   return work;
 }

@@ -48,9 +48,9 @@ Result<RunPlan> run_plan_from_json(const nlohmann::json& j);
 /// The first run: every call at attempt 1, packed as the spec says.
 std::vector<WorkItem> initial_work(const JobSpec& spec);
 
-/// `calls` (in any order) packed `chunksize` to an invocation, numbered from `first_invocation`;
-/// neighbouring calls with the same attempt share a span.
-std::vector<WorkItem> pack_calls(std::vector<PlannedCall> calls, uint64_t chunksize,
+/// `calls` (in any order) packed as `packing` packs that many calls (JobSpec::packing_of),
+/// numbered from `first_invocation`; neighbouring calls with the same attempt share a span.
+std::vector<WorkItem> pack_calls(std::vector<PlannedCall> calls, const Packing& packing,
                                  uint64_t first_invocation);
 
 /// Payload JSON of a work item: {"job", "invocation", "calls": [[begin, end, attempt], ...]}.

@@ -36,20 +36,22 @@ class ResultFlusher {
   ResultFlusher(JobStore& store, const Payload& payload, double interval_s)
       : store_(store), payload_(payload), interval_ms_(static_cast<int64_t>(interval_s * 1000)) {}
 
-  void add(CallResult r) {
-    pending_.push_back(std::move(r));
-    maybe_flush();
-  }
-  void maybe_flush() {
-    if (pending_.empty() || now_ms() - last_ms_ < interval_ms_) return;
+  void add(CallResult r) { pending_.push_back(std::move(r)); }
+  /// Stores what has waited an interval; true if that stored a part.
+  bool maybe_flush() {
+    if (pending_.empty() || now_ms() - last_ms_ < interval_ms_) return false;
     last_ms_ = now_ms();
     // On failure the results stay pending: the next flush tries again.
-    if (store_.write_result_part(payload_.job_key, payload_.invocation, next_part_, pending_)
-            .ok()) {
-      ++next_part_;
-      pending_.clear();
-    }
+    if (!store_.write_result_part(payload_.job_key, payload_.invocation, next_part_, pending_)
+             .ok())
+      return false;
+    ++next_part_;
+    for (const auto& r : pending_) stored_ok_ += r.ok ? 1 : 0;
+    pending_.clear();
+    return true;
   }
+  /// Calls that ended ok and are stored in the parts so far.
+  uint64_t stored_ok() const { return stored_ok_; }
   Status finish() {
     LITHOPS_TRY(store_.write_result_part(payload_.job_key, payload_.invocation, 0, pending_));
     pending_.clear();
@@ -62,6 +64,7 @@ class ResultFlusher {
   int64_t interval_ms_;
   int64_t last_ms_ = now_ms();
   uint32_t next_part_ = 1;
+  uint64_t stored_ok_ = 0;
   std::vector<CallResult> pending_;
 };
 
@@ -172,6 +175,8 @@ void InvocationFeed::finish(const TaskCall& call, CallResult result) {
     if (++inv.finished == inv.calls.size()) {
       complete(inv);
       open_.erase(it);
+    } else {
+      store_partial(inv);
     }
     return;
   }
@@ -190,7 +195,14 @@ void InvocationFeed::complete(Open& inv) {
 }
 
 void InvocationFeed::tick() {
-  for (auto& inv : open_) inv.results.maybe_flush();
+  for (auto& inv : open_) store_partial(inv);
+}
+
+// The pool counts partial results as progress, so that a long invocation's calls do not
+// all show up at its end.
+void InvocationFeed::store_partial(Open& inv) {
+  if (inv.results.maybe_flush())
+    out_ << "stored " << inv.payload.invocation << " " << inv.results.stored_ok() << std::endl;
 }
 
 InvocationFeed::Open* InvocationFeed::owner_of(uint64_t call) {

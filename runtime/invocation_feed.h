@@ -3,7 +3,8 @@
 // has a free sub-worker, so the next chunk's calls start while the last calls of the previous
 // chunk finish (no barrier per chunk). Each invocation is completed on its own the moment
 // its last call ends: results stored, its live log ended, "done <invocation> <ok> <failed>"
-// said to the pool, which therefore may see invocations end out of order.
+// said to the pool, which therefore may see invocations end out of order. Results stored
+// on the way are announced as "stored <invocation> <ok calls so far>".
 #pragma once
 
 #include <functional>
@@ -69,6 +70,8 @@ class InvocationFeed : public CallFeed, public LogSink {
   /// How many calls of the open invocations are not handed out yet.
   size_t count_open() const;
   void complete(Open& inv);
+  /// Stores the results that have waited a flush interval and tells the pool.
+  void store_partial(Open& inv);
   Open* owner_of(uint64_t call);
 
   JobStore& store_;

@@ -36,13 +36,21 @@ void kill_process_tree(pid_t pid) {
   ::kill(pid, SIGKILL);
 }
 
+// An invocation handed to a worker. Its calls count as done when the worker says "done", or
+// earlier, as the worker reports partial results stored ("stored"): a big invocation's
+// progress then moves while it runs.
+struct Assigned {
+  WorkItem work;
+  uint64_t counted_ok = 0;  // its ok calls already in progress_.done
+};
+
 struct Worker {
   pid_t pid = 0;
   int in_fd = -1;   // payload lines to the worker
   int out_fd = -1;  // "done ..." / "alive" lines from the worker
   std::string buffer;
-  std::optional<WorkItem> item;   // the invocation it is running
-  std::optional<WorkItem> ahead;  // the next one, already in its stdin (see dispatch)
+  std::optional<Assigned> item;   // the invocation it is running
+  std::optional<Assigned> ahead;  // the next one, already in its stdin (see dispatch)
   bool ahead_started = false;     // the worker has begun `ahead` too (before `item` ended)
   bool reducer = false;           // runs the job's reducer, not map calls
   int64_t last_seen_ms = 0;       // last line received, or when it was handed work
@@ -72,7 +80,9 @@ class Pool {
   void dispatch_idle();
   void handle_line(Worker& w, const std::string& line);
   void handle_exit(Worker& w);
-  void settle(const WorkItem& item, const std::string& lost_why);
+  void settle(const Assigned& assigned, const std::string& lost_why);
+  void count_stored(Worker& w, uint64_t invocation, uint64_t ok);
+  void finish_invocation(Worker& w, uint64_t invocation, uint64_t ok, uint64_t failed);
   void enqueue_retries(std::vector<PlannedCall> calls);
   void maybe_start_reducer();
   void check_stalls();
@@ -141,7 +151,7 @@ Status Pool::plan_work() {
     auto plan = run_plan_from_json(*plan_json);
     if (!plan.ok()) return plan.error();
     progress_.done = spec_.total_calls - std::min<uint64_t>(spec_.total_calls, plan->calls.size());
-    work = pack_calls(plan->calls, spec_.chunksize, plan->first_invocation);
+    work = pack_calls(plan->calls, spec_.packing_of(plan->calls.size()), plan->first_invocation);
     next_invocation_ = plan->first_invocation + work.size();
   } else if (plan_json.error().kind == ErrorKind::kNotFound) {
     work = initial_work(spec_);
@@ -199,15 +209,15 @@ void Pool::send(Worker& w, const std::string& line) {
 void Pool::dispatch(Worker& w) {
   if (w.in_fd < 0 || w.reducer || queue_.empty()) return;
   if (!w.item) {
-    w.item = std::move(queue_.front());
+    w.item = Assigned{std::move(queue_.front())};
     queue_.pop_front();
     w.last_seen_ms = now_ms();
-    send(w, work_item_json(spec_.job_key, *w.item).dump() + "\n");
+    send(w, work_item_json(spec_.job_key, w.item->work).dump() + "\n");
   }
   if (!w.ahead && queue_.size() >= workers_.size()) {
-    w.ahead = std::move(queue_.front());
+    w.ahead = Assigned{std::move(queue_.front())};
     queue_.pop_front();
-    send(w, work_item_json(spec_.job_key, *w.ahead).dump() + "\n");
+    send(w, work_item_json(spec_.job_key, w.ahead->work).dump() + "\n");
   }
 }
 
@@ -240,7 +250,8 @@ bool Pool::map_busy() const {
 
 // Counts the stored results of a finished (or lost) work item; failures that may be retried
 // go back in the queue as new attempts. Calls of `item` without a stored result are lost.
-void Pool::settle(const WorkItem& item, const std::string& lost_why) {
+void Pool::settle(const Assigned& assigned, const std::string& lost_why) {
+  const WorkItem& item = assigned.work;
   auto read = store_.read_results(spec_.job_key, item.invocation);
   std::vector<CallResult> stored = read.ok() ? std::move(read).value() : std::vector<CallResult>{};
   std::set<uint64_t> seen;
@@ -263,9 +274,10 @@ void Pool::settle(const WorkItem& item, const std::string& lost_why) {
     for (auto& r : lost) stored.push_back(std::move(r));
   }
   std::vector<PlannedCall> again;
+  uint64_t ok = 0;
   for (const auto& r : stored) {
     if (r.ok) {
-      ++progress_.done;
+      ++ok;
     } else if (spec_.should_retry(reason_name(r.reason), r.attempt)) {
       again.push_back({r.call, r.attempt + 1});
       ++progress_.retried;
@@ -273,6 +285,7 @@ void Pool::settle(const WorkItem& item, const std::string& lost_why) {
       ++progress_.failed;
     }
   }
+  progress_.done += ok - std::min(ok, assigned.counted_ok);
   ++progress_.invocations_done;
   dirty_ = true;
   enqueue_retries(std::move(again));
@@ -280,7 +293,8 @@ void Pool::settle(const WorkItem& item, const std::string& lost_why) {
 
 void Pool::enqueue_retries(std::vector<PlannedCall> calls) {
   if (calls.empty()) return;
-  auto work = pack_calls(std::move(calls), spec_.chunksize, next_invocation_);
+  Packing packing = spec_.packing_of(calls.size());
+  auto work = pack_calls(std::move(calls), packing, next_invocation_);
   next_invocation_ += work.size();
   progress_.invocations += work.size();
   for (auto& item : work) queue_.push_back(std::move(item));
@@ -295,7 +309,7 @@ void Pool::handle_line(Worker& w, const std::string& line) {
   if (word == "started") {
     uint64_t invocation = 0;
     in >> invocation;
-    if (w.ahead && w.ahead->invocation == invocation) w.ahead_started = true;
+    if (w.ahead && w.ahead->work.invocation == invocation) w.ahead_started = true;
     w.started = true;
     last_news_ms_ = now_ms();
     return;
@@ -309,31 +323,50 @@ void Pool::handle_line(Worker& w, const std::string& line) {
     return;
   }
   uint64_t invocation = 0, ok = 0, failed = 0;
-  if (word != "done" || !(in >> invocation >> ok >> failed)) {
+  if (word == "stored" && in >> invocation >> ok)
+    count_stored(w, invocation, ok);
+  else if (word == "done" && in >> invocation >> ok >> failed)
+    finish_invocation(w, invocation, ok, failed);
+  else
     std::cerr << "pool: ignoring unexpected worker line: " << line << "\n";
-    return;
-  }
+}
+
+// "stored <invocation> <ok>": that many of its calls have ended ok and are stored so far.
+void Pool::count_stored(Worker& w, uint64_t invocation, uint64_t ok) {
+  Assigned* a = w.item && w.item->work.invocation == invocation     ? &*w.item
+                : w.ahead && w.ahead->work.invocation == invocation ? &*w.ahead
+                                                                    : nullptr;
+  if (!a || ok <= a->counted_ok) return;
+  progress_.done += ok - a->counted_ok;
+  a->counted_ok = ok;
+  last_news_ms_ = now_ms();
+  dirty_ = true;
+}
+
+// "done <invocation> <ok> <failed>": the invocation's results are all stored.
+void Pool::finish_invocation(Worker& w, uint64_t invocation, uint64_t ok, uint64_t failed) {
   // The worker runs the invocation handed ahead as soon as it has room: either may end first.
-  WorkItem item;
-  if (w.item && w.item->invocation == invocation) {
-    item = std::move(*w.item);
+  Assigned done;
+  if (w.item && w.item->work.invocation == invocation) {
+    done = std::move(*w.item);
     w.item = std::move(w.ahead);  // the worker goes on with the one it already has
-  } else if (w.ahead && w.ahead->invocation == invocation) {
-    item = std::move(*w.ahead);
+  } else if (w.ahead && w.ahead->work.invocation == invocation) {
+    done = std::move(*w.ahead);
   } else {
-    std::cerr << "pool: ignoring unexpected worker line: " << line << "\n";
+    std::cerr << "pool: ignoring \"done\" for invocation " << invocation
+              << ", which this worker does not have\n";
     return;
   }
   w.ahead.reset();
   w.ahead_started = false;
   w.last_seen_ms = now_ms();
   last_news_ms_ = w.last_seen_ms;
-  if (failed == 0 && ok == item.call_count()) {
-    progress_.done += ok;  // the common case costs no read
+  if (failed == 0 && ok == done.work.call_count()) {
+    progress_.done += ok - std::min(ok, done.counted_ok);  // the common case costs no read
     ++progress_.invocations_done;
     dirty_ = true;
   } else {
-    settle(item, "");
+    settle(done, "");
   }
   dispatch_idle();
 }
@@ -349,7 +382,7 @@ void Pool::handle_exit(Worker& w) {
                         ? fmt::format("worker process killed by {}", signal_name(WTERMSIG(status)))
                         : fmt::format("worker process exited with code {}", WEXITSTATUS(status));
   if (w.item) {
-    spdlog::warn("pool: {} while running invocation {}", why, w.item->invocation);
+    spdlog::warn("pool: {} while running invocation {}", why, w.item->work.invocation);
     // What the worker stored before dying stands; only its calls in flight are lost.
     settle(*w.item, why);
     progress_.message = "a worker was lost: " + why;
@@ -358,7 +391,7 @@ void Pool::handle_exit(Worker& w) {
     settle(*w.ahead, why);
   } else if (w.ahead) {
     // The invocation handed ahead never started: it goes back to the queue, first.
-    queue_.push_front(std::move(*w.ahead));
+    queue_.push_front(std::move(w.ahead->work));
   }
   if (w.reducer && reduce_pending()) {
     progress_.reduce = "failed";

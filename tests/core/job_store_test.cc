@@ -38,6 +38,22 @@ TEST_CASE("a job spec survives the round trip through storage") {
   CHECK(back->total_calls == 5);
   CHECK(back->timeout_s == 2.5);
   CHECK(back->invocations() == 3);
+  CHECK_FALSE(back->packing().guided());
+}
+
+TEST_CASE("a guided job's packing is the same after the round trip through storage") {
+  testing::MemoryStorage storage;
+  JobStore store(storage, "b");
+  JobSpec spec = sample_spec("k1g", 5000);
+  spec.max_chunksize = 300;
+  spec.max_workers = 2;
+  REQUIRE(store.write_spec(spec).ok());
+  auto back = store.read_spec("k1g");
+  REQUIRE(back.ok());
+  CHECK(back->packing().guided());
+  CHECK(back->invocations() == spec.invocations());
+  CHECK(back->packing().calls_of(0) == CallRange{0, 300});
+  CHECK(back->packing().calls_of(7) == spec.packing().calls_of(7));
 }
 
 TEST_CASE("a worker reads exactly its calls' inputs by byte range") {

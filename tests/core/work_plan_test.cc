@@ -21,14 +21,30 @@ TEST_CASE("the first run packs every call at attempt 1, as the spec's packing sa
 
 TEST_CASE("retried calls are packed chunksize to an invocation, spans merging neighbours") {
   std::vector<PlannedCall> calls = {{7, 2}, {3, 2}, {4, 2}, {5, 3}, {9, 2}};
-  auto work = pack_calls(calls, 3, 10);
+  auto work = pack_calls(calls, make_packing(calls.size(), 3, 2), 10);
   REQUIRE(work.size() == 2);
   CHECK(work[0].invocation == 10);
   // Sorted by call; 3 and 4 share attempt 2 and merge, 5 has attempt 3.
   CHECK(work[0].calls == std::vector<CallSpan>{{3, 5, 2}, {5, 6, 3}});
   CHECK(work[1].invocation == 11);
   CHECK(work[1].calls == std::vector<CallSpan>{{7, 8, 2}, {9, 10, 2}});
-  CHECK(pack_calls({}, 3, 0).empty());
+  CHECK(pack_calls({}, make_packing(0, 3, 2), 0).empty());
+}
+
+TEST_CASE("a retry round of a guided job is packed guided over its own calls") {
+  JobSpec spec;
+  spec.chunksize = 1;
+  spec.max_chunksize = 1000;
+  spec.max_workers = 1;
+  std::vector<PlannedCall> calls;
+  for (uint64_t c = 0; c < 40; ++c) calls.push_back({c * 2, 2});  // every other call failed
+  auto work = pack_calls(calls, spec.packing_of(calls.size()), 100);
+  REQUIRE(work.size() == spec.packing_of(40).invocations());
+  CHECK(work[0].call_count() == 10);  // a quarter of 40 for the only worker
+  CHECK(work.back().call_count() == 1);
+  uint64_t total = 0;
+  for (const auto& item : work) total += item.call_count();
+  CHECK(total == 40);
 }
 
 TEST_CASE("a run plan survives its JSON round trip and a work item becomes a payload") {

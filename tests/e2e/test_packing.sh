@@ -1,0 +1,70 @@
+# How calls are packed into worker invocations: guided by default (large invocations first,
+# shrinking to worker_processes calls at the end), fixed with --chunksize; and a long
+# invocation's stored calls count as progress before it ends.
+# (Helpers only_job_key, job_status_json: test_robustness.sh.)
+
+test_default_packing_is_guided_large_first_then_small() {
+  run_lithops job submit --function "$EXAMPLES/libadd7.so" --range 5000 --worker-processes 2 \
+    --set localhost.max_workers=1
+  expect_eq "$CODE" 0 "exit code (stderr: $ERR)"
+  expect_eq "$(echo "$OUT" | wc -l | tr -d ' ')" 5000 "every output"
+  expect_eq "$(echo "$OUT" | sed -n '1p;5000p' | tr '\n' ' ')" "7 5006 " "first and last output"
+  run_lithops job status "$(only_job_key)"
+  expect_contains "$OUT" "26 invocations (2 to 1250 calls each, guided), 2 processes each" \
+    "status shows the packing"
+  job_status_json
+  expect_eq "$(json_field "$STATUS" .packing)" guided "packing"
+  expect_eq "$(json_field "$STATUS" .workers)" 26 "invocations"
+  expect_eq "$(json_field "$STATUS" .chunksize)" 2 "smallest invocation: worker_processes"
+}
+
+test_guided_packing_shares_the_calls_among_the_workers() {
+  run_lithops job submit --function "$EXAMPLES/libadd7.so" --range 800 --worker-processes 1 \
+    --set localhost.max_workers=2
+  expect_eq "$CODE" 0 "exit code (stderr: $ERR)"
+  run_lithops job status "$(only_job_key)"
+  expect_contains "$OUT" "(1 to 100 calls each, guided)" "800 / (4 x 2 workers) first"
+}
+
+test_chunksize_gives_every_invocation_that_many_calls() {
+  run_lithops job submit --function "$EXAMPLES/libadd7.so" --range 200 --chunksize 8
+  expect_eq "$CODE" 0 "exit code (stderr: $ERR)"
+  run_lithops job status "$(only_job_key)"
+  expect_contains "$OUT" "25 invocations (8 calls each)" "status"
+  job_status_json
+  expect_eq "$(json_field "$STATUS" .packing)" fixed "packing"
+}
+
+test_lithops_chunksize_in_the_config_fixes_the_packing() {
+  run_lithops job submit --function "$EXAMPLES/libadd7.so" --range 20 --set lithops.chunksize=10
+  expect_eq "$CODE" 0 "exit code (stderr: $ERR)"
+  job_status_json
+  expect_eq "$(json_field "$STATUS" .packing)" fixed "packing"
+  expect_eq "$(json_field "$STATUS" .workers)" 2 "invocations of 10 calls"
+}
+
+# Call 4 closes the first invocation (calls 0-4) and waits for a file that the test creates
+# only once the job shows 19 calls done: the stored calls 0-3 of the still open invocation
+# must count, as the 15 calls of the later invocations do.
+test_a_long_invocation_counts_its_stored_calls_before_it_ends() {
+  local inputs="" i
+  for i in $(seq 0 19); do
+    if [ "$i" = 4 ]; then inputs+="\"wait-for $PWD/go\""$'\n'; else inputs+="\"ok $PWD/c$i\""$'\n'; fi
+  done
+  run_lithops_stdin "$inputs" job submit --function "$TASKS/libflaky.so" --iterdata - \
+    --worker-processes 2 --set localhost.max_workers=1 --set lithops.result_flush_interval=0.05 \
+    --detach
+  expect_eq "$CODE" 0 "submit (stderr: $ERR)"
+  local key=$OUT done=""
+  for i in $(seq 1 150); do
+    done=$("$LITHOPS" --json job status "$key" | jq .done)
+    [ "$done" = 19 ] && break
+    sleep 0.1
+  done
+  expect_eq "$done" 19 "every call but the waiting one counted while it waits"
+  touch "$PWD/go"
+  run_lithops job wait "$key"
+  expect_eq "$CODE" 0 "job wait (stderr: $ERR)"
+  job_status_json
+  expect_eq "$(json_field "$STATUS" .done)" 20 "done at the end"
+}
