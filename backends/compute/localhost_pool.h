@@ -2,6 +2,20 @@
 // worker --stream` processes busy with the job's invocations, records what they report in
 // progress.json, turns a worker that dies mid-invocation into "lost" calls, and stops
 // everything on SIGTERM (cancel). Runs detached, in its own session.
+//
+// The pool and a worker talk in lines over the worker's stdin and stdout:
+//   pool -> worker   the config (one JSON line), then one payload per invocation
+//                    {"job", "invocation", "calls": [[begin, end, attempt], ...]}, at most
+//                    two outstanding (the second is handed ahead, see Pool::dispatch); for
+//                    the reducer {"job", "reduce": true}, then "go" once the map is over.
+//                    End of input: no more work, the worker exits.
+//   worker -> pool   "started <inv>"              it has begun the invocation
+//                    "alive"                      heartbeat while calls run
+//                    "stored <inv> <ok>"          results stored so far: <ok> calls ended ok
+//                    "done <inv> <ok> <failed>"   all its results are stored
+//                    "ready", "reduced ok|failed" the reducer's turn
+// Results themselves only go through storage, so the record is complete whatever happens
+// to the pool.
 #pragma once
 
 #include <istream>
