@@ -202,11 +202,13 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
   cmd->callback([&ctx, &exit_code, flags] { exit_code = run_submit(ctx, *flags); });
 }
 
-// A reducer that ran and failed says why in `job status --json` too.
+// A reducer that ran says which attempt it was in `job status --json`, and if it failed, why.
 void add_reduce_failure(Context& ctx, const JobSpec& spec, nlohmann::json& status) {
   if (!spec.reducer) return;
   auto reduced = ctx.store().value()->read_reduce_result(spec.job_key);
-  if (!reduced.ok() || reduced->ok) return;
+  if (!reduced.ok()) return;
+  status["reduce"]["attempt"] = reduced->attempt;
+  if (reduced->ok) return;
   status["reduce"]["reason"] = reason_name(reduced->reason);
   status["reduce"]["error"] = reduced->error;
   status["reduce"]["exit_code"] = reduced->exit_code;

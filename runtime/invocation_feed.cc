@@ -14,7 +14,10 @@ Result<Payload> parse_payload(const std::string& line) {
     Payload p;
     p.job_key = j.at("job").get<std::string>();
     p.reduce = j.value("reduce", false);
-    if (p.reduce) return p;
+    if (p.reduce) {
+      p.reduce_attempt = j.value("attempt", 1u);
+      return p;
+    }
     p.invocation = j.at("invocation").get<uint64_t>();
     for (const auto& r : j.at("calls"))
       p.calls.push_back({r.at(0).get<uint64_t>(), r.at(1).get<uint64_t>(),

@@ -28,6 +28,7 @@ struct Payload {
   uint64_t invocation = 0;
   std::vector<CallSpan> calls;  // [begin, end, attempt] in JSON; attempt defaults to 1
   bool reduce = false;          // {"job", "reduce": true}: run the job's reducer
+  uint32_t reduce_attempt = 1;  // {"job", "reduce": true, "attempt": N}
 };
 
 Result<Payload> parse_payload(const std::string& line);

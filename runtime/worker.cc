@@ -172,13 +172,14 @@ Status Worker::prepare_reduce(const std::string& job_key) {
                      reduce_so_, reduce_command_);
 }
 
-Result<CallResult> Worker::run_reduce(const std::string& job_key) {
+Result<CallResult> Worker::run_reduce(const std::string& job_key, uint32_t attempt) {
   LITHOPS_TRY(prepare_reduce(job_key));
   auto results = store_.read_all_results(*spec_);
   if (!results.ok()) return results.error();
   TaskCall call;
   call.index = spec_->total_calls;
   call.reduce = true;
+  call.attempt = attempt;
   for (auto& r : *results) call.inputs.push_back(std::move(r.output));
   RunHooks hooks;
   int64_t last_beat = now_ms();
@@ -197,8 +198,8 @@ Result<CallResult> Worker::run_reduce(const std::string& job_key) {
 namespace {
 
 // A reducer worker: get ready, wait for the driver's "go" (every map call done and ok), run.
-int run_reducer_stream(Worker& worker, const std::string& job_key, LineReader& in,
-                       std::ostream& out) {
+int run_reducer_stream(Worker& worker, const Payload& payload, LineReader& in, std::ostream& out) {
+  const std::string& job_key = payload.job_key;
   if (auto s = worker.prepare_reduce(job_key); !s.ok()) {
     std::cerr << "worker: reducer of job " << job_key << ": " << s.error().message << "\n";
     return 1;
@@ -206,7 +207,7 @@ int run_reducer_stream(Worker& worker, const std::string& job_key, LineReader& i
   out << "ready" << std::endl;
   auto go = in.wait_line();
   if (!go || *go != "go") return 0;  // not needed after all
-  auto result = worker.run_reduce(job_key);
+  auto result = worker.run_reduce(job_key, payload.reduce_attempt);
   if (!result.ok()) {
     std::cerr << "worker: reducer of job " << job_key << ": " << result.error().message << "\n";
     return 1;
@@ -245,7 +246,7 @@ int run_worker_stream(int in_fd, std::ostream& out) {
       std::cerr << "worker: " << payload.error().message << "\n";
       return 2;
     }
-    if (payload->reduce) return run_reducer_stream(worker, payload->job_key, in, out);
+    if (payload->reduce) return run_reducer_stream(worker, *payload, in, out);
     if (auto s = worker.serve(*payload, in, out); !s.ok()) {
       // Without stored results the pool records the calls as lost, with this reason.
       std::cerr << "worker: " << s.error().message << "\n";

@@ -45,7 +45,7 @@ class Worker {
   /// Gets the job's reducer ready to run (artifact fetched), before the map calls end.
   Status prepare_reduce(const std::string& job_key);
   /// Runs the reducer over every map output in call order and stores its result.
-  Result<CallResult> run_reduce(const std::string& job_key);
+  Result<CallResult> run_reduce(const std::string& job_key, uint32_t attempt = 1);
 
  private:
   Status prepare(const std::string& job_key);

@@ -53,6 +53,7 @@ struct Worker {
   std::optional<Assigned> ahead;  // the next one, already in its stdin (see dispatch)
   bool ahead_started = false;     // the worker has begun `ahead` too (before `item` ended)
   bool reducer = false;           // runs the job's reducer, not map calls
+  bool reducer_over = false;      // its attempt has ended: its exit is not news
   int64_t last_seen_ms = 0;       // last line received, or when it was handed work
   std::string killed_because;     // set when the pool killed it (stall)
   bool started = false;           // has reported that it runs an invocation
@@ -85,6 +86,9 @@ class Pool {
   void finish_invocation(Worker& w, uint64_t invocation, uint64_t ok, uint64_t failed);
   void enqueue_retries(std::vector<PlannedCall> calls);
   void maybe_start_reducer();
+  Worker* start_reducer();
+  void tell_reducer_go(Worker& w);
+  void reducer_failed(Worker& w, const std::string& reason, const std::string& lost_why);
   void check_stalls();
   void explain_stall();
   void publish(bool force);
@@ -111,6 +115,7 @@ class Pool {
   int respawns_ = 0;
   bool reducer_started_ = false;
   bool reducer_told_ = false;
+  uint32_t reduce_attempt_ = 1;  // of the reducer running or about to
   int64_t stall_ms_;
   int64_t last_news_ms_ = 0;  // a worker started or an invocation finished
   std::string stall_note_;    // the stall message currently shown, if any
@@ -153,6 +158,9 @@ Status Pool::plan_work() {
     progress_.done = spec_.total_calls - std::min<uint64_t>(spec_.total_calls, plan->calls.size());
     work = pack_calls(plan->calls, spec_.packing_of(plan->calls.size()), plan->first_invocation);
     next_invocation_ = plan->first_invocation + work.size();
+    // A reducer that failed before runs as its next attempt, as the map calls do.
+    if (auto reduced = store_.read_reduce_result(spec_.job_key); reduced.ok() && !reduced->ok)
+      reduce_attempt_ = reduced->attempt + 1;
   } else if (plan_json.error().kind == ErrorKind::kNotFound) {
     work = initial_work(spec_);
     next_invocation_ = work.size();
@@ -318,8 +326,14 @@ void Pool::handle_line(Worker& w, const std::string& line) {
   if (word == "reduced") {
     std::string outcome;
     in >> outcome;
-    progress_.reduce = outcome == "ok" ? "done" : "failed";
-    dirty_ = true;
+    if (outcome == "ok") {
+      w.reducer_over = true;
+      progress_.reduce = "done";
+      dirty_ = true;
+    } else {
+      auto stored = store_.read_reduce_result(spec_.job_key);
+      reducer_failed(w, stored.ok() ? reason_name(stored->reason) : "error", "");
+    }
     return;
   }
   uint64_t invocation = 0, ok = 0, failed = 0;
@@ -393,10 +407,7 @@ void Pool::handle_exit(Worker& w) {
     // The invocation handed ahead never started: it goes back to the queue, first.
     queue_.push_front(std::move(w.ahead->work));
   }
-  if (w.reducer && reduce_pending()) {
-    progress_.reduce = "failed";
-    progress_.message = "the reducer's worker was lost: " + why;
-  }
+  if (w.reducer && !w.reducer_over && reduce_pending()) reducer_failed(w, "lost", why);
   bool reducer = w.reducer;
   w = Worker{};
   w.reducer = reducer;
@@ -410,14 +421,7 @@ void Pool::maybe_start_reducer() {
       (map_finished() || static_cast<double>(finished) * 100 >=
                              spec_.reduce_after * static_cast<double>(spec_.total_calls))) {
     reducer_started_ = true;
-    Worker& w = workers_.emplace_back();
-    w.reducer = true;
-    if (auto s = spawn_worker(w); !s.ok()) {
-      progress_.reduce = "failed";
-      progress_.message = "cannot start the reducer: " + s.error().message;
-      return;
-    }
-    send(w, nlohmann::json{{"job", spec_.job_key}, {"reduce", true}}.dump() + "\n");
+    if (!start_reducer()) return;
     progress_.reduce = "waiting";
     dirty_ = true;
   }
@@ -426,9 +430,7 @@ void Pool::maybe_start_reducer() {
     for (auto& w : workers_) {
       if (!w.reducer || w.pid <= 0) continue;
       if (progress_.failed == 0) {
-        send(w, "go\n");
-        w.last_seen_ms = now_ms();
-        progress_.reduce = "running";
+        tell_reducer_go(w);
       } else {
         ::close(w.in_fd);  // a map call failed for good: the reducer is not run
         w.in_fd = -1;
@@ -439,12 +441,50 @@ void Pool::maybe_start_reducer() {
   }
 }
 
+// A reducer worker for attempt reduce_attempt_; it gets ready and waits for "go".
+Worker* Pool::start_reducer() {
+  Worker& w = workers_.emplace_back();
+  w.reducer = true;
+  if (auto s = spawn_worker(w); !s.ok()) {
+    progress_.reduce = "failed";
+    progress_.message = "cannot start the reducer: " + s.error().message;
+    return nullptr;
+  }
+  nlohmann::json payload = {{"job", spec_.job_key}, {"reduce", true}, {"attempt", reduce_attempt_}};
+  send(w, payload.dump() + "\n");
+  return &w;
+}
+
+void Pool::tell_reducer_go(Worker& w) {
+  send(w, "go\n");
+  w.last_seen_ms = now_ms();
+  progress_.reduce = "running";
+  dirty_ = true;
+}
+
+// An attempt of the reducer failed for `reason` (its worker was lost if `lost_why` is set).
+// As for a map call, --retries and --retry-on decide whether it runs again.
+void Pool::reducer_failed(Worker& w, const std::string& reason, const std::string& lost_why) {
+  w.reducer_over = true;
+  dirty_ = true;
+  if (!spec_.should_retry(reason, reduce_attempt_)) {
+    progress_.reduce = "failed";
+    if (!lost_why.empty()) progress_.message = "the reducer's worker was lost: " + lost_why;
+    return;
+  }
+  ++reduce_attempt_;
+  ++progress_.retried;
+  spdlog::info("pool: the reducer failed ({}); attempt {}", reason, reduce_attempt_);
+  Worker* next = start_reducer();
+  if (next && reducer_told_) tell_reducer_go(*next);
+}
+
 // A busy worker that has said nothing for too long is killed; handle_exit then settles
 // its work as lost (keeping whatever it stored).
 void Pool::check_stalls() {
   int64_t now = now_ms();
   for (auto& w : workers_) {
-    bool busy = w.item || (w.reducer && progress_.reduce == "running");
+    bool busy = w.item || (w.reducer && !w.reducer_over && progress_.reduce == "running");
     if (w.pid <= 0 || !busy || !w.killed_because.empty()) continue;
     if (now - w.last_seen_ms < stall_timeout_ms_) continue;
     w.killed_because = fmt::format("the worker stopped reporting for {} s and was killed",

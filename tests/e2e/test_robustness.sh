@@ -252,3 +252,44 @@ test_bad_robustness_flags_are_refused_before_launch() {
   expect_eq "$CODE" 2 "reducer with {field}"
   expect_no_job_stored "bad flags"
 }
+
+# The reducer fails on its first attempt only (it leaves a marker); --retries runs it again.
+test_retries_rerun_a_failing_reducer() {
+  run_lithops job submit --command 'expr {} + 1' --range 3 --retries 1 \
+    --reduce-command "sh -c 'if [ -e $PWD/tried ]; then sort -rn; else touch $PWD/tried; exit 5; fi'"
+  expect_eq "$CODE" 0 "exit code (stderr: $ERR)"
+  expect_eq "$(echo "$OUT" | tr '\n' ' ')" "3 2 1 " "the second attempt's output"
+  job_status_json
+  expect_eq "$(json_field "$STATUS" .reduce.state)" "done" "reduce state"
+  expect_eq "$(json_field "$STATUS" .reduce.attempt)" "2" "reduce attempt"
+  expect_eq "$(json_field "$STATUS" .retried)" "1" "one retry"
+}
+
+test_a_reducer_failing_every_attempt_fails_the_job_after_its_retries() {
+  run_lithops job submit --command 'echo {}' --range 2 --retries 2 \
+    --reduce-command "sh -c 'echo x >>$PWD/runs; exit 6'"
+  expect_eq "$CODE" 1 "exit code"
+  expect_eq "$(wc -l <runs | tr -d ' ')" 3 "three attempts"
+  job_status_json
+  expect_eq "$(json_field "$STATUS" .reduce.reason)" "error" "reason"
+  expect_eq "$(json_field "$STATUS" .reduce.attempt)" "3" "last attempt"
+  run_lithops job retry "$(only_job_key)" --failed
+  expect_eq "$CODE" 1 "job retry --failed: the reducer fails again"
+  expect_eq "$(wc -l <runs | tr -d ' ')" 4 "one more attempt, not three"
+  job_status_json
+  expect_eq "$(json_field "$STATUS" .reduce.attempt)" "4" "the retry round's attempt"
+  run_lithops job submit --command 'echo {}' --range 2 --retries 2 --retry-on timeout \
+    --reduce-command "sh -c 'echo y >>$PWD/runs2; exit 6'"
+  expect_eq "$CODE" 1 "exit code when the reason is not retried"
+  expect_eq "$(wc -l <runs2 | tr -d ' ')" 1 "one attempt"
+}
+
+# The reducer's command kills the worker running it, once: the attempt is lost and retried.
+test_a_reducer_whose_worker_is_lost_runs_again_under_retries() {
+  run_lithops job submit --command 'expr {} + 1' --range 2 --retries 1 \
+    --reduce-command "sh -c 'if [ -e $PWD/killed ]; then sort -n; else touch $PWD/killed; kill -9 \$PPID; fi'"
+  expect_eq "$CODE" 0 "exit code (stderr: $ERR)"
+  expect_eq "$(echo "$OUT" | tr '\n' ' ')" "1 2 " "the second attempt's output"
+  job_status_json
+  expect_eq "$(json_field "$STATUS" .reduce.attempt)" "2" "reduce attempt"
+}
