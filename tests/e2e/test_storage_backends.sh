@@ -212,7 +212,7 @@ test_job_over_s3_objects_with_localhost_storage() {
 
 # S3 and Redis storage live in a module beside the install (<bindir>/../lib/lithops/). Without
 # it, lithops still runs on localhost and knows every config key; asking for s3 or redis says
-# which file is missing or broken and to reinstall.
+# which file is missing, broken or from another version, and to reinstall.
 test_storage_module_missing_or_broken() {
   local bin=$HOME/inst/bin module=$HOME/inst/lib/lithops/liblithops_remote.so s
   mkdir -p "$bin"
@@ -234,4 +234,9 @@ test_storage_module_missing_or_broken() {
   expect_eq "$?" 2 "a broken module: exit code"
   expect_contains "$result" "$module" "a broken module: the file"
   expect_contains "$result" "invalid ELF header" "a broken module: the loader's reason"
+  cp "$TASKS/libremote_other_version.so" "$module"  # a module from another release
+  result=$("$bin/lithops" storage list lithops-data -s redis 2>&1)
+  expect_eq "$?" 2 "a module of another version: exit code"
+  expect_contains "$result" "module is version 0.0.0-other but lithops is" "the two versions"
+  expect_contains "$result" "reinstall" "a module of another version: what to do"
 }
