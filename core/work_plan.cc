@@ -60,6 +60,17 @@ std::vector<WorkItem> pack_calls(std::vector<PlannedCall> calls, const Packing& 
   return work;
 }
 
+void split_work_item(WorkItem& item, uint64_t n, std::vector<PlannedCall>& rest) {
+  std::vector<CallSpan> head;
+  for (const auto& span : item.calls) {
+    uint64_t keep = std::min<uint64_t>(n, span.end - span.begin);
+    if (keep > 0) head.push_back({span.begin, span.begin + keep, span.attempt});
+    for (uint64_t c = span.begin + keep; c < span.end; ++c) rest.push_back({c, span.attempt});
+    n -= keep;
+  }
+  item.calls = std::move(head);
+}
+
 nlohmann::json work_item_json(const std::string& job_key, const WorkItem& item) {
   nlohmann::json calls = nlohmann::json::array();
   for (const auto& s : item.calls) calls.push_back({s.begin, s.end, s.attempt});

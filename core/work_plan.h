@@ -53,6 +53,10 @@ std::vector<WorkItem> initial_work(const JobSpec& spec);
 std::vector<WorkItem> pack_calls(std::vector<PlannedCall> calls, const Packing& packing,
                                  uint64_t first_invocation);
 
+/// The first `n` calls of `item` in payload order (the order a worker runs them), as `item`
+/// keeps them; the rest are moved to `rest`.
+void split_work_item(WorkItem& item, uint64_t n, std::vector<PlannedCall>& rest);
+
 /// Payload JSON of a work item: {"job", "invocation", "calls": [[begin, end, attempt], ...]}.
 nlohmann::json work_item_json(const std::string& job_key, const WorkItem& item);
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/job_progress.h"
@@ -87,6 +89,9 @@ struct InvocationFeed::Open {
   Payload payload;
   std::vector<TaskCall> calls;
   size_t handed = 0;    // calls[0, handed) went to the runner
+  size_t leased = 0;    // calls[0, leased) announced to the pool before being handed
+  size_t lease_size = 1;
+  int64_t leased_ms = 0;
   size_t finished = 0;  // of which this many have a result
   uint64_t ok = 0, failed = 0;
   ResultFlusher results;
@@ -141,7 +146,10 @@ void InvocationFeed::admit_waiting() {
 
 const TaskCall* InvocationFeed::take_open() {
   for (auto& inv : open_)
-    if (inv.handed < inv.calls.size()) return &inv.calls[inv.handed++];
+    if (inv.handed < inv.calls.size()) {
+      if (inv.handed == inv.leased) lease_more(inv);
+      return &inv.calls[inv.handed++];
+    }
   return nullptr;
 }
 
@@ -199,6 +207,21 @@ void InvocationFeed::complete(Open& inv) {
 
 void InvocationFeed::tick() {
   for (auto& inv : open_) store_partial(inv);
+}
+
+// Before a call goes to the runner, the pool hears that it may run ("leased <invocation>
+// <calls>": the first <calls> calls of the payload, in its order), so that if this worker dies
+// the pool runs the calls never handed out elsewhere instead of calling them lost. Leases
+// double while they last under 100 ms and shrink when they last longer: about ten lines a
+// second whatever the calls' length, and few calls leased but not yet handed out.
+void InvocationFeed::lease_more(Open& inv) {
+  int64_t now = now_ms();
+  if (inv.leased > 0)
+    inv.lease_size = now - inv.leased_ms < 100 ? inv.lease_size * 2
+                                                : std::max<size_t>(1, inv.lease_size / 2);
+  inv.leased = std::min(inv.calls.size(), inv.leased + inv.lease_size);
+  inv.leased_ms = now;
+  out_ << "leased " << inv.payload.invocation << " " << inv.leased << std::endl;
 }
 
 // The pool counts partial results as progress, so that a long invocation's calls do not

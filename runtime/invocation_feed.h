@@ -4,7 +4,8 @@
 // chunk finish (no barrier per chunk). Each invocation is completed on its own the moment
 // its last call ends: results stored, its live log ended, "done <invocation> <ok> <failed>"
 // said to the pool, which therefore may see invocations end out of order. Results stored
-// on the way are announced as "stored <invocation> <ok calls so far>".
+// on the way are announced as "stored <invocation> <ok calls so far>", and calls are leased
+// ("leased <invocation> <calls>") before they start.
 #pragma once
 
 #include <functional>
@@ -73,6 +74,8 @@ class InvocationFeed : public CallFeed, public LogSink {
   void complete(Open& inv);
   /// Stores the results that have waited a flush interval and tells the pool.
   void store_partial(Open& inv);
+  /// Tells the pool that more of `inv`'s calls may start.
+  void lease_more(Open& inv);
   Open* owner_of(uint64_t call);
 
   JobStore& store_;

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -38,10 +39,12 @@ void kill_process_tree(pid_t pid) {
 
 // An invocation handed to a worker. Its calls count as done when the worker says "done", or
 // earlier, as the worker reports partial results stored ("stored"): a big invocation's
-// progress then moves while it runs.
+// progress then moves while it runs. If the worker dies, the calls it never leased go to
+// another worker; only those that may have run without a stored result are lost.
 struct Assigned {
   WorkItem work;
   uint64_t counted_ok = 0;  // its ok calls already in progress_.done
+  uint64_t leased = 0;      // its first `leased` calls (payload order) may have started
 };
 
 struct Worker {
@@ -58,6 +61,13 @@ struct Worker {
   std::string killed_because;     // set when the pool killed it (stall)
   bool started = false;           // has reported that it runs an invocation
 };
+
+// Worker `w`'s invocation `invocation`, if it has it.
+Assigned* assigned_to(Worker& w, uint64_t invocation) {
+  if (w.item && w.item->work.invocation == invocation) return &*w.item;
+  if (w.ahead && w.ahead->work.invocation == invocation) return &*w.ahead;
+  return nullptr;
+}
 
 class Pool {
  public:
@@ -83,6 +93,7 @@ class Pool {
   void handle_exit(Worker& w);
   void settle(const Assigned& assigned, const std::string& lost_why);
   void count_stored(Worker& w, uint64_t invocation, uint64_t ok);
+  void requeue_unleased(Assigned& lost);
   void finish_invocation(Worker& w, uint64_t invocation, uint64_t ok, uint64_t failed);
   void enqueue_retries(std::vector<PlannedCall> calls);
   void maybe_start_reducer();
@@ -299,6 +310,21 @@ void Pool::settle(const Assigned& assigned, const std::string& lost_why) {
   enqueue_retries(std::move(again));
 }
 
+// The calls of a dead worker's invocation that it never leased did not run: they go back to
+// the front of the queue at the same attempt, as new invocations. An invocation that leased
+// nothing never got going (its inputs could not be read, say): it stays whole, and lost, so a
+// failure that would recur is not retried behind the user's back.
+void Pool::requeue_unleased(Assigned& lost) {
+  if (lost.leased == 0 || lost.leased >= lost.work.call_count()) return;
+  std::vector<PlannedCall> rest;
+  split_work_item(lost.work, lost.leased, rest);
+  Packing packing = spec_.packing_of(rest.size());
+  auto work = pack_calls(std::move(rest), packing, next_invocation_);
+  next_invocation_ += work.size();
+  progress_.invocations += work.size();
+  for (auto it = work.rbegin(); it != work.rend(); ++it) queue_.push_front(std::move(*it));
+}
+
 void Pool::enqueue_retries(std::vector<PlannedCall> calls) {
   if (calls.empty()) return;
   Packing packing = spec_.packing_of(calls.size());
@@ -336,20 +362,21 @@ void Pool::handle_line(Worker& w, const std::string& line) {
     }
     return;
   }
-  uint64_t invocation = 0, ok = 0, failed = 0;
-  if (word == "stored" && in >> invocation >> ok)
+  uint64_t invocation = 0, calls = 0, ok = 0, failed = 0;
+  if (word == "leased" && in >> invocation >> calls) {
+    if (Assigned* a = assigned_to(w, invocation)) a->leased = std::max(a->leased, calls);
+  } else if (word == "stored" && in >> invocation >> ok) {
     count_stored(w, invocation, ok);
-  else if (word == "done" && in >> invocation >> ok >> failed)
+  } else if (word == "done" && in >> invocation >> ok >> failed) {
     finish_invocation(w, invocation, ok, failed);
-  else
+  } else {
     std::cerr << "pool: ignoring unexpected worker line: " << line << "\n";
+  }
 }
 
 // "stored <invocation> <ok>": that many of its calls have ended ok and are stored so far.
 void Pool::count_stored(Worker& w, uint64_t invocation, uint64_t ok) {
-  Assigned* a = w.item && w.item->work.invocation == invocation     ? &*w.item
-                : w.ahead && w.ahead->work.invocation == invocation ? &*w.ahead
-                                                                    : nullptr;
+  Assigned* a = assigned_to(w, invocation);
   if (!a || ok <= a->counted_ok) return;
   progress_.done += ok - a->counted_ok;
   a->counted_ok = ok;
@@ -398,10 +425,12 @@ void Pool::handle_exit(Worker& w) {
   if (w.item) {
     spdlog::warn("pool: {} while running invocation {}", why, w.item->work.invocation);
     // What the worker stored before dying stands; only its calls in flight are lost.
+    requeue_unleased(*w.item);
     settle(*w.item, why);
     progress_.message = "a worker was lost: " + why;
   }
   if (w.ahead && w.ahead_started) {
+    requeue_unleased(*w.ahead);
     settle(*w.ahead, why);
   } else if (w.ahead) {
     // The invocation handed ahead never started: it goes back to the queue, first.

@@ -11,6 +11,7 @@
 //                    End of input: no more work, the worker exits.
 //   worker -> pool   "started <inv>"              it has begun the invocation
 //                    "alive"                      heartbeat while calls run
+//                    "leased <inv> <n>"           its first <n> calls may start (before they do)
 //                    "stored <inv> <ok>"          results stored so far: <ok> calls ended ok
 //                    "done <inv> <ok> <failed>"   all its results are stored
 //                    "ready", "reduced ok|failed" the reducer's turn

@@ -47,6 +47,25 @@ TEST_CASE("a retry round of a guided job is packed guided over its own calls") {
   CHECK(total == 40);
 }
 
+TEST_CASE("a work item splits after its first n calls in payload order") {
+  WorkItem item{4, {{10, 13, 1}, {20, 22, 2}}};
+  std::vector<PlannedCall> rest;
+  split_work_item(item, 4, rest);
+  CHECK(item.invocation == 4);
+  CHECK(item.calls == std::vector<CallSpan>{{10, 13, 1}, {20, 21, 2}});
+  REQUIRE(rest.size() == 1);
+  CHECK(rest[0].call == 21);
+  CHECK(rest[0].attempt == 2);
+  WorkItem all{5, {{0, 3, 1}}};
+  std::vector<PlannedCall> none;
+  split_work_item(all, 10, none);
+  CHECK(all.calls == std::vector<CallSpan>{{0, 3, 1}});
+  CHECK(none.empty());
+  split_work_item(all, 0, none);
+  CHECK(all.calls.empty());
+  CHECK(none.size() == 3);
+}
+
 TEST_CASE("a run plan survives its JSON round trip and a work item becomes a payload") {
   RunPlan plan{12, {{1, 2}, {4, 3}}};
   auto back = run_plan_from_json(to_json(plan));

@@ -68,3 +68,20 @@ test_a_long_invocation_counts_its_stored_calls_before_it_ends() {
   job_status_json
   expect_eq "$(json_field "$STATUS" .done)" 20 "done at the end"
 }
+
+# The worker dies in call 1 of a guided invocation of 5 calls (of 20): only the calls it had
+# leased (at most 0-2 here) can be lost; calls 3 and 4, never started, run on the next worker.
+test_a_worker_killed_in_a_big_invocation_loses_only_the_calls_it_started() {
+  local inputs="" i
+  for i in $(seq 0 19); do
+    if [ "$i" = 1 ]; then inputs+="\"kill-worker $PWD/c$i\""$'\n'; else inputs+="\"ok $PWD/c$i\""$'\n'; fi
+  done
+  run_lithops_stdin "$inputs" job submit --function "$TASKS/libflaky.so" --iterdata - \
+    --worker-processes 2 --set localhost.max_workers=1 --set lithops.result_flush_interval=0
+  expect_eq "$CODE" 1 "exit code"
+  job_status_json
+  expect_eq "$(failure_field 1 reason)" "lost" "the call that killed its worker"
+  expect_eq "$(json_field "$STATUS" '[.failures[].call | select(. > 2)] | length')" 0 \
+    "no call after the leased ones is lost"
+  for i in 3 4 5 19; do expect_eq "$(runs_of "$PWD/c$i")" 1 "call $i ran once"; done
+}
