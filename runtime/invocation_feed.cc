@@ -99,12 +99,14 @@ struct InvocationFeed::Open {
 };
 
 InvocationFeed::InvocationFeed(JobStore& store, std::string job_key, LineReader& in,
-                               std::ostream& out, FetchCalls fetch, double flush_interval_s)
+                               std::ostream& out, FetchCalls fetch, PrepareCall prepare,
+                               double flush_interval_s)
     : store_(store),
       job_key_(std::move(job_key)),
       in_(in),
       out_(out),
       fetch_(std::move(fetch)),
+      prepare_(std::move(prepare)),
       flush_interval_s_(flush_interval_s) {}
 
 InvocationFeed::~InvocationFeed() = default;
@@ -144,13 +146,26 @@ void InvocationFeed::admit_waiting() {
   closed_ = true;
 }
 
+// Calls are prepared (their partition read) one at a time as they are handed out, not when
+// their invocation is admitted: a big invocation over objects neither holds every partition
+// in memory nor makes its first call wait for the last partition.
 const TaskCall* InvocationFeed::take_open() {
-  for (auto& inv : open_)
-    if (inv.handed < inv.calls.size()) {
-      if (inv.handed == inv.leased) lease_more(inv);
-      return &inv.calls[inv.handed++];
-    }
-  return nullptr;
+  for (;;) {
+    auto it = std::find_if(open_.begin(), open_.end(),
+                           [](const Open& inv) { return inv.handed < inv.calls.size(); });
+    if (it == open_.end()) return nullptr;
+    Open& inv = *it;
+    if (inv.handed == inv.leased) lease_more(inv);
+    TaskCall& call = inv.calls[inv.handed++];
+    Status ready = prepare_ ? prepare_(call) : Status{};
+    if (ready.ok()) return &call;
+    CallResult rejected;
+    rejected.call = call.index;
+    rejected.attempt = call.attempt;
+    rejected.reason = FailureReason::kRejected;
+    rejected.error = ready.error().message;
+    finish(call, std::move(rejected));  // may complete `inv`: look again from the start
+  }
 }
 
 size_t InvocationFeed::count_open() const {
@@ -183,6 +198,8 @@ void InvocationFeed::finish(const TaskCall& call, CallResult result) {
       continue;
     (result.ok ? inv.ok : inv.failed)++;
     inv.results.add(std::move(result));
+    // Its input is not needed any more; the invocation may run for a long time yet.
+    std::vector<std::string>().swap(inv.calls[static_cast<size_t>(&call - inv.calls.data())].inputs);
     if (++inv.finished == inv.calls.size()) {
       complete(inv);
       open_.erase(it);

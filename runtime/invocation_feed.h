@@ -36,13 +36,16 @@ Result<Payload> parse_payload(const std::string& line);
 
 class InvocationFeed : public CallFeed, public LogSink {
  public:
-  /// The calls of a payload, with their inputs.
+  /// The calls of a payload, with their inputs (or what prepare needs to get them).
   using FetchCalls = std::function<Result<std::vector<TaskCall>>(const Payload&)>;
+  /// Gets what a call needs just before it runs (an object partition's bytes); a call it
+  /// fails for is not run but fails as rejected, with its message. May be null.
+  using PrepareCall = std::function<Status(TaskCall&)>;
 
   /// Admits more payloads of `job_key` from `in` while calls run; a line it cannot take (a
   /// reducer, another job) is put back for the caller. Lines to the pool go to `out`.
   InvocationFeed(JobStore& store, std::string job_key, LineReader& in, std::ostream& out,
-                 FetchCalls fetch, double flush_interval_s);
+                 FetchCalls fetch, PrepareCall prepare, double flush_interval_s);
   ~InvocationFeed() override;
 
   /// Opens an invocation: says "started", fetches its calls.
@@ -83,6 +86,7 @@ class InvocationFeed : public CallFeed, public LogSink {
   LineReader& in_;
   std::ostream& out_;
   FetchCalls fetch_;
+  PrepareCall prepare_;
   double flush_interval_s_;
   std::list<Open> open_;  // a list: calls handed out point into its elements
   bool closed_ = false;   // no more payloads are taken (input ended, or a line was put back)

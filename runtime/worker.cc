@@ -94,11 +94,10 @@ Result<StorageBackend*> Worker::storage_named(const std::string& name) {
 }
 
 // The calls of an invocation with their inputs; for a job over objects, each call's input is
-// its partition's bytes, fetched here by one ranged get (the descriptor stays available to
-// command templates for {key}, {start}, {end}).
+// its partition's bytes, read by prepare_call just before it runs (the descriptor stays
+// available to command templates for {key}, {start}, {end}).
 Result<std::vector<TaskCall>> Worker::fetch_calls(const Payload& payload) {
   std::vector<TaskCall> calls;
-  StorageLookup lookup = [this](const std::string& name) { return storage_named(name); };
   for (const auto& span : payload.calls) {
     auto inputs = store_.read_inputs(*spec_, {span.begin, span.end});
     if (!inputs.ok()) return inputs.error();
@@ -107,30 +106,36 @@ Result<std::vector<TaskCall>> Worker::fetch_calls(const Payload& payload) {
       call.index = i;
       call.attempt = span.attempt;
       std::string input = std::move((*inputs)[i - span.begin]);
-      if (!spec_->object_inputs) {
+      if (spec_->object_inputs)
+        call.template_input = std::move(input);
+      else
         call.inputs.push_back(std::move(input));
-        continue;
-      }
-      auto part = object_partition_from_json(nlohmann::json::parse(input, nullptr, false));
-      if (!part.ok()) return part.error();
-      auto bytes = read_partition(*part, lookup);
-      if (!bytes.ok())
-        return make_error(
-            bytes.error().kind,
-            fmt::format("call {}: cannot read {}://{}/{} bytes {}-{}: {}", i, part->storage,
-                        part->bucket, part->key, part->start, part->end, bytes.error().message));
-      call.inputs.push_back(std::move(bytes).value());
-      call.template_input = std::move(input);
     }
   }
   return calls;
+}
+
+// A call over an object gets its partition's bytes by one ranged get.
+Status Worker::prepare_call(TaskCall& call) {
+  if (!spec_->object_inputs || !call.inputs.empty()) return {};
+  auto part = object_partition_from_json(nlohmann::json::parse(call.template_input, nullptr, false));
+  if (!part.ok()) return part.error();
+  StorageLookup lookup = [this](const std::string& name) { return storage_named(name); };
+  auto bytes = read_partition(*part, lookup);
+  if (!bytes.ok())
+    return make_error(bytes.error().kind,
+                      fmt::format("cannot read {}://{}/{} bytes {}-{}: {}", part->storage,
+                                  part->bucket, part->key, part->start, part->end,
+                                  bytes.error().message));
+  call.inputs.push_back(std::move(bytes).value());
+  return {};
 }
 
 Status Worker::serve(const Payload& first, LineReader& in, std::ostream& out) {
   LITHOPS_TRY(prepare(first.job_key));
   InvocationFeed feed(
       store_, first.job_key, in, out, [this](const Payload& p) { return fetch_calls(p); },
-      options_.flush_interval_s);
+      [this](TaskCall& call) { return prepare_call(call); }, options_.flush_interval_s);
   LITHOPS_TRY(feed.admit(first));
   int64_t last_beat = now_ms();
   RunHooks hooks;

@@ -52,6 +52,7 @@ class Worker {
   Result<std::string> fetch_artifact(const std::string& key);
   Result<StorageBackend*> storage_named(const std::string& name);
   Result<std::vector<TaskCall>> fetch_calls(const Payload& payload);
+  Status prepare_call(TaskCall& call);
 
   std::unique_ptr<StorageBackend> storage_;
   JobStore store_;

@@ -89,3 +89,27 @@ test_bad_object_inputs_launch_nothing() {
 --range 3 --input local://full/a/|give exactly one input
 CASES
 }
+
+# A partition is read just before its call runs, not when its invocation starts: an object
+# deleted while the job runs fails only its own call, as rejected, naming the object.
+test_an_object_deleted_while_the_job_runs_fails_only_its_call() {
+  mkdir -p src && printf 'x' >src/a && printf 'yy' >src/b && printf 'zzz' >src/c
+  for f in a b c; do "$LITHOPS" storage put src/$f inputs -k batch/$f -q; done
+  run_lithops job submit --input local://inputs/batch/ --worker-processes 1 \
+    --set localhost.max_workers=1 --chunksize 3 --detach \
+    --command "sh -c 'while [ ! -e $PWD/go ]; do sleep 0.02; done; wc -c'"
+  expect_eq "$CODE" 0 "submit ($ERR)"
+  local key=$OUT
+  run_lithops storage delete inputs batch/b
+  expect_eq "$CODE" 0 "delete ($ERR)"
+  touch go
+  run_lithops --json job wait "$key"
+  expect_eq "$CODE" 1 "job wait: one call failed"
+  local status
+  status=$("$LITHOPS" --json job status "$key")
+  expect_eq "$(json_field "$status" .done)" 2 "the other calls ran"
+  expect_eq "$(json_field "$status" '.failures[0].call')" 1 "the call of the deleted object"
+  expect_eq "$(json_field "$status" '.failures[0].reason')" rejected "its reason"
+  expect_contains "$(json_field "$status" '.failures[0].error')" "inputs/batch/b bytes 0-2" \
+    "names the object"
+}
