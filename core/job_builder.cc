@@ -121,9 +121,10 @@ Status build_object_inputs(const SubmitRequest& r, const Config& config, const B
   if (!parts.ok()) return parts.error();
   job.spec.object_inputs = true;
   job.spec.total_calls = parts->size();
+  // A worker holds the descriptors of an invocation; it reads the bytes call by call.
   for (const auto& p : *parts) {
     job.inputs.push_back(to_json(p).dump());
-    job.largest_input_bytes = std::max(job.largest_input_bytes, p.end - p.start);
+    job.largest_input_bytes = std::max<uint64_t>(job.largest_input_bytes, job.inputs.back().size());
   }
   return {};
 }

@@ -45,6 +45,7 @@ struct PreparedJob {
   JobSpec spec;
   std::vector<std::string> inputs;
   uint64_t largest_input_bytes = 0;  // what one call's input takes in a worker's memory
+                                     // while its invocation runs (see guided_chunk_limit)
   std::string artifact;
   std::string reducer_artifact;  // for a --reduce .so
 };
