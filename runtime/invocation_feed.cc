@@ -199,7 +199,8 @@ void InvocationFeed::finish(const TaskCall& call, CallResult result) {
     (result.ok ? inv.ok : inv.failed)++;
     inv.results.add(std::move(result));
     // Its input is not needed any more; the invocation may run for a long time yet.
-    std::vector<std::string>().swap(inv.calls[static_cast<size_t>(&call - inv.calls.data())].inputs);
+    TaskCall& ended = inv.calls[static_cast<size_t>(&call - inv.calls.data())];
+    std::vector<std::string>().swap(ended.inputs);
     if (++inv.finished == inv.calls.size()) {
       complete(inv);
       open_.erase(it);

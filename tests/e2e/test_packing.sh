@@ -1,7 +1,15 @@
 # How calls are packed into worker invocations: guided by default (large invocations first,
 # shrinking to worker_processes calls at the end), fixed with --chunksize; and a long
 # invocation's stored calls count as progress before it ends.
-# (Helpers only_job_key, job_status_json: test_robustness.sh.)
+# (Helpers only_job_key, job_status_json, failure_field, runs_of: test_robustness.sh.)
+
+# Inputs of libflaky.so for 20 calls: "ok $PWD/cN", except call SPECIAL, which gets ACTION.
+twenty_flaky_inputs() {  # twenty_flaky_inputs SPECIAL 'ACTION PATH'
+  local i
+  for i in $(seq 0 19); do
+    if [ "$i" = "$1" ]; then echo "\"$2\""; else echo "\"ok $PWD/c$i\""; fi
+  done
+}
 
 test_default_packing_is_guided_large_first_then_small() {
   run_lithops job submit --function "$EXAMPLES/libadd7.so" --range 5000 --worker-processes 2 \
@@ -47,11 +55,8 @@ test_lithops_chunksize_in_the_config_fixes_the_packing() {
 # only once the job shows 19 calls done: the stored calls 0-3 of the still open invocation
 # must count, as the 15 calls of the later invocations do.
 test_a_long_invocation_counts_its_stored_calls_before_it_ends() {
-  local inputs="" i
-  for i in $(seq 0 19); do
-    if [ "$i" = 4 ]; then inputs+="\"wait-for $PWD/go\""$'\n'; else inputs+="\"ok $PWD/c$i\""$'\n'; fi
-  done
-  run_lithops_stdin "$inputs" job submit --function "$TASKS/libflaky.so" --iterdata - \
+  local i
+  run_lithops_stdin "$(twenty_flaky_inputs 4 "wait-for $PWD/go")" job submit --function "$TASKS/libflaky.so" --iterdata - \
     --worker-processes 2 --set localhost.max_workers=1 --set lithops.result_flush_interval=0.05 \
     --detach
   expect_eq "$CODE" 0 "submit (stderr: $ERR)"
@@ -72,11 +77,8 @@ test_a_long_invocation_counts_its_stored_calls_before_it_ends() {
 # The worker dies in call 1 of a guided invocation of 5 calls (of 20): only the calls it had
 # leased (at most 0-2 here) can be lost; calls 3 and 4, never started, run on the next worker.
 test_a_worker_killed_in_a_big_invocation_loses_only_the_calls_it_started() {
-  local inputs="" i
-  for i in $(seq 0 19); do
-    if [ "$i" = 1 ]; then inputs+="\"kill-worker $PWD/c$i\""$'\n'; else inputs+="\"ok $PWD/c$i\""$'\n'; fi
-  done
-  run_lithops_stdin "$inputs" job submit --function "$TASKS/libflaky.so" --iterdata - \
+  local i
+  run_lithops_stdin "$(twenty_flaky_inputs 1 "kill-worker $PWD/c1")" job submit --function "$TASKS/libflaky.so" --iterdata - \
     --worker-processes 2 --set localhost.max_workers=1 --set lithops.result_flush_interval=0
   expect_eq "$CODE" 1 "exit code"
   job_status_json
