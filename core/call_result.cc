@@ -49,6 +49,15 @@ static_assert(sizeof(RecordHeader) == 40);
 
 }  // namespace
 
+CallResult failed_call(uint64_t call, uint32_t attempt, FailureReason reason, std::string error) {
+  CallResult r;
+  r.call = call;
+  r.attempt = attempt;
+  r.reason = reason;
+  r.error = std::move(error);
+  return r;
+}
+
 void encode_result(const CallResult& r, std::string& out) {
   if (out.empty()) out += kBatchMagic;
   RecordHeader h{r.call,

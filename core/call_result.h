@@ -29,6 +29,10 @@ struct CallResult {
   std::string log;
 };
 
+/// The result of a call that failed without an outcome of its own (not run, or run by a
+/// worker that vanished).
+CallResult failed_call(uint64_t call, uint32_t attempt, FailureReason reason, std::string error);
+
 /// Appends one encoded record to `out`.
 void encode_result(const CallResult& result, std::string& out);
 std::string encode_results(const std::vector<CallResult>& results);

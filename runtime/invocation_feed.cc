@@ -159,12 +159,9 @@ const TaskCall* InvocationFeed::take_open() {
     TaskCall& call = inv.calls[inv.handed++];
     Status ready = prepare_ ? prepare_(call) : Status{};
     if (ready.ok()) return &call;
-    CallResult rejected;
-    rejected.call = call.index;
-    rejected.attempt = call.attempt;
-    rejected.reason = FailureReason::kRejected;
-    rejected.error = ready.error().message;
-    finish(call, std::move(rejected));  // may complete `inv`: look again from the start
+    // May complete `inv`: look again from the start.
+    finish(call, failed_call(call.index, call.attempt, FailureReason::kRejected,
+                             ready.error().message));
   }
 }
 

@@ -484,14 +484,10 @@ void SoRunner::run(CallFeed& feed, const RunHooks& hooks) {
   }
   // Calls that could not even be started are an error of the worker, said as such.
   int start_errno = errno;
-  for (const TaskCall* call; (call = take());) {
-    CallResult r;
-    r.call = call->index;
-    r.attempt = call->attempt;
-    r.reason = FailureReason::kLost;
-    r.error = fmt::format("could not start a sub-worker: {}", std::strerror(start_errno));
-    feed.finish(*call, std::move(r));
-  }
+  for (const TaskCall* call; (call = take());)
+    feed.finish(*call, failed_call(call->index, call->attempt, FailureReason::kLost,
+                                   fmt::format("could not start a sub-worker: {}",
+                                               std::strerror(start_errno))));
 }
 
 std::vector<CallResult> SoRunner::run(const std::vector<TaskCall>& calls, const RunHooks& hooks) {

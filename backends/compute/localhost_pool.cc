@@ -278,14 +278,10 @@ void Pool::settle(const Assigned& assigned, const std::string& lost_why) {
   std::vector<CallResult> lost;
   for (const auto& span : item.calls)
     for (uint64_t c = span.begin; c < span.end; ++c)
-      if (!seen.count(c)) {
-        CallResult r;
-        r.call = c;
-        r.attempt = span.attempt;
-        r.reason = FailureReason::kLost;
-        r.error = lost_why.empty() ? "the worker stored no result for this call" : lost_why;
-        lost.push_back(r);
-      }
+      if (!seen.count(c))
+        lost.push_back(failed_call(
+            c, span.attempt, FailureReason::kLost,
+            lost_why.empty() ? "the worker stored no result for this call" : lost_why));
   if (!lost.empty()) {
     // Part numbers of the worker count up from 0; the driver's own part comes last.
     if (auto s = store_.write_result_part(spec_.job_key, item.invocation, 9999, lost); !s.ok())
