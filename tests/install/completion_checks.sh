@@ -2,30 +2,28 @@
 # (prints the candidates for the words given) and sets `shell` (named in failures).
 failures=0
 
-# expect WORDS... :: CANDIDATE...: every CANDIDATE is offered.
-expect() {
-  local words=() want got
+# check offered|refused WORDS... :: CANDIDATE...: each CANDIDATE is (or is not) offered
+# after `lithops WORDS<Tab>`.
+check() {
+  local want=$1 words=() candidate got offered
+  shift
   while [ "$1" != "::" ]; do words+=("$1"); shift; done
   shift
   got=$(complete_words "${words[@]}")
-  for want in "$@"; do
-    if ! grep -qxF -- "$want" <<<"$got"; then
-      echo "FAIL: $shell: 'lithops ${words[*]}<Tab>' does not offer '$want'; it offers: $(echo $got)"
-      failures=$((failures + 1))
+  for candidate in "$@"; do
+    grep -qxF -- "$candidate" <<<"$got" && offered=offered || offered=refused
+    [ "$offered" = "$want" ] && continue
+    if [ "$want" = offered ]; then
+      echo "FAIL: $shell: 'lithops ${words[*]}<Tab>' does not offer '$candidate'; it offers: $(echo $got)"
+    else
+      echo "FAIL: $shell: 'lithops ${words[*]}<Tab>' offers '$candidate'"
     fi
+    failures=$((failures + 1))
   done
 }
 
+# expect WORDS... :: CANDIDATE...: every CANDIDATE is offered.
+expect() { check offered "$@"; }
+
 # refuse WORDS... :: CANDIDATE...: no CANDIDATE is offered.
-refuse() {
-  local words=() bad got
-  while [ "$1" != "::" ]; do words+=("$1"); shift; done
-  shift
-  got=$(complete_words "${words[@]}")
-  for bad in "$@"; do
-    if grep -qxF -- "$bad" <<<"$got"; then
-      echo "FAIL: $shell: 'lithops ${words[*]}<Tab>' offers '$bad'"
-      failures=$((failures + 1))
-    fi
-  done
-}
+refuse() { check refused "$@"; }
