@@ -14,7 +14,7 @@ lithops="$build/bin/lithops"
 add7="$build/examples/libadd7.so"
 only=${BENCH_ONLY:-}
 for tool in parallel xargs awk jq; do
-  command -v $tool >/dev/null || { echo "bench: $tool is missing (apt-get install parallel)" >&2; exit 2; }
+  command -v $tool >/dev/null || { echo "bench: $tool is missing (apt-get install parallel jq)" >&2; exit 2; }
 done
 
 # Every run in a scratch HOME so that storage and caches start the same each time.
