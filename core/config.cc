@@ -26,6 +26,44 @@ std::string lower(std::string s) {
   return s;
 }
 
+// A list from text (an environment variable or --set): a YAML flow list such as
+// [--exclusive, "--comment=a b"]; an empty text is an empty list.
+Result<nlohmann::json> parse_string_list(const std::string& text) {
+  auto list = nlohmann::json::array();
+  if (text.empty()) return list;
+  YAML::Node node;
+  try {
+    node = YAML::Load(text);
+  } catch (const YAML::Exception&) {
+    node = YAML::Node();
+  }
+  if (!node.IsSequence())
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("'{}' is not a list of strings such as [--exclusive, --nice=10]",
+                                  text));
+  for (const auto& item : node) {
+    if (!item.IsScalar())
+      return make_error(ErrorKind::kConfig,
+                        fmt::format("'{}': every item of the list must be a string", text));
+    list.push_back(item.Scalar());
+  }
+  return list;
+}
+
+// A list from a YAML sequence in a config file; `where` is the key's file:line.
+Result<nlohmann::json> yaml_string_list(const YAML::Node& items, const KeySpec& spec,
+                                        const std::string& file) {
+  auto list = nlohmann::json::array();
+  for (const auto& item : items) {
+    if (!item.IsScalar())
+      return make_error(ErrorKind::kConfig,
+                        fmt::format("config {}:{}: {}.{}: every item must be a string", file,
+                                    item.Mark().line + 1, spec.section, spec.key));
+    list.push_back(item.Scalar());
+  }
+  return list;
+}
+
 }  // namespace
 
 const char* value_type_name(ValueType type) {
@@ -34,6 +72,7 @@ const char* value_type_name(ValueType type) {
     case ValueType::kInt: return "an integer";
     case ValueType::kBool: return "true or false";
     case ValueType::kDouble: return "a number";
+    case ValueType::kStringList: return "a list of strings ([a, b])";
   }
   return "?";
 }
@@ -60,6 +99,8 @@ Result<nlohmann::json> parse_typed_value(ValueType type, const std::string& text
       if (t.empty() || *end != '\0') break;
       return nlohmann::json(d);
     }
+    case ValueType::kStringList:
+      return parse_string_list(t);
   }
   return make_error(ErrorKind::kConfig,
                     fmt::format("'{}' is not {}", text, value_type_name(type)));
@@ -166,6 +207,12 @@ Status Config::apply_yaml_text(const std::string& text, const std::string& file)
         values_[section][key] = ConfigValue{nullptr, where};
         continue;
       }
+      if (spec->type == ValueType::kStringList && kv.second.IsSequence()) {
+        auto list = yaml_string_list(kv.second, *spec, file);
+        if (!list.ok()) return list.error();
+        values_[section][key] = ConfigValue{std::move(list).value(), where};
+        continue;
+      }
       if (!kv.second.IsScalar())
         return make_error(ErrorKind::kConfig,
                           fmt::format("config {}: {}.{} must be {}, not a list or mapping", where,
@@ -252,6 +299,15 @@ bool Config::is_set(const std::string& section, const std::string& key) const {
 std::string Config::get_string(const std::string& section, const std::string& key) const {
   const auto& v = at(section, key).value;
   return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+std::vector<std::string> Config::get_string_list(const std::string& section,
+                                                const std::string& key) const {
+  std::vector<std::string> list;
+  const auto& v = at(section, key).value;
+  if (v.is_array())
+    for (const auto& item : v) list.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+  return list;
 }
 
 long long Config::get_int(const std::string& section, const std::string& key) const {
