@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "backends/compute/localhost_compute.h"
+#include "backends/compute/slurm_config.h"
 #include "backends/storage/local_storage.h"
 #include "backends/storage/redis_storage.h"
 #include "backends/storage/remote_module.h"
@@ -47,7 +48,7 @@ const std::vector<ComputeEntry>& compute_entries() {
 // Config sections of the backends, in the order `config show` prints them.
 std::vector<Schema> backend_schemas() {
   return {LocalhostCompute::schema(), LocalStorage::schema(), S3Storage::schema(),
-          RedisStorage::schema()};
+          RedisStorage::schema(), slurm_schema()};
 }
 
 }  // namespace

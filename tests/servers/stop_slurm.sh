@@ -21,12 +21,7 @@ descendants() {
   done
 }
 holders() {
-  local f p
-  for f in /proc/[0-9]*/fd/*; do
-    [[ $(readlink "$f" 2>/dev/null) == "$dir"/* ]] || continue
-    p=${f#/proc/}
-    echo "${p%%/*}"
-  done | sort -u
+  find /proc/[0-9]*/fd -lname "$dir/*" 2>/dev/null | cut -d/ -f3 | sort -u
 }
 tree=()
 for p in $(holders); do
@@ -34,7 +29,8 @@ for p in $(holders); do
 done
 for p in "${pids[@]}" "${tree[@]}"; do tree+=($(descendants "$p")); done
 kill "${pids[@]}" 2>/dev/null
-for _ in $(seq 1 50); do
+# slurmctld saves its state on SIGTERM; nothing here needs it, so 2 s at most.
+for _ in $(seq 1 20); do
   left=0
   for p in "${pids[@]}"; do alive "$p" && left=1; done
   ((left)) || break

@@ -1,0 +1,241 @@
+#include "backends/compute/slurm_runtime.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "backends/compute/slurm_cli.h"
+#include "backends/storage/remote_module.h"
+#include "backends/sys/process.h"
+#include "backends/sys/run_command.h"
+#include "core/text.h"
+
+namespace fs = std::filesystem;
+
+namespace lithops {
+namespace {
+
+int64_t wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+Error io_error(const std::string& what, const std::error_code& ec) {
+  return make_error(ErrorKind::kIo, fmt::format("backend slurm: {}: {}", what, ec.message()));
+}
+
+// Runtime names become folder names: the same rule as everywhere (letters, digits, ._-).
+Status check_runtime_name(const std::string& name) {
+  bool ok = !name.empty() && name.size() <= 63 && std::isalnum(static_cast<unsigned char>(name[0]));
+  for (char c : name)
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-');
+  if (ok) return {};
+  return make_error(ErrorKind::kInvalidInput,
+                    fmt::format("runtime name '{}': use 1 to 63 letters, digits, '.', '_' or '-', "
+                                "starting with a letter or digit",
+                                name));
+}
+
+// What this installation's lithops-runtime says of itself: what a node must say too.
+Result<std::string> local_version(const std::string& executable) {
+  CommandRun run;
+  run.argv = {executable, "--version"};
+  run.timeout_s = 30;
+  auto out = run_command(run);
+  if (!out.ok()) return out.error();
+  if (!out->ok())
+    return make_error(ErrorKind::kBackend,
+                      fmt::format("{} --version failed: {}", executable, out->last_line()));
+  return trim(out->out);
+}
+
+// Copies the runtime files into a fresh folder beside the destination, then swaps it in.
+Status install_files(const SlurmRuntime& rt) {
+  std::string exe = self_exe_dir() + "/lithops-runtime";
+  fs::path module = remote_module_path();
+  fs::path module_rel = module.lexically_relative(self_exe_dir());
+  fs::path staging = rt.dir + fmt::format(".new-{}", ::getpid());
+  std::error_code ec;
+  fs::remove_all(staging, ec);
+  fs::create_directories(staging / "bin", ec);
+  if (ec) return io_error("cannot create " + staging.string(), ec);
+  fs::copy_file(exe, staging / "bin" / "lithops-runtime", ec);
+  if (ec) return io_error("cannot copy " + exe, ec);
+  if (fs::exists(module)) {
+    fs::path dest = (staging / "bin" / module_rel).lexically_normal();
+    fs::create_directories(dest.parent_path(), ec);
+    if (!ec) fs::copy_file(module, dest, ec);
+    if (ec) return io_error("cannot copy " + module.string(), ec);
+  }
+  // rename() cannot replace a non-empty folder: move the old one aside first.
+  fs::path old = rt.dir + fmt::format(".old-{}", ::getpid());
+  if (fs::exists(rt.dir)) fs::rename(rt.dir, old, ec);
+  if (ec) return io_error("cannot replace " + rt.dir, ec);
+  fs::rename(staging, rt.dir, ec);
+  if (ec) return io_error("cannot install " + rt.dir, ec);
+  fs::remove_all(old, ec);
+  return {};
+}
+
+// Waits for a one-element job to leave the queue. On timeout it is cancelled and the error
+// says why it waited.
+Status wait_for_job(const std::string& job_id, double timeout_s) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  std::string pending;
+  for (;;) {
+    auto elements = squeue_job(job_id);
+    if (!elements.ok()) return elements.error();
+    if (elements->empty()) return {};
+    pending = describe_pending(job_id, *elements);
+    if (std::chrono::steady_clock::now() > deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  (void)scancel(job_id);
+  return make_error(ErrorKind::kBackend,
+                    fmt::format("backend slurm: the verification job {} did not finish within "
+                                "{:.0f} s{}; it was cancelled",
+                                job_id, timeout_s, pending.empty() ? "" : " (" + pending + ")"));
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string tail_lines(const std::string& text, size_t n) {
+  auto lines = split(trim(text), '\n');
+  if (lines.size() > n) lines.erase(lines.begin(), lines.end() - static_cast<long>(n));
+  return join(lines, "\n");
+}
+
+// A one-element array job runs `<executable> --version` on a node; its output must match.
+Result<std::string> verify_on_node(const SlurmSettings& settings, const SlurmRuntime& rt,
+                                   double timeout_s) {
+  SlurmArray array;
+  array.job_name = "lithops-runtime-check";
+  array.elements = 1;
+  array.time_limit_min = 5;
+  array.output_pattern = rt.dir + "/verify-%A_%a.out";
+  array.script = "#!/bin/sh\nexec " + shell_quote(rt.executable) + " --version\n";
+  auto job = sbatch_submit(settings, array);
+  if (!job.ok()) return job.error();
+  LITHOPS_TRY(wait_for_job(*job, timeout_s));
+  fs::path out = rt.dir + "/verify-" + *job + "_0.out";
+  std::string text = read_text(out);
+  std::error_code ec;
+  fs::remove(out, ec);
+  std::string first = trim(text.substr(0, text.find('\n')));
+  if (first.rfind("lithops-runtime ", 0) != 0)
+    return make_error(ErrorKind::kBackend,
+                      fmt::format("backend slurm: the runtime does not run on the nodes (job {}): "
+                                  "{} (the nodes need the libraries lithops-runtime links to, and "
+                                  "must see {})",
+                                  *job, text.empty() ? "it printed nothing" : tail_lines(text, 5),
+                                  settings.shared_dir));
+  return first;
+}
+
+}  // namespace
+
+std::string shell_quote(const std::string& word) {
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+SlurmRuntime slurm_runtime_at(const SlurmSettings& settings, const std::string& name) {
+  SlurmRuntime rt;
+  rt.name = name;
+  rt.dir = settings.shared_dir + "/runtimes/" + name;
+  rt.executable = rt.dir + "/bin/lithops-runtime";
+  return rt;
+}
+
+Result<SlurmRuntime> deploy_slurm_runtime(const SlurmSettings& settings, const std::string& name,
+                                          double timeout_s,
+                                          const std::function<void(const std::string&)>& notes) {
+  LITHOPS_TRY(check_runtime_name(name));
+  SlurmRuntime rt = slurm_runtime_at(settings, name);
+  auto expected = local_version(self_exe_dir() + "/lithops-runtime");
+  if (!expected.ok()) return expected.error();
+  if (notes) notes(fmt::format("installing {} into {}", *expected, rt.dir));
+  LITHOPS_TRY(install_files(rt));
+  if (notes) notes("verifying it with a one-element Slurm job");
+  auto seen = verify_on_node(settings, rt, timeout_s);
+  if (!seen.ok()) return seen.error();
+  if (*seen != *expected)
+    return make_error(ErrorKind::kBackend,
+                      fmt::format("backend slurm: the nodes run '{}' from {}, not '{}'", *seen,
+                                  rt.executable, *expected));
+  rt.version = *seen;
+  rt.deployed_ms = wall_ms();
+  std::error_code ec;
+  rt.size_bytes = fs::file_size(rt.executable, ec);
+  nlohmann::json record = {{"name", name}, {"version", rt.version}, {"deployed_ms", rt.deployed_ms}};
+  std::ofstream(rt.dir + "/runtime.json") << record.dump() << "\n";
+  return rt;
+}
+
+Result<std::vector<SlurmRuntime>> list_slurm_runtimes(const SlurmSettings& settings) {
+  std::vector<SlurmRuntime> runtimes;
+  std::error_code ec;
+  fs::path root = settings.shared_dir + "/runtimes";
+  if (!fs::exists(root)) return runtimes;
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    auto record = nlohmann::json::parse(read_text(entry.path() / "runtime.json"), nullptr, false);
+    if (!record.is_object()) continue;  // a copy under way, or not a runtime
+    SlurmRuntime rt = slurm_runtime_at(settings, entry.path().filename().string());
+    rt.version = record.value("version", "");
+    rt.deployed_ms = record.value("deployed_ms", int64_t{0});
+    rt.size_bytes = fs::file_size(rt.executable, ec);
+    runtimes.push_back(rt);
+  }
+  if (ec) return io_error("cannot list " + root.string(), ec);
+  std::sort(runtimes.begin(), runtimes.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  return runtimes;
+}
+
+Status delete_slurm_runtime(const SlurmSettings& settings, const std::string& name) {
+  LITHOPS_TRY(check_runtime_name(name));
+  SlurmRuntime rt = slurm_runtime_at(settings, name);
+  if (!fs::exists(rt.dir + "/runtime.json"))
+    return make_error(ErrorKind::kNotFound,
+                      fmt::format("no Slurm runtime '{}' in {}", name, settings.shared_dir));
+  std::error_code ec;
+  fs::remove_all(rt.dir, ec);
+  if (ec) return io_error("cannot remove " + rt.dir, ec);
+  return {};
+}
+
+Result<SlurmRuntime> usable_slurm_runtime(const SlurmSettings& settings, const std::string& name) {
+  auto runtimes = list_slurm_runtimes(settings);
+  if (!runtimes.ok()) return runtimes.error();
+  auto expected = local_version(self_exe_dir() + "/lithops-runtime");
+  if (!expected.ok()) return expected.error();
+  for (const auto& rt : *runtimes) {
+    if (rt.name != name) continue;
+    if (rt.version == *expected) return rt;
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("the Slurm runtime '{}' in {} is '{}', this lithops is '{}': "
+                                  "run `lithops runtime deploy -b slurm {}` to update it",
+                                  name, settings.shared_dir, rt.version, *expected, name));
+  }
+  return make_error(ErrorKind::kConfig,
+                    fmt::format("no Slurm runtime '{}' in {}: run `lithops runtime deploy -b "
+                                "slurm` first (it installs lithops-runtime there and checks it "
+                                "on a node)",
+                                name, settings.shared_dir));
+}
+
+}  // namespace lithops
