@@ -8,7 +8,8 @@ TASKS=$(realpath "$3")
 FILTER=${4:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib.sh"
-for f in "$HERE"/test_*.sh; do source "$f"; done
+# E2E_TESTS_DIR: another folder of test_*.sh (e.g. slurm/, run by slurm/run.sh around a cluster).
+for f in "${E2E_TESTS_DIR:-$HERE}"/test_*.sh; do source "$f"; done
 command -v jq >/dev/null || { echo "e2e: jq is required (apt-get install jq)" >&2; exit 1; }
 
 # Nothing from the caller's environment may leak into the tests' config.
