@@ -17,6 +17,7 @@ slurm:
   worker_processes: 1
   max_workers: 2
   shared_dir: $SHARED
+  pool_address: 127.0.0.1
 ${1:-}
 CFG
 }
