@@ -157,6 +157,11 @@ if run W5; then
   echo
 fi
 
+if run W8; then
+  source "$here/slurm_w8.sh"
+  w8
+fi
+
 if [ -s "$scratch/missed" ]; then
   echo "## Targets missed"
   sed 's/^/- /' "$scratch/missed"

@@ -1,0 +1,125 @@
+# -b slurm end to end (run by slurm/run.sh, which starts one single-node cluster for all of
+# these and exports SLURM_CONF and SLURM_TEST_DIR). The node has 4 CPUs; jobs use at most
+# max_workers=2 array elements of 1 CPU each. Each test has its own shared folder and storage.
+
+# slurm_config [EXTRA YAML]: the user config for -b slurm in this test's HOME; sets SHARED.
+slurm_config() {
+  SHARED=$(mktemp -d "$SLURM_TEST_DIR/shared-XXXXXX")
+  mkdir -p "$HOME/.lithops"
+  cat >"$HOME/.lithops/config" <<CFG
+lithops:
+  backend: slurm
+  stall_timeout: 1
+localhost:
+  storage_root: $SHARED/storage
+slurm:
+  partition: debug
+  worker_processes: 1
+  max_workers: 2
+  shared_dir: $SHARED
+  pool_address: 127.0.0.1
+${1:-}
+CFG
+}
+
+# Slurm jobs of lithops job KEY still in the queue (pending, running or completing).
+queued_elements() { squeue -h -n "lithops-$1" -o %i 2>/dev/null; }
+
+queue_empty() { [ -z "$(queued_elements "$1")" ]; }
+running_elements() { squeue -h -t R -n "lithops-$1" -o %i 2>/dev/null | wc -l; }
+
+test_slurm_runtime_deploy_installs_into_shared_dir_and_verifies_on_a_node() {
+  slurm_config
+  run_lithops runtime deploy
+  expect_eq "$CODE" 0 "deploy exit code ($ERR)"
+  [ -x "$SHARED/runtimes/default/bin/lithops-runtime" ] || fail "no runtime in $SHARED/runtimes/default"
+  expect_contains "$ERR" "one-element Slurm job" "deploy says how it verifies"
+  run_lithops --json runtime list
+  expect_eq "$(json_field "$OUT" '.[0].name')" "default" "listed"
+  run_lithops runtime delete default
+  expect_eq "$CODE" 0 "delete exit code ($ERR)"
+  [ ! -e "$SHARED/runtimes/default" ] || fail "runtime still in shared_dir after delete"
+}
+
+test_slurm_results_in_order_for_so_and_command_tasks_within_max_workers() {
+  slurm_config
+  local peak=0 n key
+  # Count the running elements of every lithops array while the jobs run.
+  ( while :; do squeue -h -t R -o %j 2>/dev/null | grep -c '^lithops-' ; sleep 0.2; done >"$HOME/running.txt" ) &
+  local watcher=$!
+  run_lithops job submit --function "$EXAMPLES/libsquare.so" --range 40 --chunksize 3
+  expect_eq "$CODE" 0 "so exit code ($ERR)"
+  expect_eq "$OUT" "$(for i in $(seq 0 39); do echo $((i * i)); done)" "so outputs in order"
+  run_lithops job submit --command 'expr {} + 7' --range 30 --chunksize 2
+  expect_eq "$CODE" 0 "command exit code ($ERR)"
+  expect_eq "$OUT" "$(seq 7 36)" "command outputs in order"
+  kill $watcher
+  wait $watcher 2>/dev/null
+  peak=$(sort -n "$HOME/running.txt" | tail -1)
+  [ "${peak:-0}" -ge 1 ] || fail "never saw an element running"
+  [ "${peak:-0}" -le 2 ] || fail "$peak elements ran at once, max_workers is 2"
+  key=$("$LITHOPS" --json job list | jq -r '.[0].job_key')
+  wait_until 10 queue_empty "$key" || fail "elements left in squeue: $(queued_elements "$key")"
+}
+
+test_slurm_refuses_storage_the_nodes_cannot_reach_before_submitting() {
+  slurm_config
+  run_lithops job submit --command true --range 2 --set localhost.storage_root="$HOME/elsewhere"
+  expect_eq "$CODE" 2 "exit code"
+  expect_contains "$ERR" "not under slurm.shared_dir" "error"
+  expect_contains "$ERR" "--set localhost.storage_root=$SHARED/storage" "the fix"
+  expect_eq "$(squeue -h -o %j | grep -c '^lithops-')" 0 "nothing submitted"
+}
+
+test_slurm_pending_reason_is_the_stall_note_when_the_partition_is_down() {
+  slurm_config
+  "$LITHOPS" runtime deploy >/dev/null 2>&1 || fail "deploy"
+  scontrol update PartitionName=debug State=DOWN
+  run_lithops job submit --command true --range 3 --detach
+  local key=$OUT status=""
+  expect_eq "$CODE" 0 "submit exit code ($ERR)"
+  for _ in $(seq 1 100); do
+    status=$("$LITHOPS" job status "$key" 2>&1)
+    [[ $status == *PartitionDown* ]] && break
+    sleep 0.2
+  done
+  scontrol update PartitionName=debug State=UP
+  expect_contains "$status" "PartitionDown (the partition is down)" "job status"
+  expect_contains "$status" "pending in Slurm job" "job status names the Slurm job"
+  run_lithops job cancel "$key"
+  wait_until 10 queue_empty "$key" || fail "elements left in squeue: $(queued_elements "$key")"
+}
+
+test_slurm_cancel_scancels_the_array_and_kills_calls_in_flight() {
+  slurm_config
+  local marker="sleep 47.$RANDOM" key
+  run_lithops job submit --command "$marker" --range 4 --detach
+  key=$OUT
+  expect_eq "$CODE" 0 "submit exit code ($ERR)"
+  wait_until 60 pgrep -f -- "$marker" >/dev/null || fail "the calls never started"
+  run_lithops job cancel "$key"
+  expect_eq "$CODE" 0 "cancel exit code ($ERR)"
+  wait_until 10 queue_empty "$key" || fail "elements left in squeue: $(queued_elements "$key")"
+  expect_no_process "$marker" "calls after cancel"
+  run_lithops --json job status "$key"
+  expect_eq "$(json_field "$OUT" .state)" "cancelled" "state"
+}
+
+test_slurm_element_cancelled_mid_job_loses_only_its_calls_which_are_retried() {
+  slurm_config
+  local key element i
+  # 6 calls of 3 s, one call per invocation: both elements are busy when one is cancelled.
+  run_lithops job submit --command "sh -c 'sleep 3; echo {}'" --range 6 --chunksize 1 --retries 2 --detach
+  key=$OUT
+  wait_until 60 test "$(running_elements "$key")" -ge 2 || fail "two elements never ran"
+  sleep 1  # a call in flight on each
+  element=$(squeue -h -t R -n "lithops-$key" -o %i | head -1)
+  scancel "$element"
+  run_lithops job wait "$key"
+  run_lithops job result "$key"
+  expect_eq "$OUT" "$(seq 0 5)" "every call's output, in order"
+  run_lithops --json job status "$key"
+  expect_eq "$(json_field "$OUT" .state)" "done" "state"
+  [ "$(json_field "$OUT" .retried)" -ge 1 ] || fail "no call was retried: $OUT"
+  [ "$(json_field "$OUT" .retried)" -le 2 ] || fail "more calls retried than the element ran: $OUT"
+}
