@@ -12,6 +12,8 @@
 #include "backends/registry.h"
 #include "core/cache_dir.h"
 #include "core/object_input.h"
+#include "runtime/releasing_feed.h"
+#include "runtime/state_env.h"
 
 namespace lithops {
 namespace {
@@ -76,6 +78,7 @@ Status Worker::prepare(const std::string& job_key) {
     if (!fetched.ok()) return fetched.error();
     path = *fetched;
   }
+  export_job_calls(spec_->total_calls);  // for the runners' processes (barriers)
   return make_runner(spec_->task, path, job_key, static_cast<int>(spec_->worker_processes),
                      {spec_->timeout_s, spec_->memory_mb}, so_runner_, command_runner_);
 }
@@ -147,10 +150,11 @@ Status Worker::serve(const Payload& first, LineReader& in, std::ostream& out) {
       options_.heartbeat();
     }
   };
+  ReleasingFeed releasing(feed, first.job_key);
   if (so_runner_)
-    so_runner_->run(feed, hooks);
+    so_runner_->run(releasing, hooks);
   else
-    command_runner_->run(feed, hooks);
+    command_runner_->run(releasing, hooks);
   return feed.status();
 }
 
@@ -239,6 +243,11 @@ int run_worker_stream(int in_fd, std::ostream& out) {
     return 2;
   }
   const Config& cfg = *config;
+  StateEnvironment state_env;  // where the calls' shared state lives
+  if (auto s = state_env.export_for(cfg); !s.ok()) {
+    std::cerr << "worker: " << s.error().message << "\n";
+    return 2;
+  }
   WorkerOptions options;
   options.flush_interval_s = config->get_double("lithops", "result_flush_interval");
   options.heartbeat = [&out] { out << "alive" << std::endl; };
