@@ -157,6 +157,48 @@ if run W5; then
   echo
 fi
 
+if run W9; then
+  echo "## W9: shared state — 100,000 counter_add across 1,000 calls; live log latency"
+  echo
+  task="$build/tests/tasks/libshared_state.so:count100"
+  command -v redis-benchmark >/dev/null || { echo "bench: redis-benchmark is missing (apt-get install redis-tools)" >&2; exit 2; }
+  read -r rport rpid <<<"$(bash "$here/../tests/servers/start_redis.sh" "$scratch/redis" bench-pass)"
+  echo "lithops: { backend: localhost }" >"$scratch/embedded.yaml"
+  printf 'redis:\n  host: 127.0.0.1\n  port: %s\n  password: bench-pass\n' "$rport" >"$scratch/redis.yaml"
+  compare w9 "$lithops" -c "$scratch/embedded.yaml" job submit --function "$task" --range 1000 -q -- \
+    "$lithops" -c "$scratch/redis.yaml" job submit --function "$task" --range 1000 -q
+  e=${MEDIAN[w9.0]} r=${MEDIAN[w9.1]}
+  rb=$(redis-benchmark -h 127.0.0.1 -p "$rport" -a bench-pass -n 100000 -t incr -q 2>/dev/null |
+       grep -o 'INCR: [0-9.]*' | awk '{print $2}')
+  e_rate=$(echo "100000 / $e" | bc -l) r_rate=$(echo "100000 / $r" | bc -l)
+  rr=$(ratio "$r_rate" "$rb")
+  echo "| store | job s (1,000 calls) | counter_add/s | redis-benchmark INCR/s | ratio | target ≥ 0.5× |"
+  echo "|---|---|---|---|---|---|"
+  printf '| embedded | %.2f | %.0f | | | |\n' "$e" "$e_rate"
+  printf '| redis | %.2f | %.0f | %.0f | %s× | %s |\n' "$r" "$r_rate" "$rb" "$rr" \
+    "$(target "$rr >= 0.5" "W9: ${rr}× redis-benchmark")"
+  echo
+  # Live logs: 5 calls print a timestamp every 100 ms; `logs poll` stamps each line on arrival.
+  echo "| storage | lines | print → logs poll median ms | p99 ms | target < 250 ms |"
+  echo "|---|---|---|---|---|"
+  for storage in localhost redis; do
+    cfg=$scratch/embedded.yaml
+    [ $storage = redis ] && { cfg=$scratch/redis.yaml; printf 'lithops:\n  storage: redis\n' >>"$cfg"; }
+    key=$("$lithops" -c "$cfg" job submit --range 5 --detach -q --worker-processes 5 \
+      --command "bash -c 'for i in \$(seq 20); do echo \$EPOCHREALTIME >&2; sleep 0.1; done'" 2>/dev/null)
+    "$lithops" -c "$cfg" logs poll "$key" 2>/dev/null |
+      while IFS= read -r line; do echo "$EPOCHREALTIME ${line#*: }"; done >"$scratch/lat"
+    awk '$2 ~ /^[0-9.]+$/ {print ($1 - $2) * 1000}' "$scratch/lat" | sort -g >"$scratch/lat.ms"
+    n=$(wc -l <"$scratch/lat.ms")
+    med=$(median <"$scratch/lat.ms")
+    p99=$(awk -v n="$n" 'NR == int(n * 0.99 + 0.999) {print}' "$scratch/lat.ms")
+    printf '| %s | %d | %.0f | %.0f | %s |\n' "$storage" "$n" "$med" "$p99" \
+      "$(target "$p99 < 250" "W9 log latency on $storage: p99 $p99 ms")"
+  done
+  kill "$rpid" 2>/dev/null
+  echo
+fi
+
 if [ -s "$scratch/missed" ]; then
   echo "## Targets missed"
   sed 's/^/- /' "$scratch/missed"

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "backends/state/state_endpoint.h"
 #include "cli/job_cancel_cmd.h"
 #include "core/cache_dir.h"
 
@@ -70,6 +71,7 @@ Status clean_job(Context& ctx, const std::string& key, const CleanFlags& flags, 
   LITHOPS_TRY(store.storage().remove(store.bucket(), JobStore::job_list_key(key)));
   ++report.objects;
   remove_local(fmt::format("{}/logs/{}.pool.log", lithops_cache_dir(), key), report);
+  LITHOPS_TRY(remove_job_state(*ctx.config().value(), key));
   report.jobs.push_back({{"job_key", key}, {"objects", report.objects - before}});
   return {};
 }

@@ -11,8 +11,10 @@
 #include "cli/job_list_cmd.h"
 #include "cli/job_output.h"
 #include "cli/job_retry_cmd.h"
+#include "cli/live_logs.h"
 #include "cli/progress_line.h"
 #include "backends/registry.h"
+#include "backends/state/state_endpoint.h"
 #include "core/job_builder.h"
 #include "core/job_monitor.h"
 #include "runtime/task_check.h"
@@ -107,7 +109,9 @@ int emit_results(Context& ctx, const JobSpec& spec, const std::string& output_fi
 }
 
 // Follows a job with the progress line; handles Ctrl-C by cancelling it.
-Result<JobProgress> follow(Context& ctx, const JobSpec& spec, double timeout_s) {
+// With `logs`, what the calls print is streamed to stderr meanwhile.
+Result<JobProgress> follow(Context& ctx, const JobSpec& spec, double timeout_s,
+                           LiveLogs* logs = nullptr) {
   auto store = ctx.store();
   if (!store.ok()) return store.error();
   auto compute = ctx.compute_for(spec);
@@ -117,10 +121,17 @@ Result<JobProgress> follow(Context& ctx, const JobSpec& spec, double timeout_s) 
   WaitOptions wait;
   wait.interval_s = ctx.config().value()->get_double("lithops", "monitoring_interval");
   wait.timeout_s = timeout_s;
-  wait.on_progress = [&](const JobProgress& p) { line.update(p); };
+  wait.on_progress = [&](const JobProgress& p) {
+    if (logs) {
+      line.clear();
+      logs->pump();
+    }
+    line.update(p);
+  };
   wait.interrupted = [] { return interrupted(); };
   auto progress = wait_for_job(spec, **store, **compute, wait);
   line.clear();
+  if (logs) logs->finish();
   if (progress.ok() && interrupted()) {
     (void)(*compute)->cancel(spec);
     return make_error(ErrorKind::kInterrupted,
@@ -132,6 +143,7 @@ Result<JobProgress> follow(Context& ctx, const JobSpec& spec, double timeout_s) 
 struct SubmitFlags {
   SubmitRequest request;
   RunOptions run;
+  bool shared_state = false;  // refuse before launch if the backend has no shared state
 };
 
 int run_submit(Context& ctx, const SubmitFlags& flags) {
@@ -139,6 +151,8 @@ int run_submit(Context& ctx, const SubmitFlags& flags) {
   if (!config.ok()) return report_error(config.error());
   // Backends first: an unknown name should be said before any input is read.
   if (auto compute = ctx.compute(); !compute.ok()) return report_error(compute.error());
+  if (flags.shared_state)
+    if (auto s = require_shared_state(**config); !s.ok()) return report_error(s.error());
   BuilderDeps deps{check_task_library, read_iterdata_source, read_whole_file};
   deps.storage_named = [&ctx](const std::string& name) { return ctx.storage_named(name); };
   deps.storage_names = storage_names();
@@ -199,6 +213,11 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
   cmd->add_option("--output", flags->run.output_file, "Write results to FILE instead of stdout")
       ->type_name("FILE");
   cmd->add_flag("--detach", flags->run.detach, "Print the job key and return at once");
+  cmd->add_flag("--logs", flags->run.logs,
+                "Stream what the calls print to stderr while the job runs, prefixed by call index");
+  cmd->add_flag("--shared-state", flags->shared_state,
+                "The task uses shared state (queues, locks...): refuse to launch where there is "
+                "none (a remote backend without a redis: section)");
   cmd->callback([&ctx, &exit_code, flags] { exit_code = run_submit(ctx, *flags); });
 }
 
@@ -307,11 +326,14 @@ int run_job(Context& ctx, const PreparedJob& job, const RunOptions& options) {
     std::cout << job.spec.job_key << std::endl;
     return kExitOk;
   }
-  return follow_and_report(ctx, job.spec, options.output_file);
+  return follow_and_report(ctx, job.spec, options.output_file, options.logs);
 }
 
-int follow_and_report(Context& ctx, const JobSpec& spec, const std::string& output_file) {
-  auto progress = follow(ctx, spec, 0);
+int follow_and_report(Context& ctx, const JobSpec& spec, const std::string& output_file,
+                      bool logs) {
+  std::optional<LiveLogs> live;
+  if (logs) live.emplace(*ctx.store().value(), spec);
+  auto progress = follow(ctx, spec, 0, live ? &*live : nullptr);
   if (!progress.ok()) return report_error(progress.error());
   int code = emit_results(ctx, spec, output_file);
   if (progress->state == JobState::kLost || progress->state == JobState::kCancelled) {

@@ -194,6 +194,10 @@ int run_state_server(const std::string& socket_path) {
   if (!bound || ::listen(listener, 128) != 0) return 1;
   // Detach: the starter waits for this process, which exits once the socket accepts.
   if (pid_t pid = ::fork(); pid != 0) return pid < 0 ? 1 : 0;
+  // The lock file names the daemon, for whoever must stop it (tests, by PID).
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(lock, 0) != 0 || ::write(lock, pid.data(), pid.size()) < 0) {
+  }
   ::signal(SIGPIPE, SIG_IGN);
   ::signal(SIGINT, SIG_IGN);
   ::signal(SIGHUP, SIG_IGN);

@@ -19,6 +19,7 @@ std::string embedded_state_socket();
 
 /// The daemon: binds `socket_path` (unless another daemon holds it: then returns 0 at once),
 /// detaches (the starter's wait returns once the socket accepts) and serves until idle.
+/// `socket_path`.lock holds the serving daemon's PID.
 int run_state_server(const std::string& socket_path);
 
 /// A client of the daemon. A process that dies closes its connection: the daemon then

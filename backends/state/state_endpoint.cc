@@ -62,4 +62,21 @@ Result<std::unique_ptr<SharedState>> open_shared_state(const nlohmann::json& des
                                 descriptor.dump()));
 }
 
+Status require_shared_state(const Config& config) {
+  std::string backend = config.get_string("lithops", "backend");
+  StateEndpoint e = choose_state_endpoint(config, backend);
+  if (e.kind != StateEndpoint::kNone) return {};
+  return make_error(ErrorKind::kConfig,
+                    fmt::format("--shared-state: {}; nothing was launched",
+                                e.descriptor.value("why", "no shared state store")));
+}
+
+Status remove_job_state(const Config& config, const std::string& job_key) {
+  StateEndpoint e = choose_state_endpoint(config, config.get_string("lithops", "backend"));
+  if (e.kind == StateEndpoint::kNone) return {};
+  auto state = open_shared_state(e.descriptor, e.password, e.ttl_s, false, "");
+  if (!state.ok()) return e.kind == StateEndpoint::kEmbedded ? Status{} : state.error();
+  return (*state)->remove_job(job_key);
+}
+
 }  // namespace lithops

@@ -36,4 +36,12 @@ Result<std::unique_ptr<SharedState>> open_shared_state(const nlohmann::json& des
                                                        const std::string& password, double ttl_s,
                                                        bool start, const std::string& runtime);
 
+/// For `job submit --shared-state`: an error (kConfig, naming the missing section) when jobs
+/// run with `config` have no store.
+Status require_shared_state(const Config& config);
+
+/// Deletes the shared state of job `job_key` from the store `config` uses (`lithops clean`).
+/// No store, or an embedded daemon that is not running, holds nothing: that is not an error.
+Status remove_job_state(const Config& config, const std::string& job_key);
+
 }  // namespace lithops
