@@ -65,12 +65,12 @@ shared_state_scenarios() {
   submit_state count --range 2
   expect_eq "$(outputs_of "$OUT" | sort -n | tail -n1)" 20 "$store: a second job's counter starts from zero"
   expect_eq "$(outputs_of "$job1_out" | sort -n | tail -n1)" 30 "$store: the first job's counter is its own"
-  submit_state shared --range 2
-  submit_state shared --range 3
-  expect_eq "$(outputs_of "$OUT" | sort -n | tail -n1)" 5 "$store: a '/' counter is shared by jobs"
   run_lithops job list --json
   local key
   key=$(json_field "$OUT" '.[0].job_key')
+  submit_state shared --range 2
+  submit_state shared --range 3
+  expect_eq "$(outputs_of "$OUT" | sort -n | tail -n1)" 5 "$store: a '/' counter is shared by jobs"
   expect_eq "$(STATE_JOB=$key runtime_state counter-add n 0)" 20 "$store: the job's counter, seen from lithops-runtime state"
   run_lithops clean "$key"
   expect_eq "$CODE" 0 "$store: clean exit code ($ERR)"

@@ -1,0 +1,43 @@
+// Where a job's shared state lives, from the config alone.
+#include "backends/state/state_endpoint.h"
+
+#include <doctest/doctest.h>
+
+#include "backends/registry.h"
+
+using namespace lithops;
+
+namespace {
+Config config_with(std::vector<std::string> sets) {
+  ConfigSources sources;
+  sources.system_file = "";
+  sources.project_file = "";
+  sources.cli_sets = std::move(sets);
+  auto c = Config::load(full_schema(), sources);
+  REQUIRE(c.ok());
+  return std::move(c).value();
+}
+}  // namespace
+
+TEST_CASE("localhost without a redis: section keeps shared state in the embedded store") {
+  auto e = choose_state_endpoint(config_with({}), "localhost");
+  CHECK(e.kind == StateEndpoint::kEmbedded);
+  CHECK(require_shared_state(config_with({})).ok());
+}
+
+TEST_CASE("a redis: section puts shared state in Redis, its password out of the description") {
+  auto e = choose_state_endpoint(config_with({"redis.port=7000", "redis.password=pw"}), "ssh");
+  CHECK(e.kind == StateEndpoint::kRedis);
+  CHECK(e.password == "pw");
+  CHECK(e.descriptor.dump().find("pw") == std::string::npos);
+  CHECK(e.descriptor["redis"]["port"] == 7000);
+}
+
+TEST_CASE("a remote backend without Redis has no store, and --shared-state names the section") {
+  auto config = config_with({"lithops.backend=ssh"});
+  auto e = choose_state_endpoint(config, "ssh");
+  CHECK(e.kind == StateEndpoint::kNone);
+  auto refused = require_shared_state(config);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.find("redis: section") != std::string::npos);
+}
