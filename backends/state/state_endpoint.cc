@@ -10,8 +10,13 @@ namespace lithops {
 
 bool redis_configured(const Config& config) {
   if (config.get_string("lithops", "storage") == "redis") return true;
-  for (const auto& spec : config.schema())
-    if (spec.section == "redis" && config.at("redis", spec.key).origin != "default") return true;
+  for (const auto& spec : config.schema()) {
+    if (spec.section != "redis") continue;
+    const ConfigValue& v = config.at("redis", spec.key);
+    // A worker's config comes from the driver with every key marked "driver": there, only a
+    // value other than the default shows that the user wrote a redis: section.
+    if (v.origin == "driver" ? v.value != spec.default_value : v.origin != "default") return true;
+  }
   return false;
 }
 

@@ -22,7 +22,8 @@ struct StateEndpoint {
   double ttl_s = kDefaultSharedStateTtl;
 };
 
-/// True when the user configured Redis (any redis: key set, or lithops.storage = redis).
+/// True when the user configured Redis (any redis: key set, or lithops.storage = redis). In a
+/// worker, whose config the driver sent, a key counts when it differs from its default.
 bool redis_configured(const Config& config);
 
 /// The store for jobs run with `config` on compute backend `backend`.

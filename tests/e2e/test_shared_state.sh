@@ -19,7 +19,7 @@ outputs_of() { printf '%s\n' "$1" | jq -r '.output'; }
 submit_state() {
   local entry=$1
   shift
-  run_lithops job submit --function "$(SHARED_STATE_TASK):$entry" --max-workers 2 \
+  run_lithops --json job submit --function "$(SHARED_STATE_TASK):$entry" --max-workers 2 \
     --worker-processes 4 "$@"
 }
 
@@ -41,12 +41,12 @@ shared_state_scenarios() {
   expect_eq "$(echo "$outs" | wc -l)" 100 "$store: consumers took every produced item"
   expect_eq "$(echo "$outs" | sort -u | wc -l)" 100 "$store: no item was taken twice"
 
-  run_lithops_stdin "$(printf '8\n%.0s' $(seq 8))" job submit \
+  run_lithops_stdin "$(printf '8\n%.0s' $(seq 8))" --json job submit \
     --function "$(SHARED_STATE_TASK):barrier" --iterdata - --max-workers 2 --worker-processes 4 --chunksize 4
   expect_eq "$CODE" 0 "$store: barrier of 8 exit code ($ERR)"
   expect_eq "$(outputs_of "$OUT" | sort -u)" passed "$store: all 8 calls passed the barrier together"
 
-  run_lithops_stdin "$(printf '9\n%.0s' $(seq 8))" job submit \
+  run_lithops_stdin "$(printf '9\n%.0s' $(seq 8))" --json job submit \
     --function "$(SHARED_STATE_TASK):barrier" --iterdata - --max-workers 2 --worker-processes 4 --chunksize 4
   expect_contains "$(outputs_of "$OUT" | sort -u)" "waits for 9 parties but the job has only 8 calls: it can never fill" \
     "$store: a 9-party barrier in an 8-call job fails with a clear error, no hang"
@@ -104,7 +104,7 @@ test_shared_state_in_redis() {
 test_shared_state_from_command_tasks() {
   local rt
   rt="$(dirname "$LITHOPS")/lithops-runtime"
-  run_lithops job submit --range 6 --max-workers 2 --worker-processes 3 --chunksize 3 \
+  run_lithops --json job submit --range 6 --max-workers 2 --worker-processes 3 --chunksize 3 \
     --command "$rt state counter-add hits {}"
   expect_eq "$CODE" 0 "command: counter-add exit code ($ERR)"
   expect_eq "$(outputs_of "$OUT" | sort -n | tail -n1)" 15 "command: counter-add of 0..5 sums to 15"
@@ -113,15 +113,15 @@ test_shared_state_from_command_tasks() {
 v=\$("$rt" state value-get total) || v=0
 printf '%s' \$((v + 1)) | "$rt" state value-set total
 SH
-  run_lithops job submit --range 12 --max-workers 2 --worker-processes 3 --chunksize 3 \
+  run_lithops --json job submit --range 12 --max-workers 2 --worker-processes 3 --chunksize 3 \
     --command "$rt state lock l -- sh $PWD/incr.sh"
   expect_eq "$CODE" 0 "command: lock -- CMD exit code ($ERR)"
-  run_lithops job submit --range 1 --command "$rt state value-get total"
+  run_lithops --json job submit --range 1 --command "$rt state value-get total"
   expect_eq "$(outputs_of "$OUT")" "" "command: another job does not see the value"
   run_lithops job list --json
   expect_eq "$(STATE_JOB=$(json_field "$OUT" '.[1].job_key') runtime_state value-get total)" 12 "command: 12 locked increments reach exactly 12"
   # Bad use says what is wrong.
-  run_lithops job submit --range 1 --command "$rt state counter-add hits notanumber"
+  run_lithops --json job submit --range 1 --command "$rt state counter-add hits notanumber"
   expect_contains "$ERR" "'notanumber' is not a whole number" "command: a bad delta is named"
   stop_state_daemon
 }
