@@ -47,7 +47,6 @@ CallRecord record_of(const CallResult& r, JobRecords& records) {
 }  // namespace
 
 void add_records(std::vector<CallResult>& batch, JobRecords& records) {
-  records.calls.reserve(records.calls.size() + batch.size());
   for (auto& r : batch) {
     records.calls.push_back(record_of(r, records));
     r = CallResult{};  // frees the output early: a batch may hold a lot of it
