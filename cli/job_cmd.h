@@ -14,6 +14,7 @@ void register_job_commands(CLI::App& app, Context& ctx, int& exit_code);
 struct RunOptions {
   bool detach = false;
   std::string output_file;
+  std::string plot_dir;  // --plot: where to draw the job's pictures when it ends
 };
 int run_job(Context& ctx, const PreparedJob& job, const RunOptions& options);
 /// Follows a launched job to its end (progress line, Ctrl-C cancels), then prints its results
