@@ -55,6 +55,10 @@ std::vector<Schema> backend_schemas() {
 Schema full_schema() {
   Schema schema = core_schema();
   for (const auto& s : backend_schemas()) schema.insert(schema.end(), s.begin(), s.end());
+  for (const auto& e : compute_entries()) {  // every compute backend can be priced
+    Schema prices = price_schema(e.name);
+    schema.insert(schema.end(), prices.begin(), prices.end());
+  }
   return schema;
 }
 

@@ -13,8 +13,8 @@ reps=${2:-5}
 lithops="$build/bin/lithops"
 add7="$build/examples/libadd7.so"
 only=${BENCH_ONLY:-}
-for tool in parallel xargs awk jq; do
-  command -v $tool >/dev/null || { echo "bench: $tool is missing (apt-get install parallel jq)" >&2; exit 2; }
+for tool in parallel xargs awk jq /usr/bin/time; do
+  command -v $tool >/dev/null || { echo "bench: $tool is missing (apt-get install parallel jq time)" >&2; exit 2; }
 done
 
 # Every run in a scratch HOME so that storage and caches start the same each time.
@@ -196,6 +196,40 @@ if run W9; then
       "$(target "$p99 < 250" "W9 log latency on $storage: p99 $p99 ms")"
   done
   kill "$rpid" 2>/dev/null
+  echo
+fi
+
+if run W6; then
+  echo "## W6: execution details of the 10^6-call W1 job"
+  echo
+  echo "Recording per-call stats (getrusage + clocks per call, stored in the result batches) vs"
+  echo "not recording (LITHOPS_CALL_STATS=0), alternating in this run:"
+  echo
+  echo "| W1 10^6 calls | with stats s | without s | slowdown | target ≤ 5 % |"
+  echo "|---|---|---|---|---|"
+  compare w6 env LITHOPS_CALL_STATS=1 "$lithops" job submit --function "$add7" --range 1000000 -q \
+    -- env LITHOPS_CALL_STATS=0 "$lithops" job submit --function "$add7" --range 1000000 -q
+  with=${MEDIAN[w6.0]} without=${MEDIAN[w6.1]}
+  slow=$(echo "($with / $without - 1) * 100" | bc -l)
+  printf '| | %.2f | %.2f | %+.1f %% | %s |\n' "$with" "$without" "$slow" \
+    "$(target "$slow <= 5" "W6: recording stats slows W1 by $slow %")"
+  echo
+  "$lithops" job submit --function "$add7" --range 1000000 -q >/dev/null
+  job=$("$lithops" --json job list | jq -r '.[0].job_key')
+  echo "| on that job | median s | peak RSS MiB | output |"
+  echo "|---|---|---|---|"
+  for what in "job stats" "job stats --csv" "job plot -o plots" "job plot -o plots --format png"; do
+    # shellcheck disable=SC2086
+    compare w6s "$lithops" $what "$job"
+    # shellcheck disable=SC2086
+    rss=$( { /usr/bin/time -f '%M' "$lithops" $what "$job" >"$scratch/out"; } 2>&1 | tail -1)
+    case $what in
+      *plot*png*) out="$(du -cb plots/"$job"_*.png | tail -1 | cut -f1) bytes of PNG" ;;
+      *plot*) out="$(du -cb plots/"$job"_*.svg | tail -1 | cut -f1) bytes of SVG" ;;
+      *) out="$(wc -c <"$scratch/out") bytes" ;;
+    esac
+    printf '| `%s` | %.2f | %.1f | %s |\n' "$what" "${MEDIAN[w6s.0]}" "$(echo "$rss / 1024" | bc -l)" "$out"
+  done
   echo
 fi
 

@@ -12,6 +12,7 @@
 #include "cli/job_output.h"
 #include "cli/job_retry_cmd.h"
 #include "cli/live_logs.h"
+#include "cli/job_stats_cmd.h"
 #include "cli/progress_line.h"
 #include "backends/registry.h"
 #include "backends/state/state_endpoint.h"
@@ -218,6 +219,9 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
   cmd->add_flag("--shared-state", flags->shared_state,
                 "The task uses shared state (queues, locks...): refuse to launch where there is "
                 "none (a remote backend without a redis: section)");
+  cmd->add_option("--plot", flags->run.plot_dir,
+                  "When the job ends, draw its timeline and histogram (SVG) into DIR")
+      ->type_name("DIR");
   cmd->callback([&ctx, &exit_code, flags] { exit_code = run_submit(ctx, *flags); });
 }
 
@@ -254,12 +258,19 @@ void add_status(CLI::App& job, Context& ctx, int& exit_code) {
         have_results = true;
       }
     }
+    // A finished job's figures (job stats has them all).
+    std::optional<JobSummary> summary;
+    if (is_terminal(progress->state))
+      if (auto s = job_summary(ctx, *spec); s.ok()) summary = std::move(s).value();
     if (ctx.options().json) {
       auto j = status_json(*spec, *progress, have_results ? &results : nullptr, *calls);
       add_reduce_failure(ctx, *spec, j);
+      if (summary) j["stats"] = summary_json(*summary);
       std::cout << j.dump(2) << "\n";
     } else {
       print_status_text(std::cout, *spec, *progress, have_results ? &results : nullptr, *calls);
+      if (std::string line = summary ? stats_line(*summary) : ""; !line.empty())
+        std::cout << line << "\n";
     }
     exit_code = kExitOk;
   });
@@ -326,7 +337,14 @@ int run_job(Context& ctx, const PreparedJob& job, const RunOptions& options) {
     std::cout << job.spec.job_key << std::endl;
     return kExitOk;
   }
-  return follow_and_report(ctx, job.spec, options.output_file, options.logs);
+  int code = follow_and_report(ctx, job.spec, options.output_file, options.logs);
+  if (!options.plot_dir.empty()) {
+    auto written = write_job_plots(ctx, job.spec, options.plot_dir, "svg");
+    if (!written.ok()) return report_error(written.error());
+    if (!ctx.options().quiet)
+      for (const auto& path : *written) std::cerr << "lithops: wrote " << path << "\n";
+  }
+  return code;
 }
 
 int follow_and_report(Context& ctx, const JobSpec& spec, const std::string& output_file,
@@ -354,6 +372,8 @@ void register_job_commands(CLI::App& app, Context& ctx, int& exit_code) {
   add_job_retry(*job, ctx, exit_code);
   add_list_command(*job, ctx, exit_code);
   add_cancel_command(*job, ctx, exit_code);
+  add_stats_command(*job, ctx, exit_code);
+  add_plot_command(*job, ctx, exit_code);
 }
 
 }  // namespace lithops::cli

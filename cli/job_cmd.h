@@ -15,6 +15,7 @@ struct RunOptions {
   bool detach = false;
   std::string output_file;
   bool logs = false;  // stream the calls' logs to stderr while following
+  std::string plot_dir;  // --plot: where to draw the job's pictures when it ends
 };
 int run_job(Context& ctx, const PreparedJob& job, const RunOptions& options);
 /// Follows a launched job to its end (progress line, Ctrl-C cancels), then prints its results

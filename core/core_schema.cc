@@ -37,4 +37,16 @@ Schema core_schema() {
   };
 }
 
+Schema price_schema(const std::string& section) {
+  using T = ValueType;
+  return {
+      {section, "price_per_cpu_second", T::kDouble, nullptr,
+       "Price of one CPU-second of calls on this backend, for the cost `job stats` estimates."},
+      {section, "price_per_gb_second", T::kDouble, nullptr,
+       "Price of one GB-second (memory × time) of calls on this backend."},
+      {section, "price_per_invocation", T::kDouble, nullptr,
+       "Price of one worker invocation on this backend."},
+  };
+}
+
 }  // namespace lithops

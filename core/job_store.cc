@@ -127,7 +127,7 @@ Result<std::vector<CallResult>> JobStore::read_results(const std::string& job_ke
     if (object.key.size() > prefix.size() && object.key[prefix.size()] != '.') continue;
     auto data = storage_.get(bucket_, object.key);
     if (!data.ok()) return data.error();
-    auto batch = decode_results(*data, object.key);
+    auto batch = decode_results(*data, object.key, /*with_stats=*/false);
     if (!batch.ok()) return batch.error();
     for (auto& r : *batch) all.push_back(std::move(r));
     found = true;
@@ -181,7 +181,7 @@ Result<std::vector<CallResult>> JobStore::read_all_results(const JobSpec& spec) 
   for (const auto& object : *objects) {
     auto data = storage_.get(bucket_, object.key);
     if (!data.ok()) return data.error();
-    auto batch = decode_results(*data, object.key);
+    auto batch = decode_results(*data, object.key, /*with_stats=*/false);
     if (!batch.ok()) return batch.error();
     for (auto& r : *batch) all.push_back(std::move(r));
   }

@@ -15,6 +15,7 @@
 
 #include "backends/sys/process.h"
 #include "core/job_progress.h"
+#include "runtime/call_clock.h"
 
 namespace lithops {
 
@@ -29,6 +30,9 @@ struct CommandRunner::Running {
   bool exited = false, timed_out = false;
   int status = 0;
   long max_rss_kb = 0;
+  uint64_t cpu_user_us = 0, cpu_sys_us = 0;  // of the command and its waited-for children
+  int64_t started_us = 0;                    // wall clock
+  uint32_t slot = 0;                         // which of the `processes` parallel slots
   size_t log_streamed = 0;  // bytes of result.log already handed to the live log
   CallResult result;
   bool done() const { return exited && out_fd < 0 && err_fd < 0; }
@@ -132,6 +136,7 @@ bool CommandRunner::start(Running& p, const TaskCall& call) {
   p.result.call = call.index;
   p.result.attempt = call.attempt;
   p.started_ms = now_ms();
+  p.started_us = wall_us();
   // A reducer's template has no single input to render from.
   const std::string rendered_from = call.reduce || call.inputs.empty() ? std::string("null")
                                     : !call.template_input.empty()     ? call.template_input
@@ -227,6 +232,8 @@ void CommandRunner::pump(std::vector<Running>& running, int wake_fd) {
     if (!p.exited && ::wait4(p.pid, &p.status, WNOHANG, &usage) == p.pid) {
       p.exited = true;
       p.max_rss_kb = usage.ru_maxrss;
+      p.cpu_user_us = uint64_t(usage.ru_utime.tv_sec) * 1000000 + usage.ru_utime.tv_usec;
+      p.cpu_sys_us = uint64_t(usage.ru_stime.tv_sec) * 1000000 + usage.ru_stime.tv_usec;
       close_fd(p.pid_fd);
     }
     if (!p.exited && p.deadline_ms && now >= p.deadline_ms) {
@@ -243,6 +250,16 @@ void CommandRunner::pump(std::vector<Running>& running, int wake_fd) {
 void CommandRunner::classify(Running& p) {
   CallResult& r = p.result;
   r.duration_ms = static_cast<double>(now_ms() - p.started_ms);
+  if (call_stats_enabled()) {
+    r.stats = std::make_shared<CallStats>();
+    r.stats->start_us = p.started_us;
+    r.stats->end_us = wall_us();
+    r.stats->cpu_user_us = p.cpu_user_us;
+    r.stats->cpu_sys_us = p.cpu_sys_us;
+    r.stats->peak_rss_kb = static_cast<uint64_t>(p.max_rss_kb);
+    r.stats->sub_worker = p.slot;
+    r.stats->fresh = true;  // every command is a new process
+  }
   if (p.pid <= 0) return;  // failed to start: start() said why
   bool crashed = WIFSIGNALED(p.status);
   bool failed = crashed || WEXITSTATUS(p.status) != 0;
@@ -284,6 +301,14 @@ void CommandRunner::run(CallFeed& feed, const RunHooks& hooks) {
     p.log_streamed = p.result.log.size();
   };
   std::vector<Running> running;
+  // The lowest slot no other running command holds (the last one is the newcomer).
+  auto free_slot_of = [](const std::vector<Running>& running) {
+    for (uint32_t slot = 0;; ++slot) {
+      bool taken = false;
+      for (size_t i = 0; i + 1 < running.size(); ++i) taken = taken || running[i].slot == slot;
+      if (!taken) return slot;
+    }
+  };
   bool more = true;  // the feed may still have calls now
   while (true) {
     while (more && running.size() < static_cast<size_t>(processes_)) {
@@ -292,7 +317,9 @@ void CommandRunner::run(CallFeed& feed, const RunHooks& hooks) {
         more = false;
         break;
       }
-      start(running.emplace_back(), *call);
+      Running& p = running.emplace_back();
+      start(p, *call);
+      p.slot = free_slot_of(running);
     }
     if (running.empty()) return;
     // A free slot waits on the feed too: a new invocation's calls start as soon as they come.

@@ -14,6 +14,7 @@
 #include "core/object_input.h"
 #include "runtime/releasing_feed.h"
 #include "runtime/state_env.h"
+#include "runtime/call_clock.h"
 
 namespace lithops {
 namespace {
@@ -182,6 +183,7 @@ Status Worker::prepare_reduce(const std::string& job_key) {
 }
 
 Result<CallResult> Worker::run_reduce(const std::string& job_key, uint32_t attempt) {
+  int64_t reduce_queued_us = wall_us();
   LITHOPS_TRY(prepare_reduce(job_key));
   auto results = store_.read_all_results(*spec_);
   if (!results.ok()) return results.error();
@@ -200,6 +202,7 @@ Result<CallResult> Worker::run_reduce(const std::string& job_key, uint32_t attem
   };
   auto out = reduce_so_ ? reduce_so_->run({call}, hooks) : reduce_command_->run({call}, hooks);
   CallResult result = std::move(out.front());
+  if (result.stats) stamp_worker(*result.stats, 0, reduce_queued_us);
   LITHOPS_TRY(store_.write_reduce_result(job_key, result));
   return result;
 }
