@@ -91,10 +91,13 @@ test_iterdata_of_many_lines_is_submitted_in_bounded_memory() {
 test_streamed_parts_from_s3_and_redis() {
   start_s3 || return
   start_redis || return
+  # Readers must use the chunk size the value was written with (RedisStorage reads chunks by
+  # index): one setting for every command of this test.
+  export LITHOPS_REDIS_CHUNK_SIZE_MB=1
   make_lines_file lines.txt
   local s
   for s in s3 redis; do
-    "$LITHOPS" --set redis.chunk_size_mb=1 storage put lines.txt lithops-data -k big/lines.txt -s $s -q
+    "$LITHOPS" storage put lines.txt lithops-data -k big/lines.txt -s $s -q
     run_lithops --set lithops.stream_buffer=64 job submit --command 'cat' \
       --input $s://lithops-data/big/lines.txt --obj-chunk-size 1MiB --obj-newline --json -s localhost
     expect_eq "$CODE" 0 "$s: exit code ($ERR)"
