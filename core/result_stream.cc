@@ -28,6 +28,7 @@ Result<std::vector<CallResult>> ResultStream::read_sorted(const std::string& key
 Status ResultStream::open() {
   std::string prefix = JobStore::job_prefix(spec_.job_key) + "out/";
   auto objects = store_.storage().list(store_.bucket(), prefix);
+  if (!objects.ok() && objects.error().kind == ErrorKind::kNotFound) return {};  // no results
   if (!objects.ok()) return objects.error();
   const Packing packing = spec_.packing();
   const uint64_t first_run = packing.invocations();
