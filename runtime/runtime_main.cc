@@ -12,7 +12,7 @@
 #include <iostream>
 #include <string>
 
-#include "backends/compute/localhost_pool.h"
+#include "backends/compute/pool.h"
 #include "lithops/task.h"
 #include "runtime/hello.h"
 #include "runtime/worker.h"

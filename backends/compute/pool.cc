@@ -1,4 +1,4 @@
-#include "backends/compute/localhost_pool.h"
+#include "backends/compute/pool.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
