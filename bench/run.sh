@@ -272,7 +272,7 @@ peak_runtime_rss() {  # prints "worker_kib pool_kib" of this HOME's lithops-runt
       hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null)
       args=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)
       [ -n "$hwm" ] || continue
-      if [[ $args == *localhost-pool* ]]; then
+      if [[ $args == *" pool "* ]]; then
         [ "$hwm" -gt "$pool" ] && pool=$hwm
       elif [ "$hwm" -gt "$worker" ]; then worker=$hwm; fi
     done

@@ -15,6 +15,7 @@
 #include "cli/progress_line.h"
 #include "cli/result_printer.h"
 #include "backends/registry.h"
+#include "cli/runtime_cmd.h"
 #include "core/job_builder.h"
 #include "core/job_monitor.h"
 #include "core/result_stream.h"
@@ -168,7 +169,7 @@ int run_submit(Context& ctx, const SubmitFlags& flags) {
   deps.storage_names = storage_names();
   auto job = build_job(flags.request, **config, deps);
   if (!job.ok()) return report_error(job.error());
-  return run_job(ctx, *job, flags.run);
+  return run_job(ctx, std::move(job).value(), flags.run);
 }
 
 void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
@@ -222,6 +223,9 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
       ->allow_extra_args(false);
   cmd->add_option("--output", flags->run.output_file, "Write results to FILE instead of stdout")
       ->type_name("FILE");
+  cmd->add_option("--runtime", flags->run.runtime,
+                  "Runtime the workers run (see `lithops runtime list`; default: the backend's)")
+      ->type_name("NAME");
   cmd->add_flag("--detach", flags->run.detach, "Print the job key and return at once");
   cmd->add_option("--plot", flags->run.plot_dir,
                   "When the job ends, draw its timeline and histogram (SVG) into DIR")
@@ -331,11 +335,14 @@ void add_result(CLI::App& job, Context& ctx, int& exit_code) {
 
 }  // namespace
 
-int run_job(Context& ctx, const PreparedJob& job, const RunOptions& options) {
+int run_job(Context& ctx, PreparedJob job, const RunOptions& options) {
   auto store = ctx.store();
   if (!store.ok()) return report_error(store.error());
   auto compute = ctx.compute();
   if (!compute.ok()) return report_error(compute.error());
+  // Its runtime is checked first (and built and deployed if missing).
+  if (auto s = prepare_job_runtime(ctx, job.spec, options.runtime); !s.ok())
+    return report_error(s.error());
   if (auto s = launch_job(job, **store, **compute); !s.ok()) return report_error(s.error());
   if (options.detach) {
     std::cout << job.spec.job_key << std::endl;

@@ -4,11 +4,12 @@
 # The subcommands of a command path ('' is lithops).
 _lithops_subcommands() {
   case "$1" in
-    '') echo 'hello job config storage logs clean' ;;
+    '') echo 'hello job config storage logs runtime clean' ;;
     'job') echo 'submit status wait result retry list cancel' ;;
     'config') echo 'show example' ;;
     'storage') echo 'put get list delete empty mb' ;;
     'logs') echo 'get poll' ;;
+    'runtime') echo 'build deploy list update delete' ;;
   esac
 }
 
@@ -18,7 +19,7 @@ _lithops_options() {
     '') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'hello') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
-    'job submit') echo '-h --help --function --command --range --iterdata --input --obj-chunk-size --obj-chunk-number --obj-newline --chunksize --worker-processes --max-workers --timeout --memory --retries --retry-on --reduce --reduce-command --reduce-after --env --output --detach -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'job submit') echo '-h --help --function --command --range --iterdata --input --obj-chunk-size --obj-chunk-number --obj-newline --chunksize --worker-processes --max-workers --timeout --memory --retries --retry-on --reduce --reduce-command --reduce-after --env --output --runtime --detach -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job status') echo '-h --help --calls -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job wait') echo '-h --help --timeout -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job result') echo '-h --help --output -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
@@ -38,6 +39,12 @@ _lithops_options() {
     'logs') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'logs get') echo '-h --help --call -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'logs poll') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'runtime') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'runtime build') echo '-h --help -f --file -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'runtime deploy') echo '-h --help --memory --timeout -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'runtime list') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'runtime update') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'runtime delete') echo '-h --help --force -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'clean') echo '-h --help --all --force -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
   esac
 }
@@ -64,6 +71,7 @@ _lithops_value_kind() {
     'job submit|--reduce-after') echo 'free' ;;
     'job submit|--env') echo 'free' ;;
     'job submit|--output') echo 'file' ;;
+    'job submit|--runtime') echo 'free' ;;
     'job wait|--timeout') echo 'free' ;;
     'job result|--output') echo 'file' ;;
     'job retry|--output') echo 'file' ;;
@@ -78,6 +86,10 @@ _lithops_value_kind() {
     'storage delete|-p') echo 'free' ;;
     'storage delete|--prefix') echo 'free' ;;
     'logs get|--call') echo 'free' ;;
+    'runtime build|-f') echo 'file' ;;
+    'runtime build|--file') echo 'file' ;;
+    'runtime deploy|--memory') echo 'free' ;;
+    'runtime deploy|--timeout') echo 'free' ;;
     *'|-c') echo 'file' ;;
     *'|--config') echo 'file' ;;
     *'|-b') echo 'compute' ;;
