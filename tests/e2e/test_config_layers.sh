@@ -31,8 +31,9 @@ test_each_config_layer_overrides_the_ones_below() {
   printf '\nlocalhost:\n  worker_processes: 13\n' >alt-config  # line 3: not the same origin
   printf 'localhost:\n  worker_processes: 14\n' >lithops.yaml
   printf 'localhost:\n  worker_processes: 16\n' >cli.yaml
-  local LITHOPS
-  LITHOPS=$(lithops_seeing_etc "$etc")
+  local wrapper
+  wrapper=$(lithops_seeing_etc "$etc")
+  local LITHOPS=$wrapper
 
   LITHOPS_CONFIG_FILE=$PWD/alt-config LITHOPS_LOCALHOST_WORKER_PROCESSES=15 \
     run_lithops --json -c cli.yaml --set $wp=17 config show --origin
@@ -78,10 +79,11 @@ test_a_lithops_config_file_that_does_not_exist_is_an_error() {
 test_the_system_config_file_is_read_with_its_errors_located() {
   require_command unshare util-linux
   [ "$(id -u)" = 0 ] || skip "a private /etc (mount namespace) needs root"
-  local etc=$HOME/etc-layer LITHOPS
+  local etc=$HOME/etc-layer wrapper
   mkdir -p "$etc/lithops"
   printf 'localhost:\n  worker_proceses: 3\n' >"$etc/lithops/config.yaml"
-  LITHOPS=$(lithops_seeing_etc "$etc")
+  wrapper=$(lithops_seeing_etc "$etc")
+  local LITHOPS=$wrapper
   run_lithops job submit --command true --range 1
   expect_eq "$CODE" 2 "a bad system config: usage exit code"
   expect_contains "$ERR" "/etc/lithops/config.yaml:2: unknown key 'worker_proceses'" "file:line and key"
