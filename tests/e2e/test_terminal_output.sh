@@ -25,7 +25,7 @@ test_progress_line_only_on_a_terminal_that_is_not_dumb() {
   expect_contains "$TTY" "1 failed" "the failed count"
   on_terminal TERM=dumb -- "${failing_job[@]}"
   expect_not_contains "$TTY" "$ERASE" "TERM=dumb: no progress line"
-  expect_not_contains "$TTY" "calls" "TERM=dumb: no progress text"
+  expect_not_contains "$TTY" "workers" "TERM=dumb: no progress text"
   expect_contains "$TTY" "call 1" "TERM=dumb: the failure summary is still printed"
 }
 
