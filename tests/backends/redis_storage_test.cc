@@ -76,9 +76,9 @@ TEST_CASE("redis: large values are chunked, no Redis value exceeds chunk_size, r
 }
 
 TEST_CASE("redis: a range is streamed in pieces of the buffer across value chunks") {
-  RedisServer server;
+  ServerGuard server(Server::kRedis);
   if (!server.running()) return;
-  RedisStorage redis(server.options());  // chunk_size 1000 bytes
+  RedisStorage redis(server.redis_options());  // chunk_size 1000 bytes
   std::string data = pattern(10'500);
   REQUIRE(redis.put("b", "big", data).ok());
   std::string got;

@@ -92,9 +92,9 @@ TEST_CASE("s3: byte ranges, also streamed to a file") {
 }
 
 TEST_CASE("s3: a ranged GET is streamed to the reader in pieces and stops when it has enough") {
-  S3Server server;
+  ServerGuard server(Server::kS3);
   if (!server.running()) return;
-  S3Storage s3(server.options());
+  S3Storage s3(server.s3_options());
   std::string data = pattern(3 << 20, 7);
   REQUIRE(s3.put(kBucket, "stream/big", data).ok());
   std::string got;
