@@ -89,7 +89,7 @@ TEST_CASE("a storage part larger than the buffer is streamed in pieces of the bu
   CHECK(storage.gets >= static_cast<int>((900000 - 5) / (64 << 10)));  // never the whole part
 }
 
-TEST_CASE("a reader that stops early is not an error; a storage that fails mid-stream is") {
+TEST_CASE("a reader that stops early is not an error, a storage that fails mid-stream is") {
   testing::MemoryStorage storage;
   REQUIRE(storage.put("b", "obj", pattern(1 << 20)).ok());
   StorageLookup lookup = [&](const std::string&) -> Result<StorageBackend*> { return &storage; };
