@@ -141,14 +141,20 @@ test_job_state_in_redis() {
   job_on_backend redis "$REDIS_PASS"
 }
 
-test_job_over_s3_objects_with_localhost_storage() {
-  start_s3 || return
+# Puts a.txt ("1\n2\n") and b.txt ("3\n") under lithops-data/nums/ in STORAGE, then submits a
+# job (storage localhost) over STORAGE://lithops-data/nums/: one call per object.
+put_two_objects_and_submit() {  # put_two_objects_and_submit STORAGE
   printf '1\n2\n' >a.txt
   printf '3\n' >b.txt
-  "$LITHOPS" storage put a.txt lithops-data -k nums/a.txt -s s3 -q
-  "$LITHOPS" storage put b.txt lithops-data -k nums/b.txt -s s3 -q
+  "$LITHOPS" storage put a.txt lithops-data -k nums/a.txt -s "$1" -q
+  "$LITHOPS" storage put b.txt lithops-data -k nums/b.txt -s "$1" -q
   run_lithops job submit --command 'printf "%s %s %s-%s" {bucket} {key} {start} {end}' \
-    --input s3://lithops-data/nums/ -s localhost
+    --input "$1://lithops-data/nums/" -s localhost
+}
+
+test_job_over_s3_objects_with_localhost_storage() {
+  start_s3 || return
+  put_two_objects_and_submit s3
   expect_eq "$CODE" 0 "exit code ($ERR)"
   expect_eq "$OUT" "$(printf 'lithops-data nums/a.txt 0-4\nlithops-data nums/b.txt 0-2')" \
     "{bucket} {key} {start} {end}"
@@ -195,12 +201,7 @@ test_storage_module_missing_or_broken() {
 # job in localhost storage, localhost:// with the job in Redis.
 test_job_over_redis_objects_and_localhost_objects() {
   start_redis || return
-  printf '1\n2\n' >a.txt
-  printf '3\n' >b.txt
-  "$LITHOPS" storage put a.txt lithops-data -k nums/a.txt -s redis -q
-  "$LITHOPS" storage put b.txt lithops-data -k nums/b.txt -s redis -q
-  run_lithops job submit --command 'printf "%s %s %s-%s" {bucket} {key} {start} {end}' \
-    --input redis://lithops-data/nums/ -s localhost
+  put_two_objects_and_submit redis
   expect_eq "$CODE" 0 "redis:// input, exit code ($ERR)"
   expect_eq "$OUT" "$(printf 'lithops-data nums/a.txt 0-4\nlithops-data nums/b.txt 0-2')" \
     "redis:// input: one call per object"
