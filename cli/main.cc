@@ -14,6 +14,7 @@
 #include "cli/hello_cmd.h"
 #include "cli/job_cmd.h"
 #include "cli/logs_cmd.h"
+#include "cli/runtime_cmd.h"
 #include "cli/storage_cmd.h"
 #include "lithops/task.h"
 
@@ -68,6 +69,7 @@ int run(int argc, char** argv) {
   register_config_commands(app, ctx, exit_code);
   register_storage_commands(app, ctx, exit_code);
   register_logs_commands(app, ctx, exit_code);
+  register_runtime_commands(app, ctx, exit_code);
   register_clean_command(app, ctx, exit_code);
   register_completion_command(app, ctx, exit_code);  // last: it describes all the others
   try {

@@ -26,6 +26,9 @@ Schema core_schema() {
        "Failure reasons that are retried, comma-separated; --retry-on overrides it."},
       {"lithops", "result_flush_interval", T::kDouble, 1.0,
        "Seconds between two writes of a worker's completed results (0 = after every call)."},
+      {"lithops", "stream_buffer", T::kInt, 1024,
+       "KiB a worker holds of each running command's object partition: the command reads "
+       "its part from stdin as it is read from storage, whatever the part's size."},
       {"lithops", "worker_stall_timeout", T::kDouble, 300.0,
        "A worker silent for this many seconds is killed and its calls in flight are lost."},
       {"lithops", "stall_timeout", T::kDouble, 30.0,

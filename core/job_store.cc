@@ -75,6 +75,12 @@ Status JobStore::write_inputs(const std::string& job_key, const EncodedInputs& i
   return storage_.put(bucket_, job_prefix(job_key) + "input.index", inputs.index);
 }
 
+Status JobStore::write_input_files(const std::string& job_key, const std::string& data_path,
+                                  const std::string& index_path) {
+  LITHOPS_TRY(storage_.put_file(bucket_, job_prefix(job_key) + "input.data", data_path));
+  return storage_.put_file(bucket_, job_prefix(job_key) + "input.index", index_path);
+}
+
 Result<std::vector<std::string>> JobStore::read_inputs(const JobSpec& spec, CallRange calls) {
   std::vector<std::string> inputs;
   inputs.reserve(calls.size());

@@ -12,10 +12,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <memory>
 
 #include "backends/sys/process.h"
 #include "core/job_progress.h"
 #include "runtime/call_clock.h"
+#include "runtime/input_feeder.h"
 
 namespace lithops {
 
@@ -34,6 +36,8 @@ struct CommandRunner::Running {
   int64_t started_us = 0;                    // wall clock
   uint32_t slot = 0;                         // which of the `processes` parallel slots
   size_t log_streamed = 0;  // bytes of result.log already handed to the live log
+  std::unique_ptr<InputFeeder> feeder;  // a streamed input's writer, instead of in_fd
+  Status input_status;                   // how the feeder did, once it is done
   CallResult result;
   bool done() const { return exited && out_fd < 0 && err_fd < 0; }
 };
@@ -138,8 +142,9 @@ bool CommandRunner::start(Running& p, const TaskCall& call) {
   p.started_ms = now_ms();
   p.started_us = wall_us();
   // A reducer's template has no single input to render from.
-  const std::string rendered_from = call.reduce || call.inputs.empty() ? std::string("null")
+  const std::string rendered_from = call.reduce                      ? std::string("null")
                                     : !call.template_input.empty()     ? call.template_input
+                                    : call.inputs.empty()              ? std::string("null")
                                                                        : call.inputs[0];
   auto argv = command_.render(rendered_from, call.index);
   if (!argv.ok()) {
@@ -174,7 +179,9 @@ bool CommandRunner::start(Running& p, const TaskCall& call) {
   p.in_fd = in[1];
   p.out_fd = out[0];
   p.err_fd = err[0];
-  for (int fd : {p.in_fd, p.out_fd, p.err_fd}) ::fcntl(fd, F_SETFL, O_NONBLOCK);
+  for (int fd : {p.out_fd, p.err_fd}) ::fcntl(fd, F_SETFL, O_NONBLOCK);
+  // A streamed input is written by its own thread with blocking writes.
+  if (!call.stream_input) ::fcntl(p.in_fd, F_SETFL, O_NONBLOCK);
   if (!pid.ok()) {
     close_fd(p.in_fd);
     close_fd(p.out_fd);
@@ -186,7 +193,12 @@ bool CommandRunner::start(Running& p, const TaskCall& call) {
   }
   p.pid = *pid;
   p.pid_fd = static_cast<int>(::syscall(SYS_pidfd_open, p.pid, 0));  // -1 on kernels < 5.3
-  p.input = stdin_of(call);
+  if (call.stream_input) {
+    p.feeder = std::make_unique<InputFeeder>(call.stream_input, p.in_fd);
+    p.in_fd = -1;  // the feeder's now
+  } else {
+    p.input = stdin_of(call);
+  }
   if (limits_.timeout_s > 0)
     p.deadline_ms = p.started_ms + static_cast<int64_t>(limits_.timeout_s * 1000);
   return true;
@@ -279,6 +291,11 @@ void CommandRunner::classify(Running& p) {
                     crashed ? "was killed by " + signal_name(WTERMSIG(p.status))
                             : fmt::format("exited with code {}", r.exit_code),
                     tail.empty() ? "" : ": " + tail);
+  } else if (!p.input_status.ok()) {
+    // The command may well have succeeded on what it got, but that was not its whole input.
+    r.reason = FailureReason::kError;
+    r.exit_code = crashed ? 128 + WTERMSIG(p.status) : WEXITSTATUS(p.status);
+    r.error = fmt::format("its input stream failed: {}", p.input_status.error().message);
   } else if (crashed) {
     r.reason = FailureReason::kSignal;
     r.exit_code = 128 + WTERMSIG(p.status);
@@ -337,6 +354,8 @@ void CommandRunner::run(CallFeed& feed, const RunHooks& hooks) {
       close_fd(p.in_fd);
       close_fd(p.pid_fd);
       if (p.pid > 0) ::kill(-p.pid, SIGKILL);  // whatever the command left behind
+      // Its reader is gone, so the feeder's writes fail and it ends (or it ended already).
+      if (p.feeder) p.input_status = p.feeder->finish();
       classify(p);
       const TaskCall& call = *p.call;
       CallResult result = std::move(p.result);

@@ -201,6 +201,7 @@ void InvocationFeed::finish(const TaskCall& call, CallResult result) {
     // Its input is not needed any more; the invocation may run for a long time yet.
     TaskCall& ended = inv.calls[static_cast<size_t>(&call - inv.calls.data())];
     std::vector<std::string>().swap(ended.inputs);
+    ended.stream_input = nullptr;
     if (++inv.finished == inv.calls.size()) {
       complete(inv);
       open_.erase(it);
