@@ -144,7 +144,7 @@ TEST_CASE("an event set releases every waiter, and later waits pass until it is 
   CHECK_FALSE(e.handle(4, req(StateOp::kEventWait, "j/job/e"), 0).has_value());
 }
 
-TEST_CASE("removing a job's state leaves other jobs' and shared names alone; state expires") {
+TEST_CASE("removing a job's state leaves other jobs' and shared names alone, and state expires") {
   StateEngine e;
   StateRequest n = req(StateOp::kCounterAdd, "j/one/n");
   n.number = 1;

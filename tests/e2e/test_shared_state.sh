@@ -59,6 +59,11 @@ shared_state_scenarios() {
   expect_eq "$CODE" 1 "$store: the crashing call fails the job"
   expect_eq "$(outputs_of "$OUT" | grep -c got)" 3 "$store: a call that crashed holding a lock does not block the others ($ERR)"
 
+  # A worker that dies (SIGKILL) while its call holds a lock: the lock is given back.
+  run_lithops --json job submit --function "$(SHARED_STATE_TASK):worker_dies_holding" --range 2 \
+    --chunksize 1 --max-workers 2 --worker-processes 1
+  expect_eq "$(outputs_of "$OUT" | grep -c got)" 1 "$store: a call whose worker died holding a lock does not block the others ($ERR)"
+
   # Two jobs keep their state apart; "/" names are shared; clean removes a job's state.
   submit_state count --range 3
   local job1_out=$OUT
@@ -98,7 +103,6 @@ test_shared_state_in_redis() {
   shared_state_scenarios redis
   STATE_STORE="" STATE_AUTH=""
   expect_eq "$(ls "$XDG_CACHE_HOME/lithops/state.sock" 2>/dev/null)" "" "redis: no embedded store was started"
-  stop_servers
 }
 
 test_shared_state_from_command_tasks() {

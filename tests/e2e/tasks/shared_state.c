@@ -9,6 +9,11 @@
  *   event         call 0 sets event "go" after 0.3 s; the others wait for it and emit "released"
  *   crash_holding call 0 takes lock "L", sets event "held", then crashes (SIGSEGV); the others
  *                 wait for "held", then take and release "L" (30 s timeout) and emit "got"
+ *   worker_dies_holding
+ *                 call 0 (first attempt) takes lock "L", sets event "held", then kills its
+ *                 worker process (SIGKILL to its parent) and waits to be killed in turn; the
+ *                 others (on other workers) wait for "held", take and release "L" (30 s
+ *                 timeout) and emit "got"; a retried call 0 emits "retried"
  *   shared        adds 1 to counter "/shared" (every job's) and emits its value
  *   count100      adds 1 to counter "n" 100 times (bench W9)
  */
@@ -119,6 +124,28 @@ LITHOPS_EXPORT int crash_holding(lithops_call* call, const lithops_api* api) {
     if (api->lock_acquire(call, "L", 30) != 0) return failed(call, api, "lock_acquire");
     api->event_set(call, "held");
     raise(SIGSEGV);
+  }
+  if (api->event_wait(call, "held", 30) != 0) return failed(call, api, "event_wait");
+  if (api->lock_acquire(call, "L", 30) != 0) return failed(call, api, "lock_acquire");
+  api->lock_release(call, "L");
+  emit_text(call, api, "got");
+  return 0;
+}
+
+LITHOPS_EXPORT int worker_dies_holding(lithops_call* call, const lithops_api* api) {
+  if (input_number(call, api) == 0) {
+    void* data = NULL;
+    size_t size = 0;
+    if (api->value_get(call, "died", &data, &size) == 0) {
+      api->free(data);
+      emit_text(call, api, "retried");
+      return 0;
+    }
+    if (api->value_set(call, "died", "1", 1) != 0) return failed(call, api, "value_set");
+    if (api->lock_acquire(call, "L", 30) != 0) return failed(call, api, "lock_acquire");
+    api->event_set(call, "held");
+    kill(getppid(), SIGKILL);
+    for (;;) pause();
   }
   if (api->event_wait(call, "held", 30) != 0) return failed(call, api, "event_wait");
   if (api->lock_acquire(call, "L", 30) != 0) return failed(call, api, "lock_acquire");
