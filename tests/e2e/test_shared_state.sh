@@ -129,3 +129,22 @@ SH
   expect_contains "$ERR" "'notanumber' is not a whole number" "command: a bad delta is named"
   stop_state_daemon
 }
+
+# The three shared state examples, as their header comments tell a user to run them.
+test_shared_state_examples() {
+  local src
+  src="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../examples" && pwd)"
+  run_lithops --json job submit --function "$EXAMPLES/libmonte_carlo_pi.so" --range 8 --logs
+  expect_eq "$CODE" 0 "monte carlo: exit code ($ERR)"
+  expect_contains "$ERR" "after 8 calls: pi ~ 3.1" "monte carlo: the last call logs pi over every dart (--logs)"
+  run_lithops --json job submit --function "$EXAMPLES/libpipeline.so" --range 8 --worker-processes 4
+  expect_eq "$CODE" 0 "pipeline: exit code ($ERR)"
+  # Producers 0,2,4,6 put 100p+1..100p+10; the consumers' squares add up to 5,733,540.
+  expect_contains "$(outputs_of "$OUT")" "(sum so far 5733540)" "pipeline: the consumers squared every item once"
+  run_lithops --json job submit --range 4 --worker-processes 4 --command "sh $src/state_command.sh {}"
+  expect_eq "$CODE" 0 "command example: exit code ($ERR)"
+  local logs
+  logs=$(outputs_of "$OUT" | sed 's/.*log: //' | tr ' ' '\n' | grep -v '^$' | sort -n | tr '\n' ' ')
+  expect_eq "$logs" "0 0 0 0 1 1 1 1 2 2 2 2 3 3 3 3 " "command example: after the barrier every call sees every call's log entry"
+  stop_state_daemon
+}
