@@ -10,6 +10,7 @@
 
 #include "core/spelling.h"
 #include "core/text.h"
+#include "core/worker_config.h"
 
 extern char** environ;
 
@@ -111,13 +112,24 @@ Result<Config> Config::load(const Schema& schema, const ConfigSources& sources) 
 
 Result<Config> Config::from_json(const Schema& schema, const nlohmann::json& sections) {
   Config c = defaults(schema);
+  // With the list of keys the user set (worker_config_json), the others keep origin "default".
+  const auto set = sections.find(kSetKeysMember);
+  bool listed = set != sections.end() && set->is_array();
   for (const auto& [section, keys] : sections.items()) {
+    if (section == kSetKeysMember) continue;
     for (const auto& [key, value] : keys.items()) {
       if (!c.find(section, key))
         return make_error(ErrorKind::kConfig, fmt::format("unknown key {}.{}", section, key));
-      c.values_[section][key] = ConfigValue{value, "driver"};
+      c.values_[section][key] = ConfigValue{value, listed ? "default" : "driver"};
     }
   }
+  if (listed)
+    for (const auto& name : *set) {
+      std::string full = name.is_string() ? name.get<std::string>() : "";
+      size_t dot = full.find('.');
+      if (dot == std::string::npos || !c.find(full.substr(0, dot), full.substr(dot + 1))) continue;
+      c.values_[full.substr(0, dot)][full.substr(dot + 1)].origin = kSetInDriverOrigin;
+    }
   return c;
 }
 

@@ -13,8 +13,9 @@ bool redis_configured(const Config& config) {
   for (const auto& spec : config.schema()) {
     if (spec.section != "redis") continue;
     const ConfigValue& v = config.at("redis", spec.key);
-    // A worker's config comes from the driver with every key marked "driver": there, only a
-    // value other than the default shows that the user wrote a redis: section.
+    // A driver that lists the keys the user set (worker_config_json) marks them: they count.
+    // Without that list every key of a worker's config says "driver": there, only a value
+    // other than the default shows that the user wrote a redis: section.
     if (v.origin == "driver" ? v.value != spec.default_value : v.origin != "default") return true;
   }
   return false;

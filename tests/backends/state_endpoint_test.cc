@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "backends/registry.h"
+#include "core/worker_config.h"
 
 using namespace lithops;
 
@@ -40,4 +41,19 @@ TEST_CASE("a remote backend without Redis has no store, and --shared-state names
   auto refused = require_shared_state(config);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().message.find("redis: section") != std::string::npos);
+}
+
+TEST_CASE("workers pick the store the driver picked, even for a redis: section of default values") {
+  // `redis: {host: 127.0.0.1, port: 6379}` names a local Redis with nothing but defaults.
+  for (const auto& sets : std::vector<std::vector<std::string>>{
+           {"redis.host=127.0.0.1", "redis.port=6379"}, {}, {"redis.port=7000"}}) {
+    auto driver = config_with(sets);
+    auto worker = Config::from_json(full_schema(), worker_config_json(driver));
+    REQUIRE(worker.ok());
+    CHECK(choose_state_endpoint(*worker, "localhost").kind ==
+          choose_state_endpoint(driver, "localhost").kind);
+    CHECK(worker->get_int("redis", "port") == driver.get_int("redis", "port"));
+  }
+  CHECK(choose_state_endpoint(config_with({"redis.port=6379"}), "localhost").kind ==
+        StateEndpoint::kRedis);
 }
