@@ -3,15 +3,6 @@
 
 SHARED_STATE_TASK() { echo "$TASKS/libshared_state.so"; }
 
-# Stops this test's embedded state daemon (its PID is in the socket's lock file).
-stop_state_daemon() {
-  local lock="$XDG_CACHE_HOME/lithops/state.sock.lock" pid
-  [ -f "$lock" ] || return 0
-  pid=$(head -n1 "$lock")
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-}
-
 # Outputs of a job's results, one per line, in call order.
 outputs_of() { printf '%s\n' "$1" | jq -r '.output'; }
 
