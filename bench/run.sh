@@ -4,7 +4,7 @@
 #
 #   bench/run.sh [BUILD_DIR] [REPS]        (default: build, 5)
 #   BENCH_ONLY=W2 bench/run.sh             run some workloads (a list: W10,W11; of W1 W2 W3
-#                                          W4 W5 W10 W11 W10S3 W1X W12)
+#                                          W4 W5 W9 W10 W11 W10S3 W1X W12 W13)
 #
 # Prints a Markdown report (paste into bench/RESULTS.md) with the targets it missed.
 set -uo pipefail

@@ -27,4 +27,21 @@ Result<std::string> scoped_state_name(std::string_view job_key, std::string_view
   return fmt::format("j/{}/{}", job_key, name);
 }
 
+std::optional<Error> barrier_never_fills(std::string_view name, uint32_t parties,
+                                         const StateCaller& caller) {
+  if (name.empty() || name[0] == '/') return std::nullopt;
+  if (caller.job_calls && parties > caller.job_calls)
+    return make_error(ErrorKind::kBackend,
+                      fmt::format("barrier '{}' waits for {} parties but the job has only {} "
+                                  "calls: it can never fill",
+                                  name, parties, caller.job_calls));
+  if (caller.job_slots && parties > caller.job_slots)
+    return make_error(ErrorKind::kBackend,
+                      fmt::format("barrier '{}' waits for {} parties but at most {} calls of the "
+                                  "job run at once (max_workers x worker_processes): it can never "
+                                  "fill; give the job more workers or processes",
+                                  name, parties, caller.job_slots));
+  return std::nullopt;
+}
+
 }  // namespace lithops

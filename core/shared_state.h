@@ -21,6 +21,7 @@ struct StateCaller {
   uint64_t call = 0;
   uint32_t attempt = 1;
   uint64_t job_calls = 0;  // calls in the job (0: unknown): a barrier of more parties never fills
+  uint64_t job_slots = 0;  // calls of the job that can run at once (0: unknown): likewise
   /// "<job_key>/<call>.<attempt>": unique per attempt of a call.
   std::string owner() const;
 };
@@ -78,6 +79,12 @@ class SharedState {
 /// the job, "s<name>" for names beginning with "/". Errors name what is wrong with `name`.
 Result<std::string> scoped_state_name(std::string_view job_key, std::string_view name);
 
+/// Why barrier `name` of `parties` can never fill for `caller`'s job (more parties than the
+/// job has calls, or than it runs at once), or nullopt. Names beginning with "/" are other
+/// jobs' too: never refused.
+std::optional<Error> barrier_never_fills(std::string_view name, uint32_t parties,
+                                         const StateCaller& caller);
+
 /// Seconds until unused state expires (lithops.shared_state_ttl).
 inline constexpr double kDefaultSharedStateTtl = 3600;
 
@@ -89,6 +96,7 @@ inline constexpr char kStateEnv[] = "LITHOPS_STATE";
 inline constexpr char kStateAuthEnv[] = "LITHOPS_STATE_AUTH";
 inline constexpr char kStateTtlEnv[] = "LITHOPS_STATE_TTL";
 inline constexpr char kJobCallsEnv[] = "LITHOPS_JOB_CALLS";
+inline constexpr char kJobSlotsEnv[] = "LITHOPS_JOB_SLOTS";
 inline constexpr char kCallAttemptEnv[] = "LITHOPS_CALL_ATTEMPT";
 
 }  // namespace lithops

@@ -56,8 +56,9 @@ Status StateEnvironment::export_for(const Config& config) {
   return {};
 }
 
-void export_job_calls(uint64_t calls) {
+void export_job_calls(uint64_t calls, uint64_t slots) {
   ::setenv(kJobCallsEnv, std::to_string(calls).c_str(), 1);
+  ::setenv(kJobSlotsEnv, std::to_string(slots).c_str(), 1);
 }
 
 StateCaller caller_from_environment() {
@@ -66,6 +67,7 @@ StateCaller caller_from_environment() {
   c.call = env_u64("LITHOPS_CALL_INDEX", 0);
   c.attempt = static_cast<uint32_t>(env_u64(kCallAttemptEnv, 1));
   c.job_calls = env_u64(kJobCallsEnv, 0);
+  c.job_slots = env_u64(kJobSlotsEnv, 0);
   return c;
 }
 

@@ -26,11 +26,12 @@ class StateEnvironment {
   std::string auth_file_;
 };
 
-/// Sets LITHOPS_JOB_CALLS for the runners made next (barriers compare their parties to it).
-void export_job_calls(uint64_t calls);
+/// Sets LITHOPS_JOB_CALLS and LITHOPS_JOB_SLOTS (calls that can run at once) for the runners
+/// made next: barriers compare their parties to them.
+void export_job_calls(uint64_t calls, uint64_t slots);
 
-/// The caller described by LITHOPS_JOB_KEY, LITHOPS_CALL_INDEX, LITHOPS_CALL_ATTEMPT and
-/// LITHOPS_JOB_CALLS (a process outside any job: no job key, only "/" names).
+/// The caller described by LITHOPS_JOB_KEY, LITHOPS_CALL_INDEX, LITHOPS_CALL_ATTEMPT,
+/// LITHOPS_JOB_CALLS and LITHOPS_JOB_SLOTS (a process outside any job: no job key, only "/" names).
 StateCaller caller_from_environment();
 
 /// A client of the store named by the environment (the embedded store when none is named),

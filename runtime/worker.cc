@@ -82,7 +82,8 @@ Status Worker::prepare(const std::string& job_key) {
     if (!fetched.ok()) return fetched.error();
     path = *fetched;
   }
-  export_job_calls(spec_->total_calls);  // for the runners' processes (barriers)
+  // For the runners' processes (barriers that can never fill).
+  export_job_calls(spec_->total_calls, spec_->max_workers * spec_->worker_processes);
   return make_runner(spec_->task, path, job_key, static_cast<int>(spec_->worker_processes),
                      {spec_->timeout_s, spec_->memory_mb}, so_runner_, command_runner_);
 }

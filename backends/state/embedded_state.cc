@@ -346,6 +346,7 @@ Result<WaitResult> EmbeddedState::barrier_wait(std::string_view name, uint32_t p
                                                double timeout_s) {
   auto r = request(StateOp::kBarrierWait, name);
   if (!r.ok()) return r.error();
+  if (auto never = barrier_never_fills(name, parties, caller_)) return *never;
   r->number = parties;
   r->timeout_ms = timeout_ms_of(timeout_s);
   auto reply = call(*r);

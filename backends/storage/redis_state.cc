@@ -271,11 +271,7 @@ class RedisState : public SharedState {
     if (parties < 1)
       return make_error(ErrorKind::kInvalidInput,
                         fmt::format("barrier '{}' needs at least 1 party", name));
-    if (name[0] != '/' && caller_.job_calls && parties > caller_.job_calls)
-      return make_error(ErrorKind::kBackend,
-                        fmt::format("barrier '{}' waits for {} parties but the job has only {} "
-                                    "calls: it can never fill",
-                                    name, parties, caller_.job_calls));
+    if (auto never = barrier_never_fills(name, parties, caller_)) return *never;
     std::string owner = owner_key(caller_.owner());
     auto r = run({"EVAL", kBarrierScript, "2", *key, owner, std::to_string(parties), ttl_});
     if (!r.ok()) return r.error();

@@ -57,3 +57,17 @@ TEST_CASE("workers pick the store the driver picked, even for a redis: section o
   CHECK(choose_state_endpoint(config_with({"redis.port=6379"}), "localhost").kind ==
         StateEndpoint::kRedis);
 }
+
+TEST_CASE("a barrier that can never fill is refused before anyone waits") {
+  StateCaller caller{"job", 0, 1, 8, 4};  // 8 calls, 4 run at once
+  CHECK_FALSE(barrier_never_fills("b", 4, caller));
+  auto more_than_calls = barrier_never_fills("b", 9, caller);
+  REQUIRE(more_than_calls);
+  CHECK(more_than_calls->message.find("the job has only 8 calls") != std::string::npos);
+  auto more_than_slots = barrier_never_fills("b", 5, caller);
+  REQUIRE(more_than_slots);
+  CHECK(more_than_slots->message.find("at most 4 calls of the job run at once") !=
+        std::string::npos);
+  CHECK_FALSE(barrier_never_fills("/b", 9, caller));  // other jobs may be parties too
+  CHECK_FALSE(barrier_never_fills("b", 9, StateCaller{"job", 0, 1, 0, 0}));  // unknown sizes
+}

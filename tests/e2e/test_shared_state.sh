@@ -42,6 +42,11 @@ shared_state_scenarios() {
   expect_contains "$(outputs_of "$OUT" | sort -u)" "waits for 9 parties but the job has only 8 calls: it can never fill" \
     "$store: a 9-party barrier in an 8-call job fails with a clear error, no hang"
 
+  run_lithops_stdin "$(printf '8\n%.0s' $(seq 8))" --json job submit \
+    --function "$(SHARED_STATE_TASK):barrier" --iterdata - --max-workers 2 --worker-processes 2
+  expect_contains "$(outputs_of "$OUT" | sort -u)" "waits for 8 parties but at most 4 calls of the job run at once" \
+    "$store: a barrier of more parties than the job runs at once fails with a clear error, no hang"
+
   submit_state event --range 5 --chunksize 5
   expect_eq "$CODE" 0 "$store: event exit code ($ERR)"
   expect_eq "$(outputs_of "$OUT" | grep -c released)" 4 "$store: the event released every waiter"
@@ -115,6 +120,16 @@ SH
   expect_eq "$(outputs_of "$OUT")" "" "command: another job does not see the value"
   run_lithops job list --json
   expect_eq "$(STATE_JOB=$(json_field "$OUT" '.[1].job_key') runtime_state value-get total)" 12 "command: 12 locked increments reach exactly 12"
+  # queue-put / queue-get (items on stdin and stdout), events, exit status 1 on a timeout.
+  printf 'two words' | STATE_JOB=cli runtime_state queue-put q
+  expect_eq "$(STATE_JOB=cli runtime_state queue-get q --timeout 5)" "two words" "command: queue-get takes what queue-put put"
+  STATE_JOB=cli runtime_state queue-get q --timeout 0.1 >/dev/null
+  expect_eq "$?" 1 "command: queue-get of an empty queue exits 1 at its timeout"
+  STATE_JOB=cli runtime_state event-wait go --timeout 0.1
+  expect_eq "$?" 1 "command: event-wait of an unset event exits 1 at its timeout"
+  STATE_JOB=cli runtime_state event-set go
+  STATE_JOB=cli runtime_state event-wait go --timeout 5
+  expect_eq "$?" 0 "command: event-wait passes once the event is set"
   # Bad use says what is wrong.
   run_lithops --json job submit --range 1 --command "$rt state counter-add hits notanumber"
   expect_contains "$ERR" "'notanumber' is not a whole number" "command: a bad delta is named"
