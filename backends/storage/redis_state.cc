@@ -6,6 +6,8 @@
 #include <cmath>
 #include <vector>
 
+#include "backends/storage/redis_reply.h"
+
 namespace lithops {
 namespace {
 
@@ -120,22 +122,7 @@ end
 return 1
 )lua";
 
-struct Reply {
-  int type = REDIS_REPLY_NIL;
-  std::string str;
-  long long integer = 0;
-  std::vector<Reply> elements;
-  bool nil() const { return type == REDIS_REPLY_NIL; }
-};
-
-Reply convert(const redisReply* r) {
-  Reply out;
-  out.type = r->type;
-  out.integer = r->integer;
-  if (r->str) out.str.assign(r->str, r->len);
-  for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(convert(r->element[i]));
-  return out;
-}
+using redis::Reply;
 
 std::string ms(int64_t v) { return std::to_string(v); }
 
@@ -385,31 +372,12 @@ class RedisState : public SharedState {
   }
 
   Result<std::vector<Reply>> pipeline(const std::vector<std::vector<std::string_view>>& commands) {
-    for (const auto& args : commands) {
-      std::vector<const char*> argv;
-      std::vector<size_t> lens;
-      for (auto a : args) {
-        argv.push_back(a.data());
-        lens.push_back(a.size());
-      }
-      redisAppendCommandArgv(c_, static_cast<int>(args.size()), argv.data(), lens.data());
-    }
-    std::vector<Reply> replies;
-    std::optional<Error> error;
-    for (const auto& args : commands) {
-      void* raw = nullptr;
-      if (redisGetReply(c_, &raw) != REDIS_OK || !raw)
-        return make_error(ErrorKind::kIo, fmt::format("shared state: redis {}:{}: {}", o_.host,
-                                                      o_.port, c_->errstr));
-      Reply reply = convert(static_cast<redisReply*>(raw));
-      freeReplyObject(raw);
-      if (reply.type == REDIS_REPLY_ERROR && !error)
-        error = make_error(ErrorKind::kBackend, fmt::format("shared state: redis {}: {}",
-                                                            args.empty() ? "" : args[0], reply.str));
-      replies.push_back(std::move(reply));
-    }
-    if (error) return *error;
-    return replies;
+    return redis::pipeline(c_, commands, fmt::format("shared state: redis {}:{}", o_.host, o_.port),
+                           [](const redis::Command& args, const std::string& message) {
+                             return make_error(ErrorKind::kBackend,
+                                               fmt::format("shared state: redis {}: {}",
+                                                           args.empty() ? "" : args[0], message));
+                           });
   }
   Result<Reply> run(std::vector<std::string_view> args) {
     auto r = pipeline({std::move(args)});
