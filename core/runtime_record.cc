@@ -17,7 +17,8 @@ nlohmann::json to_json(const RuntimeRecord& r) {
           {"memory_mb", r.memory_mb},
           {"timeout_s", r.timeout_s},
           {"deployed_ms", r.deployed_ms},
-          {"builtin", r.builtin}};
+          {"builtin", r.builtin},
+          {"containerfile", r.containerfile}};
 }
 
 Result<RuntimeRecord> runtime_record_from_json(const nlohmann::json& j, const std::string& what) {
@@ -34,6 +35,7 @@ Result<RuntimeRecord> runtime_record_from_json(const nlohmann::json& j, const st
     r.timeout_s = j.value("timeout_s", 0.0);
     r.deployed_ms = j.value("deployed_ms", int64_t{0});
     r.builtin = j.value("builtin", false);
+    r.containerfile = j.value("containerfile", "");
     return r;
   } catch (const nlohmann::json::exception& e) {
     return make_error(ErrorKind::kIo, fmt::format("{} is not a runtime record: {}", what, e.what()));

@@ -27,6 +27,7 @@ struct RuntimeRecord {
   double timeout_s = 0;
   int64_t deployed_ms = 0;  // 0: found (built or built in) but not deployed
   bool builtin = false;     // part of the backend, cannot be deleted (localhost's "default")
+  std::string containerfile;  // built from this user file (-f), "" = the minimal image
 };
 
 nlohmann::json to_json(const RuntimeRecord& record);
