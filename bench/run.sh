@@ -330,25 +330,29 @@ if run W6; then
     echo "podman is not installed: skipped"
     echo
   else
-    # A podman store of its own, configured as ENVIRONMENT.md says for this kind of machine.
+    # A podman store of its own; runc and explicit ulimits (ENVIRONMENT.md) are lithops config.
     pm=$scratch/podman
-    mkdir -p "$pm" "$HOME/.lithops"
-    export CONTAINERS_CONF=$pm/containers.conf
-    printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' >"$CONTAINERS_CONF"
-    printf 'podman:\n  root: %s/storage\n  runroot: %s/run\n  oci_runtime: runc\n  network: host\n' "$pm" "$pm" >"$HOME/.lithops/config"
-    P=(podman --root "$pm/storage" --runroot "$pm/run")
+    mkdir -p "$pm/bb/bin" "$HOME/.lithops"
+    printf 'podman:\n  root: %s/storage\n  runroot: %s/run\n  oci_runtime: runc\n  ulimits: [nofile=20000:20000, nproc=32768:32768]\n  network: host\n' "$pm" "$pm" >"$HOME/.lithops/config"
+    P=(podman --root "$pm/storage" --runroot "$pm/run" --runtime runc)
     "$lithops" runtime deploy lithops-default -b podman -q >/dev/null 2>&1 ||
       echo "bench: lithops runtime deploy -b podman failed" >&2
     image=localhost/lithops-runtime-lithops-default
+    # The bare run: the same image and limits, the runtime started and nothing else.
     compare w6hello "$lithops" hello -b podman -- "${P[@]}" run --rm --pull never --log-driver none \
-      --network host --entrypoint /lithops/bin/ld.so "$image" --library-path /lithops/lib \
+      --network host --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 \
+      --entrypoint /lithops/bin/ld.so "$image" --library-path /lithops/lib \
       /lithops/bin/lithops-runtime --version
     h=${MEDIAN[w6hello.0]} bare=${MEDIAN[w6hello.1]}
-    compare w6sleep "$lithops" job submit -b podman --command 'sleep 0.05' --range 200 \
-      --max-workers 2 --worker-processes 1 -q -- \
+    # The runtime image holds no `sleep`: the sleeps run in a busybox image (--image).
+    cp "$(command -v busybox)" "$pm/bb/bin/busybox" && ln -sf busybox "$pm/bb/bin/sleep"
+    tar -C "$pm/bb" -c . | "${P[@]}" import - localhost/bench-busybox >/dev/null
+    compare w6sleep "$lithops" job submit -b podman --image localhost/bench-busybox \
+      --command 'sleep 0.05' --range 200 --max-workers 2 --worker-processes 1 -q -- \
       "$lithops" job submit --command 'sleep 0.05' --range 200 --max-workers 2 --worker-processes 1 -q
     sp=${MEDIAN[w6sleep.0]} sl=${MEDIAN[w6sleep.1]}
-    compare w6noop "$lithops" job submit -b podman --function "$add7" --range 100000 -q -- \
+    compare w6noop "$lithops" job submit -b podman --function "$add7" --range 100000 \
+      --worker-processes "$(nproc)" --max-workers 1 -q -- \
       "$lithops" job submit --function "$add7" --range 100000 \
       --worker-processes "$(nproc)" --max-workers 1 -q
     np=${MEDIAN[w6noop.0]} nl=${MEDIAN[w6noop.1]}
@@ -365,7 +369,6 @@ if run W6; then
     "${P[@]}" rmi --all --force >/dev/null 2>&1
     grep -o " $pm/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
     rm -f "$HOME/.lithops/config"
-    unset CONTAINERS_CONF
   fi
 fi
 

@@ -226,6 +226,10 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
   cmd->add_option("--runtime", flags->run.runtime,
                   "Runtime the workers run (see `lithops runtime list`; default: the backend's)")
       ->type_name("NAME");
+  cmd->add_option("--image", flags->run.image,
+                  "Run the calls inside this local container image (-b podman); it need not "
+                  "hold lithops-runtime, which is brought in read-only")
+      ->type_name("IMAGE");
   cmd->add_flag("--detach", flags->run.detach, "Print the job key and return at once");
   cmd->add_option("--plot", flags->run.plot_dir,
                   "When the job ends, draw its timeline and histogram (SVG) into DIR")
@@ -341,6 +345,7 @@ int run_job(Context& ctx, PreparedJob job, const RunOptions& options) {
   auto compute = ctx.compute();
   if (!compute.ok()) return report_error(compute.error());
   // Its runtime is checked first (and built and deployed if missing).
+  job.spec.image = options.image;
   if (auto s = prepare_job_runtime(ctx, job.spec, options.runtime); !s.ok())
     return report_error(s.error());
   if (auto s = launch_job(job, **store, **compute); !s.ok()) return report_error(s.error());

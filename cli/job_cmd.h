@@ -16,6 +16,7 @@ struct RunOptions {
   std::string output_file;
   std::string plot_dir;  // --plot: where to draw the job's pictures when it ends
   std::string runtime;  // --runtime: the runtime workers run ("" = the backend's default)
+  std::string image;    // --image: a container image the calls run in (container backends)
 };
 int run_job(Context& ctx, PreparedJob job, const RunOptions& options);
 /// Follows a launched job to its end (progress line, Ctrl-C cancels), then prints its results

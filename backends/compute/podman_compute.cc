@@ -37,8 +37,6 @@ Result<std::unique_ptr<WorkerLauncher>> PodmanCompute::make_launcher(const Confi
   long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
   job.cpus = std::min<uint64_t>(spec.worker_processes, cpus > 0 ? static_cast<uint64_t>(cpus) : 1);
   if (local_storage(config)) job.storage_root = storage_root(config);
-  std::error_code ec;
-  job.workdir = std::filesystem::current_path(ec).string();
   job.log_dir = local_log_dir();
   return std::unique_ptr<WorkerLauncher>(
       std::make_unique<PodmanLauncher>(PodmanSettings::from_config(config), std::move(job)));

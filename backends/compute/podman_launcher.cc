@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -122,14 +123,13 @@ std::vector<std::string> PodmanLauncher::run_argv(const WorkerSlot& slot) const 
     std::string m = fmt::format("{}m", job_.memory_mb);
     a.insert(a.end(), {"--memory", m, "--memory-swap", m});
   }
-  for (const auto& u : settings_.ulimits) a.insert(a.end(), {"--ulimit", u});
   if (!job_.storage_root.empty())
     a.insert(a.end(), {"--volume", job_.storage_root + ":" + job_.storage_root});
-  if (!job_.workdir.empty()) a.insert(a.end(), {"--workdir", job_.workdir});
   std::string rt = kRuntimeDir;
   if (job_.runtime_mounted)
     a.insert(a.end(), {"--volume", job_.runtime_tree + ":" + rt + ":ro"});
-  a.insert(a.end(), settings_.extra_args.begin(), settings_.extra_args.end());
+  auto flags = settings_.container_flags();  // --ulimit..., extra_args last: they may override
+  a.insert(a.end(), flags.begin(), flags.end());
   // The runtime's own loader and libraries: it runs in any image, whatever libc it has.
   a.insert(a.end(), {"--entrypoint", rt + "/bin/ld.so", job_.image, "--library-path",
                      rt + "/lib", rt + "/bin/lithops-runtime", "worker", "--stream"});
@@ -174,10 +174,29 @@ Result<std::unique_ptr<WorkerProcess>> PodmanLauncher::start(const WorkerSlot& s
 
 void PodmanLauncher::stop_all() { (void)remove_job_containers(settings_, job_.job_key); }
 
+// Which container has not started, and why as far as podman said (its stderr so far: the
+// file exists while the container's `podman run` runs).
 std::string PodmanLauncher::startup_hint() const {
-  return fmt::format("the worker containers have not reported yet (see `podman ps -a --filter "
-                     "label=lithops.job={}`; their errors go to {}/{}.pool.log)",
-                     job_.job_key, job_.log_dir, job_.job_key);
+  std::string newest, why;
+  std::filesystem::file_time_type newest_time{};
+  std::error_code ec;
+  std::string prefix = "lithops-" + job_.job_key + "-";
+  for (const auto& e : std::filesystem::directory_iterator(job_.log_dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || e.path().extension() != ".err") continue;
+    auto t = e.last_write_time(ec);
+    if (!newest.empty() && t <= newest_time) continue;
+    newest = e.path().stem().string();
+    newest_time = t;
+    why = podman_message(read_file(e.path().string()));
+  }
+  std::string look = fmt::format("see `podman ps -a --filter label=lithops.job={}`", job_.job_key);
+  if (newest.empty())
+    return fmt::format("no worker container has started yet ({}; podman {})", look,
+                       fmt::join(settings_.command(), " "));
+  return fmt::format("container {} has not reported yet: {} ({})", newest,
+                     why.empty() ? "podman said nothing (still creating it?)" : "podman says: " + why,
+                     look);
 }
 
 int remove_job_containers(const PodmanSettings& settings, const std::string& job_key) {

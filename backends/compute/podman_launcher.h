@@ -21,7 +21,6 @@ struct PodmanJob {
   uint64_t memory_mb = 0;     // --memory (0: none)
   uint64_t cpus = 1;          // --cpus
   std::string storage_root;   // localhost storage: bind-mounted at the same path ("" = none)
-  std::string workdir;        // the pool's working folder (relative paths in the config)
   std::string log_dir;        // where each container's stderr is kept until it ends
 };
 
@@ -33,6 +32,8 @@ class PodmanLauncher : public WorkerLauncher {
   /// Removes every container labelled with the job (running or not).
   void stop_all() override;
   std::string startup_hint() const override;
+  /// Serverless: a container per invocation.
+  bool one_invocation_per_worker() const override { return true; }
 
   /// The `podman run` argv of worker `slot` (for tests and for the bench's bare comparison).
   std::vector<std::string> run_argv(const WorkerSlot& slot) const;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include "backends/compute/localhost_compute.h"
 #include "backends/compute/runtime_tree.h"
@@ -149,11 +150,14 @@ Result<RuntimeRecord> PodmanRuntimes::build(const RuntimeBuildOptions& options) 
 }
 
 Status PodmanRuntimes::smoke_test(const RuntimeRecord& r) {
-  auto out = settings_.run({"run", "--rm", "--pull=never", "--log-driver", "none", "--network",
-                            "none", "--entrypoint", "/lithops/bin/ld.so", r.image,
-                            "--library-path", "/lithops/lib", "/lithops/bin/lithops-runtime",
-                            "hello"},
-                           300);
+  // As a worker would be run (ulimits, extra_args), without a network: it only says hello.
+  std::vector<std::string> args = {"run", "--rm", "--pull=never", "--log-driver", "none",
+                                   "--network", "none"};
+  auto flags = settings_.container_flags();
+  args.insert(args.end(), flags.begin(), flags.end());
+  args.insert(args.end(), {"--entrypoint", "/lithops/bin/ld.so", r.image, "--library-path",
+                           "/lithops/lib", "/lithops/bin/lithops-runtime", "hello"});
+  auto out = settings_.run(args, 300);
   if (!out.ok()) return out.error();
   if (out->ok() && !out->out.empty()) return {};
   return make_error(ErrorKind::kBackend,
@@ -257,20 +261,29 @@ Result<RuntimeRecord> PodmanRuntimes::ensure_usable(const std::string& name, Run
   LITHOPS_TRY(check_storage_reachable());
   auto r = records_.read(name);
   if (!r.ok() && r.error().kind == ErrorKind::kNotFound) {
-    if (notes) notes(fmt::format("runtime {} is not deployed on podman yet: building and deploying it (once)", name));
+    if (notes) notes(fmt::format("runtime {} is not deployed on podman yet: deploying it (once)", name));
     return deploy({name, 0, 0, notes});
   }
   if (!r.ok()) return r.error();
   LITHOPS_TRY(check_runtime_compatible(*r, lithops_version(), lithops_task_abi()));
   auto image = inspect(name, r->image);
-  if (!image.ok() && image.error().kind == ErrorKind::kNotFound)
-    return make_error(ErrorKind::kInvalidInput,
-                      fmt::format("runtime {} is deployed, but its image {} ({}) is not in podman's "
-                                  "storage{}: run `lithops runtime update {} -b podman`",
-                                  name, r->location, r->image.substr(0, 12),
-                                  settings_.root.empty() ? "" : " at " + settings_.root, name));
-  if (!image.ok()) return image.error();
-  return r;
+  if (image.ok()) return r;
+  if (image.error().kind != ErrorKind::kNotFound) return image.error();
+  // Rebuilt since it was deployed (`runtime build` again): the image under its name now.
+  auto rebuilt = inspect(name, r->location);
+  if (rebuilt.ok() && rebuilt->lithops_version == r->lithops_version &&
+      rebuilt->task_abi == r->task_abi) {
+    r->image = rebuilt->image;
+    r->size_bytes = rebuilt->size_bytes;
+    LITHOPS_TRY(records_.write(*r));
+    return r;
+  }
+  return make_error(ErrorKind::kInvalidInput,
+                    fmt::format("runtime {} is deployed, but its image {} ({}) is not in podman's "
+                                "storage{}: run `lithops runtime build {} -b podman` (nothing "
+                                "was launched)",
+                                name, r->location, r->image.substr(0, 12),
+                                settings_.root.empty() ? "" : " at " + settings_.root, name));
 }
 
 Status PodmanRuntimes::ensure_image(const std::string& image, RuntimeNotes) {

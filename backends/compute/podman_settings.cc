@@ -63,6 +63,13 @@ std::vector<std::string> PodmanSettings::command(std::vector<std::string> args) 
   return argv;
 }
 
+std::vector<std::string> PodmanSettings::container_flags() const {
+  std::vector<std::string> flags;
+  for (const auto& u : ulimits) flags.insert(flags.end(), {"--ulimit", u});
+  flags.insert(flags.end(), extra_args.begin(), extra_args.end());
+  return flags;
+}
+
 std::string podman_keys_hint() {
   return "podman.binary, podman.root, podman.runroot, podman.oci_runtime";
 }

@@ -26,6 +26,9 @@ struct PodmanSettings {
 
   /// podman and its global options: {binary, --root R, --runroot RR, --runtime X}.
   std::vector<std::string> command() const;
+  /// What every container of ours gets (workers, smoke invocations): --ulimit for each of
+  /// `ulimits`, then `extra_args`.
+  std::vector<std::string> container_flags() const;
   /// command() + `args`.
   std::vector<std::string> command(std::vector<std::string> args) const;
   /// Runs `podman ARGS...`; an error only when podman cannot be started at all, saying which
