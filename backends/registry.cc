@@ -68,8 +68,8 @@ const std::vector<ComputeEntry>& compute_entries() {
 
 // Config sections of the backends, in the order `config show` prints them.
 std::vector<Schema> backend_schemas() {
-  return {LocalhostCompute::schema(), PodmanSettings::schema(), LocalStorage::schema(), S3Storage::schema(),
-          RedisStorage::schema()};
+  return {LocalhostCompute::schema(), LocalStorage::schema(), PodmanSettings::schema(),
+          S3Storage::schema(), RedisStorage::schema()};
 }
 
 }  // namespace

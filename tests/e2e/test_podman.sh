@@ -76,9 +76,12 @@ test_podman_a_missing_runtime_is_built_and_deployed_on_first_use() {
   expect_not_contains "$ERR" "building" "the second use builds nothing"
   expect_not_contains "$ERR" "deploying" "nor deploys"
   # FROM scratch: the runtime tree, the loader, the certificates and nothing else.
-  local files
-  files=$(pm image save localhost/lithops-runtime-first-use 2>/dev/null | tar -t 2>/dev/null | grep -c 'layer.tar$')
-  expect_eq "$files" 1 "one layer: FROM scratch, no base image"
+  local root
+  root=$(pm image mount localhost/lithops-runtime-first-use)
+  expect_eq "$(ls "$root" | tr '\n' ' ')" "etc lib64 lithops tmp " "the image's top folders"
+  expect_eq "$(find "$root/etc" -type f | sed "s|^$root||")" /etc/ssl/certs/ca-certificates.crt "nothing else in /etc"
+  [ -x "$root/lithops/bin/lithops-runtime" ] || fail "the runtime is in the image"
+  pm image unmount localhost/lithops-runtime-first-use >/dev/null
   pm rmi --force localhost/lithops-runtime-first-use >/dev/null
 }
 
@@ -214,13 +217,15 @@ test_podman_image_runs_commands_in_a_busybox_image_from_scratch() {
 test_podman_a_container_over_its_memory_is_classified_memory() {
   podman_test_setup
   runtime_image_built || return
-  # 60 MB of task in a 64 MB container: with the worker beside it, over the limit. The kernel
-  # kills a process of the container, and podman does not say why.
-  run_lithops_stdin '60' job submit -b podman --function "$TASKS/libhog.so" --iterdata - \
-    --memory 64 --retries 0
+  # Two 40 MB calls side by side in a 64 MB container: each is within its own --memory, their
+  # sum is not. The kernel kills one sub-worker (SIGKILL) and podman says nothing of it.
+  run_lithops_stdin $'40\n40\n' job submit -b podman --function "$TASKS/libhog.so" --iterdata - \
+    --memory 64 --worker-processes 2 --chunksize 2 --retries 0
   expect_eq "$CODE" 1 "the job fails ($OUT)"
   job_status_json
-  expect_eq "$(failure_field 0 reason)" memory "the call failed for memory ($ERR)"
+  expect_eq "$(json_field "$STATUS" '[.failures[].reason] | unique | join(",")')" memory \
+    "the call killed at the container's limit failed for memory ($ERR)"
+  expect_contains "$ERR" "OOM killer" "and says so"
 }
 
 test_podman_timeout_kills_the_call_and_says_timeout() {
@@ -265,9 +270,10 @@ test_podman_a_container_that_cannot_start_is_rejected_with_podmans_message() {
   expect_eq "$CODE" 0 "hello -b podman ($ERR)"
   expect_contains "$OUT" "ello" "hello's greeting came from a container"
   run_lithops job submit -b podman --function "$EXAMPLES/libsquare.so" --range 2 --retries 0 \
-    --set 'podman.extra_args=[--no-such-podman-flag]'
-  expect_eq "$CODE" 1 "the job fails"
-  job_status_json
+    --set 'podman.extra_args=[--no-such-podman-flag]' --detach
+  local key=$OUT
+  "$LITHOPS" job wait "$key" >/dev/null 2>&1
+  STATUS=$("$LITHOPS" --json job status "$key")
   expect_eq "$(failure_field 0 reason)" rejected "its calls are rejected"
   expect_contains "$(failure_field 0 error)" "no-such-podman-flag" "podman's own message is quoted"
 }
