@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <chrono>
 
 namespace lithops {
 
@@ -69,6 +70,15 @@ Result<RuntimeRecord> RuntimeRecords::read(const std::string& name) {
   if (j.is_discarded())
     return make_error(ErrorKind::kIo, fmt::format("{} in bucket {} is not JSON", k, bucket_));
   return runtime_record_from_json(j, k);
+}
+
+Status RuntimeRecords::write_deployed(RuntimeRecord& record, uint64_t memory_mb,
+                                      double timeout_s) {
+  using namespace std::chrono;
+  record.memory_mb = memory_mb;
+  record.timeout_s = timeout_s;
+  record.deployed_ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  return write(record);
 }
 
 Status RuntimeRecords::write(const RuntimeRecord& record) {

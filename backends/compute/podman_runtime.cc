@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -16,11 +15,6 @@
 namespace lithops {
 namespace fs = std::filesystem;
 namespace {
-
-int64_t unix_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // A build context of our own: the runtime tree as lithops/, the CA certificates (S3 over
 // TLS), and the Containerfile.
@@ -180,10 +174,8 @@ Result<RuntimeRecord> PodmanRuntimes::deploy(const RuntimeDeployOptions& options
   LITHOPS_TRY(smoke_test(*r));
   auto old = records_.read(options.name);
   if (old.ok() && r->containerfile.empty()) r->containerfile = old->containerfile;
-  r->memory_mb = options.memory_mb ? options.memory_mb : settings_.runtime_memory_mb;
-  r->timeout_s = options.timeout_s;
-  r->deployed_ms = unix_ms();
-  LITHOPS_TRY(records_.write(*r));
+  LITHOPS_TRY(records_.write_deployed(
+      *r, options.memory_mb ? options.memory_mb : settings_.runtime_memory_mb, options.timeout_s));
   return r;
 }
 

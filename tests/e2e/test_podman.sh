@@ -79,7 +79,7 @@ test_podman_a_missing_runtime_is_built_and_deployed_on_first_use() {
   # FROM scratch: the runtime tree, the loader, the certificates and nothing else.
   local root
   root=$(pm image mount localhost/lithops-runtime-first-use)
-  expect_eq "$(ls "$root" | tr '\n' ' ')" "etc lib64 lithops tmp " "the image's top folders"
+  expect_eq "$(ls "$root" | tr '\n' ' ')" "etc lib64 lithops " "the image's top folders"
   expect_eq "$(find "$root/etc" -type f | sed "s|^$root||")" /etc/ssl/certs/ca-certificates.crt "nothing else in /etc"
   [ -x "$root/lithops/bin/lithops-runtime" ] || fail "the runtime is in the image"
   pm image unmount localhost/lithops-runtime-first-use >/dev/null
@@ -314,4 +314,39 @@ test_podman_bad_setups_are_refused_before_launch() {
   expect_contains "$ERR" "lithops runtime build lithops-default -b podman" "the build command is named"
   run_lithops job list
   expect_not_contains "$OUT" "libsquare" "nothing was launched"
+}
+
+test_podman_a_stall_note_names_the_container_that_has_not_started_and_why() {
+  podman_test_setup
+  runtime_image_built || return
+  run_lithops hello -b podman  # deploys with the real podman
+  expect_eq "$CODE" 0 "hello ($ERR)"
+  # The real podman behind a wrapper whose `run` says something and is slow to go on.
+  cat >slow-podman <<'SH'
+#!/bin/sh
+for a in "$@"; do
+  if [ "$a" = run ]; then
+    echo "Error: pulling nothing, just slow" >&2
+    while [ ! -e "$(dirname "$0")/go" ]; do sleep 0.1; done
+    break
+  fi
+done
+exec podman "$@"
+SH
+  chmod +x slow-podman
+  run_lithops --set lithops.stall_timeout=1 --set "podman.binary=$PWD/slow-podman" job submit -b podman \
+    --function "$EXAMPLES/libsquare.so" --range 1 --detach
+  local key=$OUT
+  stalled() {
+    run_lithops --json job status "$key"
+    [[ "$(json_field "$OUT" .message)" == *"has not reported yet"* ]]
+  }
+  wait_until 60 stalled || fail "no stall note: $(json_field "$OUT" .message)"
+  expect_contains "$(json_field "$OUT" .message)" "container lithops-$key-w0 has not reported yet" \
+    "the note names the container"
+  expect_contains "$(json_field "$OUT" .message)" "pulling nothing, just slow" "and quotes podman"
+  touch go
+  "$LITHOPS" job wait "$key" >/dev/null 2>&1
+  run_lithops job result "$key"
+  expect_eq "$OUT" 0 "the job goes on once the container starts"
 }
