@@ -169,7 +169,10 @@ int run_submit(Context& ctx, const SubmitFlags& flags) {
   deps.storage_names = storage_names();
   auto job = build_job(flags.request, **config, deps);
   if (!job.ok()) return report_error(job.error());
-  return run_job(ctx, std::move(job).value(), flags.run);
+  RunOptions run = flags.run;
+  run.runtime_memory = !flags.request.memory_mb;
+  run.runtime_timeout = !flags.request.timeout_s;
+  return run_job(ctx, std::move(job).value(), run);
 }
 
 void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
@@ -346,7 +349,8 @@ int run_job(Context& ctx, PreparedJob job, const RunOptions& options) {
   if (!compute.ok()) return report_error(compute.error());
   // Its runtime is checked first (and built and deployed if missing).
   job.spec.image = options.image;
-  if (auto s = prepare_job_runtime(ctx, job.spec, options.runtime); !s.ok())
+  RuntimeLimits limits{options.runtime_memory, options.runtime_timeout};
+  if (auto s = prepare_job_runtime(ctx, job.spec, options.runtime, limits); !s.ok())
     return report_error(s.error());
   if (auto s = launch_job(job, **store, **compute); !s.ok()) return report_error(s.error());
   if (options.detach) {

@@ -198,7 +198,8 @@ void register_runtime_commands(CLI::App& app, Context& ctx, int& exit_code) {
   add_delete(*group, ctx, exit_code);
 }
 
-Status prepare_job_runtime(Context& ctx, JobSpec& spec, const std::string& requested) {
+Status prepare_job_runtime(Context& ctx, JobSpec& spec, const std::string& requested,
+                           RuntimeLimits limits) {
   auto config = ctx.config();
   if (!config.ok()) return config.error();
   auto storage = ctx.storage();
@@ -219,6 +220,8 @@ Status prepare_job_runtime(Context& ctx, JobSpec& spec, const std::string& reque
   if (!r.ok()) return r.error();
   spec.runtime = name;
   spec.runtime_image = r->image;
+  if (limits.memory && r->memory_mb > 0) spec.memory_mb = r->memory_mb;
+  if (limits.timeout && r->timeout_s > 0) spec.timeout_s = r->timeout_s;
   return {};
 }
 

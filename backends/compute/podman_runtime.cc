@@ -174,8 +174,8 @@ Result<RuntimeRecord> PodmanRuntimes::deploy(const RuntimeDeployOptions& options
   LITHOPS_TRY(smoke_test(*r));
   auto old = records_.read(options.name);
   if (old.ok() && r->containerfile.empty()) r->containerfile = old->containerfile;
-  LITHOPS_TRY(records_.write_deployed(
-      *r, options.memory_mb ? options.memory_mb : settings_.runtime_memory_mb, options.timeout_s));
+  // 0: jobs take podman.runtime_memory (or --memory).
+  LITHOPS_TRY(records_.write_deployed(*r, options.memory_mb, options.timeout_s));
   return r;
 }
 

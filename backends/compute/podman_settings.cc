@@ -17,7 +17,7 @@ Schema PodmanSettings::schema() {
       {"podman", "oci_runtime", ValueType::kString, nullptr,
        "podman --runtime: the OCI runtime, e.g. runc (unset: podman's default)."},
       {"podman", "ulimits", ValueType::kList, nlohmann::json::array(),
-       "--ulimit for each container, e.g. [nofile=20000:20000, nproc=32768:32768]."},
+       "The --ulimit of each container, e.g. [nofile=20000:20000, nproc=32768:32768]."},
       {"podman", "network", ValueType::kString, "host",
        "podman --network of the workers (host: they reach S3 or Redis on 127.0.0.1)."},
       {"podman", "runtime", ValueType::kString, "lithops-default",

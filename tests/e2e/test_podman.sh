@@ -113,6 +113,9 @@ test_podman_runtime_build_deploy_list_update_delete_round_trip() {
   # A running job that uses it: delete refuses (unless --force).
   run_lithops_stdin '"sleep"' job submit -b podman --runtime rt-trip --function "$TASKS/libmisbehave.so" --iterdata - --detach
   local key=$OUT
+  local spec=$XDG_CACHE_HOME/lithops/storage/lithops-data/lithops.jobs/$key/job.json
+  expect_eq "$(jq -r '"\(.memory_mb) \(.timeout_s)"' "$spec")" "128 30" \
+    "a job without --memory/--timeout takes the runtime's deployed ones"
   run_lithops runtime delete rt-trip -b podman
   expect_eq "$CODE" 2 "delete while a job uses it"
   expect_contains "$ERR" "used by running job(s) $key" "names the job"
