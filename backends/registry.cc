@@ -6,6 +6,8 @@
 #include "backends/compute/localhost_compute.h"
 #include "backends/compute/localhost_launcher.h"
 #include "backends/compute/localhost_runtime.h"
+#include "backends/compute/podman_compute.h"
+#include "backends/compute/podman_runtime.h"
 #include "backends/sys/process.h"
 #include "backends/storage/local_storage.h"
 #include "backends/storage/redis_storage.h"
@@ -52,14 +54,22 @@ const std::vector<ComputeEntry>& compute_entries() {
        [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<RuntimeManager>> {
          return std::unique_ptr<RuntimeManager>(std::make_unique<LocalhostRuntimes>(c, s));
        }},
+      {"podman",
+       [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<ComputeBackend>> {
+         return std::unique_ptr<ComputeBackend>(std::make_unique<PodmanCompute>(c, s));
+       },
+       PodmanCompute::make_launcher,
+       [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<RuntimeManager>> {
+         return std::unique_ptr<RuntimeManager>(std::make_unique<PodmanRuntimes>(c, s));
+       }},
   };
   return entries;
 }
 
 // Config sections of the backends, in the order `config show` prints them.
 std::vector<Schema> backend_schemas() {
-  return {LocalhostCompute::schema(), LocalStorage::schema(), S3Storage::schema(),
-          RedisStorage::schema()};
+  return {LocalhostCompute::schema(), LocalStorage::schema(), PodmanSettings::schema(),
+          S3Storage::schema(), RedisStorage::schema()};
 }
 
 }  // namespace

@@ -365,6 +365,55 @@ if run W12; then
   rm -f "$scratch/w12.jsonl"
 fi
 
+if run W6; then
+  echo "## W6: podman (a container per invocation) vs localhost"
+  echo
+  if ! command -v podman >/dev/null; then
+    echo "podman is not installed: skipped"
+    echo
+  else
+    # A podman store of its own; runc and explicit ulimits (ENVIRONMENT.md) are lithops config.
+    pm=$scratch/podman
+    mkdir -p "$pm/bb/bin" "$HOME/.lithops"
+    printf 'podman:\n  root: %s/storage\n  runroot: %s/run\n  oci_runtime: runc\n  ulimits: [nofile=20000:20000, nproc=32768:32768]\n  network: host\n' "$pm" "$pm" >"$HOME/.lithops/config"
+    P=(podman --root "$pm/storage" --runroot "$pm/run" --runtime runc)
+    "$lithops" runtime deploy lithops-default -b podman -q >/dev/null 2>&1 ||
+      echo "bench: lithops runtime deploy -b podman failed" >&2
+    image=localhost/lithops-runtime-lithops-default
+    # The bare run: the same image and limits, the runtime started and nothing else.
+    compare w6hello "$lithops" hello -b podman -- "${P[@]}" run --rm --pull never --log-driver none \
+      --network host --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 \
+      --entrypoint /lithops/bin/ld.so "$image" --library-path /lithops/lib \
+      /lithops/bin/lithops-runtime --version
+    h=${MEDIAN[w6hello.0]} bare=${MEDIAN[w6hello.1]}
+    # The runtime image holds no `sleep`: the sleeps run in a busybox image (--image).
+    cp "$(command -v busybox)" "$pm/bb/bin/busybox" && ln -sf busybox "$pm/bb/bin/sleep"
+    tar -C "$pm/bb" -c . | "${P[@]}" import - localhost/bench-busybox >/dev/null
+    compare w6sleep "$lithops" job submit -b podman --image localhost/bench-busybox \
+      --command 'sleep 0.05' --range 200 --max-workers 2 --worker-processes 1 -q -- \
+      "$lithops" job submit --command 'sleep 0.05' --range 200 --max-workers 2 --worker-processes 1 -q
+    sp=${MEDIAN[w6sleep.0]} sl=${MEDIAN[w6sleep.1]}
+    compare w6noop "$lithops" job submit -b podman --function "$add7" --range 100000 \
+      --worker-processes "$(nproc)" --max-workers 1 -q -- \
+      "$lithops" job submit --function "$add7" --range 100000 \
+      --worker-processes "$(nproc)" --max-workers 1 -q
+    np=${MEDIAN[w6noop.0]} nl=${MEDIAN[w6noop.1]}
+    echo "| case | podman s | localhost s | bare podman run s | ratio | target |"
+    echo "|---|---|---|---|---|---|"
+    printf '| lithops hello | %.2f | - | %.2f | %s× bare | ≤ 1.5×: %s |\n' "$h" "$bare" "$(ratio "$h" "$bare")" \
+      "$(target "$h <= 1.5 * $bare" "W6 hello -b podman: ${h} s vs bare podman run ${bare} s")"
+    printf '| 200 × 50 ms, 2 workers (ideal 5.0 s) | %.2f | %.2f | - | %s× ideal | ≤ 1.15×: %s |\n' "$sp" "$sl" \
+      "$(ratio "$sp" 5)" "$(target "$sp <= 5.75" "W6 200 sleeps -b podman: $sp s")"
+    printf '| 100,000 no-op .so calls | %.2f | %.2f | - | %s× localhost | ≤ 2×: %s |\n' "$np" "$nl" \
+      "$(ratio "$np" "$nl")" "$(target "$np <= 2 * $nl" "W6 100k no-op -b podman: $np s vs $nl s")"
+    echo
+    "${P[@]}" rm --all --force >/dev/null 2>&1
+    "${P[@]}" rmi --all --force >/dev/null 2>&1
+    grep -o " $pm/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
+    rm -f "$HOME/.lithops/config"
+  fi
+fi
+
 if [ -s "$scratch/missed" ]; then
   echo "## Targets missed"
   sed 's/^/- /' "$scratch/missed"

@@ -141,6 +141,10 @@ int report_error(const Error& error) {
   return exit_code_for(error.kind);
 }
 
+int report_status(const Status& status) {
+  return status.ok() ? kExitOk : report_error(status.error());
+}
+
 bool interrupted() { return g_interrupted != 0; }
 
 void install_interrupt_handler() {

@@ -66,6 +66,8 @@ class Context {
 
 /// Prints "lithops: error: MESSAGE" on stderr and returns the exit code the error deserves.
 int report_error(const Error& error);
+/// A command's exit code from how it ended: kExitOk, or report_error's.
+int report_status(const Status& status);
 int exit_code_for(ErrorKind kind);
 
 /// Set by SIGINT/SIGTERM while a command waits; commands poll it.

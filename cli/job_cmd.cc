@@ -183,7 +183,10 @@ int run_submit(Context& ctx, const SubmitFlags& flags) {
   deps.storage_names = storage_names();
   auto job = build_job(flags.request, **config, deps);
   if (!job.ok()) return report_error(job.error());
-  return run_job(ctx, std::move(job).value(), flags.run);
+  RunOptions run = flags.run;
+  run.runtime_memory = !flags.request.memory_mb;
+  run.runtime_timeout = !flags.request.timeout_s;
+  return run_job(ctx, std::move(job).value(), run);
 }
 
 void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
@@ -240,6 +243,10 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
   cmd->add_option("--runtime", flags->run.runtime,
                   "Runtime the workers run (see `lithops runtime list`; default: the backend's)")
       ->type_name("NAME");
+  cmd->add_option("--image", flags->run.image,
+                  "Run the calls inside this local container image (-b podman); it need not "
+                  "hold lithops-runtime, which is brought in read-only")
+      ->type_name("IMAGE");
   cmd->add_flag("--detach", flags->run.detach, "Print the job key and return at once");
   cmd->add_flag("--logs", flags->run.logs,
                 "Stream what the calls print to stderr while the job runs, prefixed by call index");
@@ -360,7 +367,9 @@ int run_job(Context& ctx, PreparedJob job, const RunOptions& options) {
   auto compute = ctx.compute();
   if (!compute.ok()) return report_error(compute.error());
   // Its runtime is checked first (and built and deployed if missing).
-  if (auto s = prepare_job_runtime(ctx, job.spec, options.runtime); !s.ok())
+  job.spec.image = options.image;
+  RuntimeLimits limits{options.runtime_memory, options.runtime_timeout};
+  if (auto s = prepare_job_runtime(ctx, job.spec, options.runtime, limits); !s.ok())
     return report_error(s.error());
   if (auto s = launch_job(job, **store, **compute); !s.ok()) return report_error(s.error());
   if (options.detach) {

@@ -17,6 +17,11 @@ struct RunOptions {
   bool logs = false;  // stream the calls' logs to stderr while following
   std::string plot_dir;  // --plot: where to draw the job's pictures when it ends
   std::string runtime;  // --runtime: the runtime workers run ("" = the backend's default)
+  std::string image;    // --image: a container image the calls run in (container backends)
+  // No --memory / --timeout on the command line: the deployed runtime's own (if it has one)
+  // replace the backend's defaults.
+  bool runtime_memory = false;
+  bool runtime_timeout = false;
 };
 int run_job(Context& ctx, PreparedJob job, const RunOptions& options);
 /// Follows a launched job to its end (progress line, Ctrl-C cancels), then prints its results

@@ -45,8 +45,7 @@ template <class Body>
 int with_storage(Context& ctx, Body body) {
   auto storage = ctx.storage();
   if (!storage.ok()) return report_error(storage.error());
-  Status s = body(**storage);
-  return s.ok() ? kExitOk : report_error(s.error());
+  return report_status(body(**storage));
 }
 
 void note(Context& ctx, const std::string& text) {

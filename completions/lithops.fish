@@ -62,6 +62,8 @@ function __lithops_value_kind
             echo 'file'
         case 'job submit|--runtime'
             echo 'free'
+        case 'job submit|--image'
+            echo 'free'
         case 'job submit|--plot'
             echo 'file'
         case 'job wait|--timeout'
@@ -267,9 +269,8 @@ function __lithops_option_descs
             printf '%s\t%s\n' '--env' 'Environment variable for the task (repeatable)'
             printf '%s\t%s\n' '--output' 'Write results to FILE instead of stdout'
             printf '%s\t%s\n' '--runtime' 'Runtime the workers run (see `lithops runtime list`; default: the backend\'s)'
+            printf '%s\t%s\n' '--image' 'Run the calls inside this local container image (-b podman); it need not hold lithops-runtime, which is brought in read-only'
             printf '%s\t%s\n' '--detach' 'Print the job key and return at once'
-            printf '%s\t%s\n' '--logs' 'Stream what the calls print to stderr while the job runs, prefixed by call index'
-            printf '%s\t%s\n' '--shared-state' 'The task uses shared state (queues, locks...): refuse to launch where there is none (a remote backend without a redis: section)'
             printf '%s\t%s\n' '--plot' 'When the job ends, draw its timeline and histogram (SVG) into DIR'
             printf '%s\t%s\n' '-c' 'Config file, on top of the other layers'
             printf '%s\t%s\n' '--config' 'Config file, on top of the other layers'
@@ -772,11 +773,11 @@ function __lithops_values
         case file
             __fish_complete_path (commandline -ct)
         case compute
-            printf '%s\n' localhost
+            printf '%s\n' localhost podman
         case storage
             printf '%s\n' localhost s3 redis
         case config-key
-            printf '%s\n' lithops.backend= lithops.storage= lithops.storage_bucket= lithops.log_level= lithops.execution_timeout= lithops.chunksize= lithops.data_limit= lithops.monitoring_interval= lithops.retries= lithops.retry_on= lithops.result_flush_interval= lithops.stream_buffer= lithops.worker_stall_timeout= lithops.stall_timeout= lithops.shared_state_ttl= localhost.worker_processes= localhost.max_workers= localhost.runtime= localhost.runtime_memory= localhost.storage_root= s3.endpoint= s3.region= s3.bucket= s3.access_key_id= s3.secret_access_key= s3.session_token= s3.profile= s3.addressing_style= s3.verify_tls= s3.multipart_threshold_mb= s3.multipart_chunk_mb= s3.max_retries= redis.host= redis.port= redis.password= redis.db= redis.key_prefix= redis.chunk_size_mb= localhost.price_per_cpu_second= localhost.price_per_gb_second= localhost.price_per_invocation=
+            printf '%s\n' lithops.backend= lithops.storage= lithops.storage_bucket= lithops.log_level= lithops.execution_timeout= lithops.chunksize= lithops.data_limit= lithops.monitoring_interval= lithops.retries= lithops.retry_on= lithops.result_flush_interval= lithops.stream_buffer= lithops.worker_stall_timeout= lithops.stall_timeout= localhost.worker_processes= localhost.max_workers= localhost.runtime= localhost.runtime_memory= localhost.storage_root= podman.binary= podman.root= podman.runroot= podman.oci_runtime= podman.ulimits= podman.network= podman.runtime= podman.runtime_memory= podman.worker_processes= podman.max_workers= podman.extra_args= s3.endpoint= s3.region= s3.bucket= s3.access_key_id= s3.secret_access_key= s3.session_token= s3.profile= s3.addressing_style= s3.verify_tls= s3.multipart_threshold_mb= s3.multipart_chunk_mb= s3.max_retries= redis.host= redis.port= redis.password= redis.db= redis.key_prefix= redis.chunk_size_mb= localhost.price_per_cpu_second= localhost.price_per_gb_second= localhost.price_per_invocation= podman.price_per_cpu_second= podman.price_per_gb_second= podman.price_per_invocation=
         case job
             set -l exe (commandline -opc)[1]
             $exe $argv[2..-1] completion job-keys 2>/dev/null

@@ -27,6 +27,21 @@ std::string lower(std::string s) {
   return s;
 }
 
+// "a, b" or the YAML flow form "[a, b]": a list of strings.
+nlohmann::json parse_list(const std::string& text) {
+  std::string t = text;
+  if (t.size() >= 2 && t.front() == '[' && t.back() == ']') t = t.substr(1, t.size() - 2);
+  nlohmann::json out = nlohmann::json::array();
+  std::stringstream in(t);
+  for (std::string item; std::getline(in, item, ',');) {
+    item = trim(item);
+    if (item.size() >= 2 && (item.front() == '"' || item.front() == '\'') && item.back() == item.front())
+      item = item.substr(1, item.size() - 2);
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
 }  // namespace
 
 const char* value_type_name(ValueType type) {
@@ -35,6 +50,7 @@ const char* value_type_name(ValueType type) {
     case ValueType::kInt: return "an integer";
     case ValueType::kBool: return "true or false";
     case ValueType::kDouble: return "a number";
+    case ValueType::kList: return "a list";
   }
   return "?";
 }
@@ -55,6 +71,8 @@ Result<nlohmann::json> parse_typed_value(ValueType type, const std::string& text
       if (l == "false" || l == "no" || l == "off" || l == "0") return nlohmann::json(false);
       break;
     }
+    case ValueType::kList:
+      return parse_list(t);
     case ValueType::kDouble: {
       char* end = nullptr;
       double d = std::strtod(t.c_str(), &end);
@@ -185,6 +203,18 @@ Status Config::apply_yaml_text(const std::string& text, const std::string& file)
         values_[section][key] = ConfigValue{nullptr, where};
         continue;
       }
+      if (kv.second.IsSequence() && spec->type == ValueType::kList) {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& item : kv.second) {
+          if (!item.IsScalar())
+            return make_error(ErrorKind::kConfig,
+                              fmt::format("config {}: {}.{} must be a list of strings", where,
+                                          section, key));
+          items.push_back(item.Scalar());
+        }
+        values_[section][key] = ConfigValue{items, where};
+        continue;
+      }
       if (!kv.second.IsScalar())
         return make_error(ErrorKind::kConfig,
                           fmt::format("config {}: {}.{} must be {}, not a list or mapping", where,
@@ -288,6 +318,14 @@ bool Config::get_bool(const std::string& section, const std::string& key) const 
 double Config::get_double(const std::string& section, const std::string& key) const {
   const auto& v = at(section, key).value;
   return v.is_number() ? v.get<double>() : 0.0;
+}
+
+std::vector<std::string> Config::get_list(const std::string& section, const std::string& key) const {
+  const auto& v = at(section, key).value;
+  std::vector<std::string> out;
+  if (v.is_array())
+    for (const auto& item : v) out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+  return out;
 }
 
 nlohmann::json Config::to_json(bool with_origin, bool mask_secrets) const {

@@ -16,7 +16,8 @@
 
 namespace lithops {
 
-enum class ValueType { kString, kInt, kBool, kDouble };
+// kList: a YAML sequence of strings; from the environment or --set, "a,b" or "[a, b]".
+enum class ValueType { kString, kInt, kBool, kDouble, kList };
 
 /// One known key: the schema is the single list of what a config may contain.
 struct KeySpec {
@@ -68,6 +69,8 @@ class Config {
   long long get_int(const std::string& section, const std::string& key) const;
   bool get_bool(const std::string& section, const std::string& key) const;
   double get_double(const std::string& section, const std::string& key) const;
+  /// A kList value (empty if unset).
+  std::vector<std::string> get_list(const std::string& section, const std::string& key) const;
   bool is_set(const std::string& section, const std::string& key) const;
   const ConfigValue& at(const std::string& section, const std::string& key) const;
 

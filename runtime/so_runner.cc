@@ -399,6 +399,12 @@ CallResult SoRunner::dead_result(SubWorker& w, int status) {
                           limits_.memory_mb,
                           WIFSIGNALED(status) ? "it was killed by " + signal_name(WTERMSIG(status))
                                               : fmt::format("it exited with code {}", r.exit_code));
+  } else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && oom_.fired()) {
+    oom_.reset();
+    r.reason = FailureReason::kMemory;
+    r.exit_code = 128 + SIGKILL;
+    r.error = "the task was killed by the kernel's OOM killer (SIGKILL): its container reached "
+              "its memory limit";
   } else if (WIFSIGNALED(status)) {
     r.reason = FailureReason::kSignal;
     r.exit_code = 128 + WTERMSIG(status);

@@ -238,3 +238,33 @@ TEST_CASE("the config handed to workers rebuilds the same values") {
   REQUIRE(again.ok());
   CHECK(again->get_int("localhost", "worker_processes") == 9);
 }
+
+TEST_CASE("a list key takes a YAML sequence, or a comma list from --set and the environment") {
+  Schema schema = test_schema();
+  schema.push_back({"podman", "ulimits", ValueType::kList, nlohmann::json::array(), "doc"});
+  schema.push_back({"podman", "extra_args", ValueType::kList, nlohmann::json::array(), "doc"});
+  TempDir dir;
+  ConfigSources s = empty_sources();
+  s.user_file = dir.write("user.yaml", "podman:\n  ulimits: [nofile=1:1, 'nproc=2:2']\n");
+  s.environment = {{"LITHOPS_PODMAN_EXTRA_ARGS", "--a, --b"}};
+  auto c = Config::load(schema, s);
+  REQUIRE(c.ok());
+  CHECK(c->get_list("podman", "ulimits") == std::vector<std::string>{"nofile=1:1", "nproc=2:2"});
+  CHECK(c->get_list("podman", "extra_args") == std::vector<std::string>{"--a", "--b"});
+  s.cli_sets = {"podman.ulimits=[x=1:1]"};
+  c = Config::load(schema, s);
+  REQUIRE(c.ok());
+  CHECK(c->get_list("podman", "ulimits") == std::vector<std::string>{"x=1:1"});
+}
+
+TEST_CASE("a list key refuses a mapping inside its sequence, naming file and key") {
+  Schema schema = test_schema();
+  schema.push_back({"podman", "ulimits", ValueType::kList, nlohmann::json::array(), "doc"});
+  TempDir dir;
+  ConfigSources s = empty_sources();
+  s.user_file = dir.write("user.yaml", "podman:\n  ulimits:\n    - {a: 1}\n");
+  auto c = Config::load(schema, s);
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().message.find("podman.ulimits must be a list of strings") != std::string::npos);
+  CHECK(c.error().message.find("user.yaml") != std::string::npos);
+}
