@@ -7,14 +7,18 @@
 
 #include <fmt/format.h>
 
+#include "cli/duration_option.h"
 #include "cli/job_cancel_cmd.h"
 #include "cli/job_list_cmd.h"
 #include "cli/job_output.h"
+#include "cli/json_output.h"
 #include "cli/job_retry_cmd.h"
 #include "cli/progress_line.h"
+#include "cli/results_dir.h"
 #include "backends/registry.h"
 #include "core/job_builder.h"
 #include "core/job_monitor.h"
+#include "core/plural.h"
 #include "runtime/task_check.h"
 
 namespace lithops::cli {
@@ -70,14 +74,26 @@ Result<CallResult> reduce_result(Context& ctx, const JobSpec& spec,
   CallResult none;
   none.call = spec.total_calls;
   none.reason = FailureReason::kLost;
-  none.error = failed ? fmt::format("not run: {} map calls failed", failed)
+  none.error = failed ? fmt::format("skipped: {} failed", plural(failed, "map call"))
                       : std::string("the reducer recorded no result");
   return none;
 }
 
-// Writes outputs to stdout or --output FILE; returns 0 if every call succeeded, else 1.
-// With a reducer, its output alone is the job's result.
-int emit_results(Context& ctx, const JobSpec& spec, const std::string& output_file) {
+// Why a job with a reducer has no result, and where its map outputs still are.
+void print_reducer_failure(const JobSpec& spec, const CallResult& reduced, bool hint_map) {
+  bool skipped = reduced.error.rfind("skipped", 0) == 0;
+  std::cerr << fmt::format("lithops: the reducer {}: {}{}\n", spec.reducer->display,
+                           skipped ? "" : std::string(reason_name(reduced.reason)) + ": ",
+                           reduced.error);
+  if (hint_map)
+    std::cerr << fmt::format("lithops: the map outputs: `lithops job result {} --map`\n",
+                             spec.job_key);
+}
+
+// Writes outputs to stdout, --output FILE or --results DIR; returns 0 if every call
+// succeeded, else 1. With a reducer, its output alone is the job's result, unless `map` asks
+// for the map calls' outputs (in --results DIR both, the reducer's as reduce.out/.err).
+int emit_results(Context& ctx, const JobSpec& spec, const ResultTarget& target) {
   auto results = final_results(ctx, spec);
   if (!results.ok()) return report_error(results.error());
   std::vector<CallResult> shown;
@@ -88,8 +104,16 @@ int emit_results(Context& ctx, const JobSpec& spec, const std::string& output_fi
     reduced = std::move(r).value();
     if (reduced->ok) shown.push_back(*reduced);
   }
-  const auto& printed = spec.reducer ? shown : *results;
-  if (output_file.empty() || output_file == "-") {
+  const auto& printed = spec.reducer && !target.map ? shown : *results;
+  const std::string& output_file = target.output_file;
+  if (!target.results_dir.empty()) {
+    auto dir = ResultsDir::open(target.results_dir);
+    if (!dir.ok()) return report_error(dir.error());
+    for (const auto& r : *results)
+      if (auto s = dir->write(r); !s.ok()) return report_error(s.error());
+    if (reduced && reduced->ok)
+      if (auto s = dir->write(*reduced, "reduce"); !s.ok()) return report_error(s.error());
+  } else if (output_file.empty() || output_file == "-") {
     print_results(std::cout, printed, ctx.options().json);
   } else {
     std::ofstream out(output_file, std::ios::binary | std::ios::trunc);
@@ -97,10 +121,10 @@ int emit_results(Context& ctx, const JobSpec& spec, const std::string& output_fi
     print_results(out, printed, ctx.options().json);
   }
   print_failure_summary(std::cerr, spec.job_key, *results);
-  if (reduced && !reduced->ok)
-    std::cerr << fmt::format("lithops: the reducer {}: {}: {}\n", spec.reducer->display,
-                             reason_name(reduced->reason), reduced->error);
-  if (reduced && !reduced->ok) return kExitFailed;
+  if (reduced && !reduced->ok) {
+    print_reducer_failure(spec, *reduced, !target.map);
+    return kExitFailed;
+  }
   for (const auto& r : *results)
     if (!r.ok) return kExitFailed;
   return kExitOk;
@@ -135,6 +159,9 @@ struct SubmitFlags {
 };
 
 int run_submit(Context& ctx, const SubmitFlags& flags) {
+  if (!flags.run.output_file.empty() && !flags.run.results_dir.empty())
+    return report_error(make_error(ErrorKind::kInvalidInput,
+                                   "give --output FILE or --results DIR, not both"));
   auto config = ctx.config();
   if (!config.ok()) return report_error(config.error());
   // Backends first: an unknown name should be said before any input is read.
@@ -160,6 +187,10 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
   cmd->add_option("--range", r.range, "Inputs 0..N-1, or A..B-1")->type_name("N|A:B");
   cmd->add_option("--iterdata", r.iterdata, "Inputs as JSON lines from FILE, or - for stdin")
       ->type_name("FILE|-");
+  cmd->add_option("--lines", r.lines,
+                  "Inputs as plain lines from FILE, or - for stdin: one input string per "
+                  "non-empty line, as xargs and parallel read (ls in/* | ... --lines -)")
+      ->type_name("FILE|-");
   cmd->add_option("--input", r.input,
                   "Inputs: objects in storage (s3://BUCKET/PREFIX, local://BUCKET/PREFIX for "
                   "the configured storage) or local files; one call per object or chunk")
@@ -174,7 +205,9 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
   cmd->add_option("--chunksize", r.chunksize, "Calls per worker invocation (default: guided, fewer as the job ends)");
   cmd->add_option("--worker-processes", r.worker_processes, "Parallel sub-workers in each worker");
   cmd->add_option("--max-workers", r.max_workers, "Workers running at once");
-  cmd->add_option("--timeout", r.timeout_s, "Per-call time limit in seconds (0 = none)");
+  cmd->add_option("--timeout", r.timeout_s, "Per-call time limit: seconds, or 5s, 2m, 1h (0 = none)")
+      ->type_name("DURATION")
+      ->transform(duration_seconds());
   cmd->add_option("--memory", r.memory_mb,
                   "Memory limit of each sub-worker / command in MB (default: the backend's "
                   "runtime_memory)");
@@ -198,7 +231,12 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
       ->allow_extra_args(false);
   cmd->add_option("--output", flags->run.output_file, "Write results to FILE instead of stdout")
       ->type_name("FILE");
-  cmd->add_flag("--detach", flags->run.detach, "Print the job key and return at once");
+  cmd->add_option("--results", flags->run.results_dir,
+                  "Write each call's output to DIR/<call>.out and its stderr to DIR/<call>.err "
+                  "(the reducer's: DIR/reduce.out), nothing on stdout")
+      ->type_name("DIR");
+  cmd->add_flag("--detach", flags->run.detach,
+                "Print the job key (--json: {\"job_key\": ...}) and return at once");
   cmd->callback([&ctx, &exit_code, flags] { exit_code = run_submit(ctx, *flags); });
 }
 
@@ -214,6 +252,28 @@ void add_reduce_failure(Context& ctx, const JobSpec& spec, nlohmann::json& statu
   status["reduce"]["exit_code"] = reduced->exit_code;
 }
 
+// `job status`, text or JSON; also what `job wait --json` prints at the end.
+void print_job_status(Context& ctx, const JobSpec& spec, const JobProgress& progress,
+                      bool calls) {
+  std::vector<CallResult> results;
+  bool have_results = false;
+  if (is_terminal(progress.state) || progress.failed > 0 || calls) {
+    auto all = is_terminal(progress.state) ? final_results(ctx, spec)
+                                           : ctx.store().value()->read_all_results(spec);
+    if (all.ok()) {
+      results = std::move(all).value();
+      have_results = true;
+    }
+  }
+  if (ctx.options().json) {
+    auto j = status_json(spec, progress, have_results ? &results : nullptr, calls);
+    add_reduce_failure(ctx, spec, j);
+    print_json_line(std::cout, j);
+  } else {
+    print_status_text(std::cout, spec, progress, have_results ? &results : nullptr, calls);
+  }
+}
+
 void add_status(CLI::App& job, Context& ctx, int& exit_code) {
   auto key = std::make_shared<std::string>();
   auto calls = std::make_shared<bool>(false);
@@ -225,23 +285,7 @@ void add_status(CLI::App& job, Context& ctx, int& exit_code) {
     if (!spec.ok()) return void(exit_code = report_error(spec.error()));
     auto progress = ctx.progress_of(*spec);
     if (!progress.ok()) return void(exit_code = report_error(progress.error()));
-    std::vector<CallResult> results;
-    bool have_results = false;
-    if (is_terminal(progress->state) || progress->failed > 0 || *calls) {
-      auto all = is_terminal(progress->state) ? final_results(ctx, *spec)
-                                              : ctx.store().value()->read_all_results(*spec);
-      if (all.ok()) {
-        results = std::move(all).value();
-        have_results = true;
-      }
-    }
-    if (ctx.options().json) {
-      auto j = status_json(*spec, *progress, have_results ? &results : nullptr, *calls);
-      add_reduce_failure(ctx, *spec, j);
-      std::cout << j.dump(2) << "\n";
-    } else {
-      print_status_text(std::cout, *spec, *progress, have_results ? &results : nullptr, *calls);
-    }
+    print_job_status(ctx, *spec, *progress, *calls);
     exit_code = kExitOk;
   });
 }
@@ -251,12 +295,15 @@ void add_wait(CLI::App& job, Context& ctx, int& exit_code) {
   auto timeout = std::make_shared<double>(0);
   auto* cmd = job.add_subcommand("wait", "Wait for a job to end; exit code as `job submit`");
   cmd->add_option("JOB", *key, "Job key or a unique prefix of it")->required();
-  cmd->add_option("--timeout", *timeout, "Give up after S seconds (exit code 3)");
+  cmd->add_option("--timeout", *timeout, "Give up after this long (exit code 3): seconds, or 5s, 2m, 1h")
+      ->type_name("DURATION")
+      ->transform(duration_seconds());
   cmd->callback([&ctx, &exit_code, key, timeout] {
     auto spec = ctx.find_job(*key);
     if (!spec.ok()) return void(exit_code = report_error(spec.error()));
     auto progress = follow(ctx, *spec, *timeout);
     if (!progress.ok()) return void(exit_code = report_error(progress.error()));
+    if (ctx.options().json) print_job_status(ctx, *spec, *progress, false);
     if (!is_terminal(progress->state)) {
       std::cerr << fmt::format("lithops: job {} is still {} after {} s\n", spec->job_key,
                                state_name(progress->state), *timeout);
@@ -275,11 +322,21 @@ void add_wait(CLI::App& job, Context& ctx, int& exit_code) {
 
 void add_result(CLI::App& job, Context& ctx, int& exit_code) {
   auto key = std::make_shared<std::string>();
-  auto output = std::make_shared<std::string>();
+  auto target = std::make_shared<ResultTarget>();
   auto* cmd = job.add_subcommand("result", "Print a finished job's outputs in call order");
   cmd->add_option("JOB", *key, "Job key or a unique prefix of it")->required();
-  cmd->add_option("--output", *output, "Write results to FILE instead of stdout")->type_name("FILE");
-  cmd->callback([&ctx, &exit_code, key, output] {
+  cmd->add_option("--output", target->output_file, "Write results to FILE instead of stdout")
+      ->type_name("FILE");
+  cmd->add_option("--results", target->results_dir,
+                  "Write each call's output to DIR/<call>.out and its stderr to DIR/<call>.err")
+      ->type_name("DIR");
+  cmd->add_flag("--map", target->map,
+                "With a reducer: the map calls' outputs instead of the reducer's (they stay "
+                "reachable when the reducer was skipped or failed)");
+  cmd->callback([&ctx, &exit_code, key, target] {
+    if (!target->output_file.empty() && !target->results_dir.empty())
+      return void(exit_code = report_error(make_error(
+                      ErrorKind::kInvalidInput, "give --output FILE or --results DIR, not both")));
     auto spec = ctx.find_job(*key);
     if (!spec.ok()) return void(exit_code = report_error(spec.error()));
     auto progress = ctx.progress_of(*spec);
@@ -291,7 +348,7 @@ void add_result(CLI::App& job, Context& ctx, int& exit_code) {
                                progress->finished_calls(), spec->total_calls, spec->job_key);
       return void(exit_code = kExitFailed);
     }
-    exit_code = emit_results(ctx, *spec, *output);
+    exit_code = emit_results(ctx, *spec, *target);
   });
 }
 
@@ -304,16 +361,21 @@ int run_job(Context& ctx, const PreparedJob& job, const RunOptions& options) {
   if (!compute.ok()) return report_error(compute.error());
   if (auto s = launch_job(job, **store, **compute); !s.ok()) return report_error(s.error());
   if (options.detach) {
-    std::cout << job.spec.job_key << std::endl;
+    print_job_key(std::cout, job.spec.job_key, ctx.options().json);
     return kExitOk;
   }
-  return follow_and_report(ctx, job.spec, options.output_file);
+  if (options.announce && !ctx.options().quiet) announce_job(std::cerr, job.spec);
+  return follow_and_report(ctx, job.spec, ResultTarget{options.output_file, options.results_dir});
 }
 
 int follow_and_report(Context& ctx, const JobSpec& spec, const std::string& output_file) {
+  return follow_and_report(ctx, spec, ResultTarget{output_file});
+}
+
+int follow_and_report(Context& ctx, const JobSpec& spec, const ResultTarget& target) {
   auto progress = follow(ctx, spec, 0);
   if (!progress.ok()) return report_error(progress.error());
-  int code = emit_results(ctx, spec, output_file);
+  int code = emit_results(ctx, spec, target);
   if (progress->state == JobState::kLost || progress->state == JobState::kCancelled) {
     std::cerr << fmt::format("lithops: job {} is {}: {}\n", spec.job_key,
                              state_name(progress->state), progress->message);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/byte_text.h"
 #include "core/text.h"
 
 namespace lithops {
@@ -56,6 +57,29 @@ Result<std::vector<std::string>> read_json_lines(std::istream& in,
     return make_error(ErrorKind::kInvalidInput,
                       fmt::format("{}: no inputs (the file has no JSON lines); a job needs at "
                                   "least one call",
+                                  source_name));
+  return inputs;
+}
+
+Result<std::vector<std::string>> read_plain_lines(std::istream& in,
+                                                  const std::string& source_name) {
+  std::vector<std::string> inputs;
+  std::string line;
+  size_t line_number = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.empty()) continue;
+    if (!is_valid_utf8(line))
+      return make_error(ErrorKind::kInvalidInput,
+                        fmt::format("{}:{}: not UTF-8 text (--lines takes text; for other "
+                                    "bytes use --iterdata with JSON strings, or --input)",
+                                    source_name, line_number));
+    inputs.push_back(nlohmann::json(line).dump());
+  }
+  if (inputs.empty())
+    return make_error(ErrorKind::kInvalidInput,
+                      fmt::format("{}: no inputs (no non-empty lines); a job needs at least "
+                                  "one call",
                                   source_name));
   return inputs;
 }

@@ -131,9 +131,11 @@ Status build_object_inputs(const SubmitRequest& r, const Config& config, const B
 
 Status build_inputs(const SubmitRequest& r, const Config& config, const BuilderDeps& deps,
                     PreparedJob& job) {
-  int given = !r.range.empty() + !r.iterdata.empty() + !r.input.empty();
+  int given = !r.range.empty() + !r.iterdata.empty() + !r.lines.empty() + !r.input.empty();
   if (given != 1)
-    return invalid("give exactly one input: --range N|A:B, --iterdata FILE|- or --input URL");
+    return invalid(
+        "give exactly one input: --range N|A:B, --iterdata FILE|-, --lines FILE|- or "
+        "--input URL");
   auto options = partition_options(r);
   if (!options.ok()) return options.error();
   if (!r.input.empty()) return build_object_inputs(r, config, deps, job);
@@ -146,14 +148,15 @@ Status build_inputs(const SubmitRequest& r, const Config& config, const BuilderD
     job.largest_input_bytes = 20;  // a number
     return {};
   }
-  auto inputs = deps.read_iterdata(r.iterdata);
+  const std::string& source = r.lines.empty() ? r.iterdata : r.lines;
+  auto inputs = r.lines.empty() ? deps.read_iterdata(source) : deps.read_lines(source);
   if (!inputs.ok()) return inputs.error();
   uint64_t limit = static_cast<uint64_t>(config.get_int("lithops", "data_limit")) << 20;
   for (size_t i = 0; i < inputs->size(); ++i)
     if (limit && (*inputs)[i].size() > limit)
       return invalid(fmt::format("{}: the input of call {} is {} bytes, over lithops.data_limit "
                                  "({} MiB); raise the limit or keep big data in storage",
-                                 r.iterdata, i, (*inputs)[i].size(), limit >> 20));
+                                 source, i, (*inputs)[i].size(), limit >> 20));
   job.spec.total_calls = inputs->size();
   job.inputs = std::move(inputs).value();
   for (const auto& input : job.inputs)
@@ -300,6 +303,13 @@ Result<std::vector<std::string>> read_iterdata_source(const std::string& source)
   std::ifstream in(source);
   if (!in) return invalid(fmt::format("--iterdata {}: cannot open the file", source));
   return read_json_lines(in, source);
+}
+
+Result<std::vector<std::string>> read_lines_source(const std::string& source) {
+  if (source == "-") return read_plain_lines(std::cin, "<stdin>");
+  std::ifstream in(source, std::ios::binary);
+  if (!in) return invalid(fmt::format("--lines {}: cannot open the file", source));
+  return read_plain_lines(in, source);
 }
 
 }  // namespace lithops

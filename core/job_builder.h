@@ -22,6 +22,7 @@ struct SubmitRequest {
   std::string command;       // --command 'ARGV TEMPLATE'
   std::string range;         // --range N | A:B
   std::string iterdata;      // --iterdata FILE | -
+  std::string lines;         // --lines FILE | -: one input string per line
   std::string input;         // --input URL|PATH: objects (core/object_input.h)
   std::string obj_chunk_size;               // --obj-chunk-size 64MiB
   std::optional<long long> obj_chunk_number;  // --obj-chunk-number N
@@ -57,6 +58,11 @@ using TaskChecker = std::function<Status(const std::string& path, const std::str
 /// Reads the iterdata source; "-" is stdin. Supplied by the caller so tests can fake it.
 using InputOpener = std::function<Result<std::vector<std::string>>(const std::string& source)>;
 
+/// Reads a JSON-lines file (or stdin for "-") into call inputs.
+Result<std::vector<std::string>> read_iterdata_source(const std::string& source);
+/// Reads a file of plain lines (or stdin for "-") into call inputs, one string per line.
+Result<std::vector<std::string>> read_lines_source(const std::string& source);
+
 struct BuilderDeps {
   TaskChecker check_task;
   InputOpener read_iterdata;
@@ -64,12 +70,10 @@ struct BuilderDeps {
   /// Storage backends by name, for --input (unset: --input is not available).
   StorageLookup storage_named;
   std::vector<std::string> storage_names;
+  InputOpener read_lines = read_lines_source;  // --lines
 };
 
 Result<PreparedJob> build_job(const SubmitRequest& request, const Config& config,
                               const BuilderDeps& deps);
-
-/// Reads a JSON-lines file (or stdin for "-") into call inputs.
-Result<std::vector<std::string>> read_iterdata_source(const std::string& source);
 
 }  // namespace lithops

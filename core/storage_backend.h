@@ -52,6 +52,9 @@ class StorageBackend {
   virtual Status get_to_file(std::string_view bucket, std::string_view key,
                              const std::string& path,
                              std::optional<ByteRange> range = std::nullopt);
+  /// The buckets, sorted (`storage list` without a bucket). Default: kInvalidInput saying
+  /// this storage cannot list them.
+  virtual Result<std::vector<std::string>> list_buckets();
 };
 
 /// Checks a storage key: non-empty, relative, no "." or ".." segments, no empty segments,

@@ -103,6 +103,7 @@ storage_cli_roundtrip() {
   expect_eq "$CODE" 0 "$s: empty exit code"
   run_lithops storage list my-data --json -s "$s"
   expect_eq "$OUT" "[]" "$s: list --json of an emptied bucket"
+  storage_cli_put_paths "$s"  # test_first_hour.sh
 }
 
 test_storage_cli_on_localhost() {

@@ -1,0 +1,267 @@
+# A new user's first hour (issue 21): jobs found again, outputs kept whole, plain-line inputs,
+# one JSON contract for scripts, safe housekeeping, config and storage papercuts.
+
+jobs_dir() { echo "$XDG_CACHE_HOME/lithops/storage/lithops-data/lithops.jobs"; }
+
+# --- Finding a job again ---
+
+test_job_key_is_said_at_start_and_in_the_failure_summary() {
+  run_lithops job submit --command 'sh -c "exit {}"' --range 2
+  expect_eq "$CODE" 1 "exit code"
+  local key
+  key=$(ls "$(jobs_dir)")
+  expect_contains "$ERR" "lithops: job $key: 2 calls on localhost (storage localhost)" "key at start"
+  expect_contains "$ERR" "lithops: job $key: 1 of 2 calls failed:" "key in the summary"
+  expect_contains "$ERR" "lithops job retry $key" "how to retry"
+  run_lithops -q job submit --command true --range 1
+  expect_eq "$ERR" "" "-q: no announcement"
+}
+
+test_job_not_found_names_the_storage_searched_and_the_others() {
+  run_lithops job status 99991231-nope
+  expect_eq "$CODE" 1 "exit code"
+  expect_contains "$ERR" "searched storage localhost (bucket lithops-data)" "where it looked"
+  expect_contains "$ERR" "try \`-s redis\` or \`-s s3\`" "where else to look"
+  "$LITHOPS" -q job submit --command true --range 1 >/dev/null
+  run_lithops job list
+  expect_contains "$OUT" "STORAGE" "STORAGE column"
+  expect_contains "$OUT" "localhost  localhost" "backend and storage of the job"
+  run_lithops --json job list
+  expect_eq "$(json_field "$OUT" '.[0].storage')" "localhost" "storage in job list --json"
+}
+
+test_hello_is_not_listed_as_a_job() {
+  run_lithops hello
+  expect_eq "$CODE" 0 "hello exit code"
+  expect_not_contains "$ERR" "lithops: job" "hello announces no job"
+  run_lithops job list
+  expect_eq "$OUT" "" "no job listed after hello"
+}
+
+# --- Outputs that stay whole ---
+
+test_binary_output_is_base64_in_json_and_text_stays_text() {
+  printf 'hello\n' >h.txt
+  run_lithops --json job submit --command 'sh -c "gzip -c h.txt; exit {}"' --range 1
+  expect_eq "$CODE" 0 "exit code ($ERR)"
+  expect_eq "$(json_field "$OUT" .output_encoding)" "base64" "encoding field"
+  json_field "$OUT" .output | base64 -d | gunzip >back.txt
+  cmp -s back.txt h.txt || fail "the gzip output did not survive JSON"
+  run_lithops --json job submit --command 'echo café' --range 1
+  expect_eq "$(json_field "$OUT" .output)" "café" "UTF-8 output as text"
+  expect_eq "$(json_field "$OUT" .output_encoding)" "null" "no encoding field for text"
+}
+
+test_results_dir_writes_one_file_per_call() {
+  run_lithops job submit --command 'sh -c "printf \"a\nb{}\n\"; echo oops{} >&2"' --range 3 \
+    --results out
+  expect_eq "$CODE" 0 "exit code ($ERR)"
+  expect_eq "$OUT" "" "nothing on stdout"
+  expect_eq "$(cat out/2.out)" "$(printf 'a\nb2')" "multi-line output whole"
+  expect_eq "$(cat out/0.err)" "oops0" "stderr of a call"
+  expect_eq "$(ls out | wc -l)" 6 "one .out and one .err per call"
+  local key
+  key=$(ls "$(jobs_dir)")
+  run_lithops job result "$key" --results again
+  cmp -s out/1.out again/1.out || fail "job result --results"
+}
+
+test_map_outputs_stay_reachable_when_the_reducer_is_skipped() {
+  run_lithops job submit --command 'sh -c "echo {}; exit $(( {} == 1 ))"' --range 3 \
+    --reduce-command 'cat'
+  expect_eq "$CODE" 1 "exit code"
+  expect_contains "$ERR" "the reducer cat: skipped: 1 map call failed" "one word: skipped"
+  expect_not_contains "$ERR" "lost" "not called lost"
+  local key
+  key=$(ls "$(jobs_dir)")
+  expect_contains "$ERR" "lithops job result $key --map" "where the map outputs are"
+  run_lithops job result "$key" --map
+  expect_eq "$OUT" "$(printf '0\n1\n2')" "the map outputs"
+  run_lithops --json job status "$key"
+  expect_eq "$(json_field "$OUT" .reduce.state)" "skipped" "status says skipped too"
+}
+
+# --- Inputs as people have them ---
+
+test_lines_reads_one_input_string_per_line() {
+  mkdir in && touch "in/a b.txt" in/c.txt
+  ls in/* | "$LITHOPS" job submit --lines - --command 'printf [%s] {}' >out.txt 2>err.txt
+  expect_eq "$?" 0 "exit code ($(cat err.txt))"
+  expect_eq "$(cat out.txt)" "$(printf '[in/a b.txt]\n[in/c.txt]')" "one call per line, spaces kept"
+  printf 'x\n\ny\n' >l.txt
+  run_lithops job submit --lines l.txt --command 'echo {index}:{}'
+  expect_eq "$OUT" "$(printf '0:x\n1:y')" "blank lines skipped"
+  printf 'ok\n\xff\xfe\n' >bin.txt
+  run_lithops job submit --lines bin.txt --command 'echo {}'
+  expect_eq "$CODE" 2 "non-UTF-8 line: exit code"
+  expect_contains "$ERR" "bin.txt:2: not UTF-8 text" "names file and line"
+}
+
+test_path_placeholder_is_the_absolute_path_of_a_local_input() {
+  mkdir -p data/sub && printf 'one\n' >data/sub/x.txt
+  mkdir elsewhere && cd elsewhere || return
+  run_lithops job submit --input ../data/ --command 'wc -l {path}'
+  cd .. || return
+  expect_eq "$CODE" 0 "exit code ($ERR)"
+  expect_eq "$OUT" "1 $PWD/data/sub/x.txt" "{path} works from any directory"
+}
+
+test_a_brace_that_opens_no_placeholder_is_literal() {
+  run_lithops job submit --command "sh -c 'test -e f{} || { touch f{}; exit 3; }'" --range 2
+  expect_eq "$CODE" 1 "the group ran: exit 3 on the first try"
+  [ -e f0 ] && [ -e f1 ] || fail "the shell group did not run"
+  run_lithops job submit --command "sh -c 'test -e f{} || { touch f{}; exit 3; }'" --range 2
+  expect_eq "$CODE" 0 "second run finds the files"
+  printf 'x y\n' >h
+  run_lithops job submit --command "awk '{{print \$1}}' h" --range 1
+  expect_eq "$OUT" "x" "{{ }} in an awk program"
+  run_lithops job submit --command "echo {nope}" --range 1
+  expect_eq "$CODE" 2 "unknown field: exit code"
+  expect_contains "$ERR" "call 0: the command uses {nope}" "names field and call"
+  expect_contains "$ERR" "write {{nope}}" "suggests doubled braces"
+}
+
+test_timeouts_take_units() {
+  run_lithops job submit --command 'sleep 5' --range 1 --timeout 1s
+  expect_eq "$CODE" 1 "exit code"
+  expect_contains "$ERR" "timeout" "the call timed out"
+  run_lithops job submit --command 'true' --range 1 --timeout 2m
+  expect_eq "$CODE" 0 "2m accepted"
+  run_lithops job submit --command 'true' --range 1 --timeout 5parsecs
+  expect_eq "$CODE" 2 "a bad unit is a usage error"
+  expect_contains "$ERR" "--timeout" "names the option"
+}
+
+# --- One scripting contract ---
+
+test_json_contract_for_detach_wait_and_errors() {
+  run_lithops --json job submit --command 'sh -c "exit {}"' --range 2 --detach
+  expect_eq "$CODE" 0 "detach exit code"
+  local key
+  key=$(json_field "$OUT" .job_key)
+  [ -n "$key" ] && [ "$key" != null ] || fail "detach --json: {job_key}, got [$OUT]"
+  run_lithops job wait "$key" --json
+  expect_eq "$CODE" 1 "wait exit code"
+  expect_eq "$(json_field "$OUT" .state)" "failed" "wait --json prints the final status"
+  expect_eq "$(printf '%s\n' "$OUT" | wc -l)" 1 "one compact line"
+  run_lithops --json job status "$key"
+  expect_eq "$(printf '%s\n' "$OUT" | wc -l)" 1 "status: one compact line"
+  run_lithops --json job status nope-nope
+  expect_eq "$(json_field "$ERR" .exit_code)" 1 "error object: exit_code"
+  expect_contains "$(json_field "$ERR" .error)" "no job matches" "error object: error"
+  run_lithops --json job submit --chunksise 3
+  expect_eq "$(json_field "$ERR" .exit_code)" 2 "parse errors follow the contract"
+  run_lithops --json logs get "$key"
+  expect_not_contains "$OUT" '"log":""' "no empty log rows"
+}
+
+test_parser_errors_say_what_and_where_to_read() {
+  run_lithops
+  expect_eq "$CODE" 0 "plain lithops: exit code"
+  expect_contains "$OUT" "Usage" "plain lithops prints the help"
+  run_lithops jbo submit
+  expect_eq "$CODE" 2 "typo of a command: exit code"
+  expect_contains "$ERR" "lithops: error: unknown command 'jbo'" "names the word"
+  expect_contains "$ERR" "did you mean 'job'?" "did you mean"
+  run_lithops job sbumit --range 1
+  expect_eq "$CODE" 2 "typo of a subcommand: exit code"
+  expect_contains "$ERR" "did you mean 'submit'?" "did you mean (nested)"
+  run_lithops job
+  expect_contains "$ERR" "lithops: error: \`lithops job\` needs a command" "missing command"
+  run_lithops storage get
+  expect_contains "$ERR" "lithops: error: " "prefix on CLI11 messages"
+  expect_contains "$ERR" "see \`lithops storage get --help\`" "hint names the help"
+  run_lithops job list --state bogus
+  expect_eq "$CODE" 2 "bad choice: exit code"
+  expect_contains "$ERR" "lithops: error: --state" "prefixed choice error"
+}
+
+# --- Safe housekeeping ---
+
+test_clean_dry_run_older_than_and_confirmation() {
+  "$LITHOPS" -q job submit --command true --range 1 >/dev/null
+  "$LITHOPS" -q job submit --command true --range 1 >/dev/null
+  run_lithops clean --dry-run
+  expect_contains "$OUT" "would remove job" "dry run names jobs"
+  expect_eq "$(ls "$(jobs_dir)" | wc -l)" 2 "dry run deleted nothing"
+  run_lithops clean --older-than 7d
+  expect_eq "$(ls "$(jobs_dir)" | wc -l)" 2 "young jobs kept by --older-than"
+  if command -v script >/dev/null; then
+    printf 'n\n' | TERM=dumb script -qfec "$LITHOPS clean" /dev/null >tty.out
+    expect_contains "$(cat tty.out)" "delete 2 jobs" "asks on a terminal"
+    expect_eq "$(ls "$(jobs_dir)" | wc -l)" 2 "no: nothing deleted"
+  fi
+  run_lithops clean --yes
+  expect_eq "$CODE" 0 "clean --yes exit code"
+  expect_eq "$(ls "$(jobs_dir)" 2>/dev/null | wc -l)" 0 "--yes deletes"
+}
+
+test_a_running_job_has_a_duration_and_one_state_word_everywhere() {
+  local key i state="" duration=0
+  key=$("$LITHOPS" job submit --command 'sleep 30' --range 1 --detach)
+  for i in $(seq 1 100); do
+    state=$("$LITHOPS" --json job list | jq -r '.[0].state')
+    duration=$("$LITHOPS" --json job status "$key" | jq -r '.duration_s')
+    [ "$state" = running ] && [ "$(echo "$duration > 0.3" | bc)" = 1 ] && break
+    sleep 0.1
+  done
+  expect_eq "$state" running "job list state"
+  expect_eq "$(echo "$duration > 0.3" | bc)" 1 "job status duration_s of a running job ($duration)"
+  run_lithops job list
+  expect_not_contains "$OUT" " 0.0s " "DURATION of a running job"
+  run_lithops clean
+  expect_contains "$ERR" "kept job $key: it is still running" "clean says running too"
+  "$LITHOPS" -q job cancel "$key"
+}
+
+# --- Config and storage papercuts ---
+
+test_unknown_environment_variable_and_missing_config_file_warn() {
+  LITHOPS_LOCALHOST_MAX_WORKER=2 run_lithops config show
+  expect_contains "$ERR" "LITHOPS_LOCALHOST_MAX_WORKER is not a lithops setting" "unknown variable"
+  expect_contains "$ERR" "did you mean 'LITHOPS_LOCALHOST_MAX_WORKERS'?" "did you mean"
+  LITHOPS_CONFIG_FILE=$HOME/nope.yaml run_lithops config show
+  expect_contains "$ERR" "LITHOPS_CONFIG_FILE=$HOME/nope.yaml: no such file" "missing file"
+}
+
+test_config_typo_breaks_only_commands_that_use_its_section() {
+  mkdir -p .lithops && printf 'localhost:\n  max_worker: 2\n' >.lithops/config
+  run_lithops job list
+  expect_eq "$CODE" 0 "job list still works"
+  expect_contains "$ERR" "warning: config $HOME/.lithops/config:2: unknown key 'max_worker'" "warned"
+  run_lithops job submit --command true --range 1
+  expect_eq "$CODE" 2 "submit on localhost fails"
+  expect_contains "$ERR" "error: config $HOME/.lithops/config:2: unknown key 'max_worker'" "error"
+}
+
+test_config_values_are_checked_on_load_and_config_get_prints_one() {
+  run_lithops --set localhost.max_workers=-1 config show
+  expect_eq "$CODE" 2 "negative max_workers refused"
+  expect_contains "$ERR" "localhost.max_workers must be at least 1, got -1" "message"
+  run_lithops --set localhost.max_workers=3 config get localhost.max_workers
+  expect_eq "$OUT" "3" "config get"
+  run_lithops --json config get localhost.max_workers
+  expect_eq "$(json_field "$OUT" .origin)" "default" "config get --json origin"
+  run_lithops config get localhost.max_worker
+  expect_eq "$CODE" 2 "unknown key"
+  expect_contains "$ERR" "did you mean 'localhost.max_workers'?" "did you mean"
+}
+
+# Called by storage_cli_roundtrip for every storage backend.
+storage_cli_put_paths() {
+  local s=$1
+  mkdir -p tree/sub && printf 1 >tree/a.txt && printf 22 >tree/sub/b.txt && printf 3 >c.txt
+  run_lithops storage put tree paths-b/t/ -s "$s"
+  expect_eq "$CODE" 0 "$s: put of a directory ($ERR)"
+  run_lithops storage put c.txt tree/a.txt paths-b -k many/ -s "$s"
+  expect_eq "$CODE" 0 "$s: put of several files with -k prefix/ ($ERR)"
+  run_lithops storage put c.txt tree/a.txt paths-b -k one -s "$s"
+  expect_eq "$CODE" 2 "$s: several files to one key is refused"
+  run_lithops storage list paths-b/ -s "$s"
+  expect_eq "$OUT" "$(printf '%12s  many/a.txt\n%12s  many/c.txt\n%12s  t/a.txt\n%12s  t/sub/b.txt' 1 1 1 2)" \
+    "$s: keys of a recursive put and of a prefix"
+  run_lithops storage get paths-b/t/sub/b.txt -o - -s "$s"
+  expect_eq "$OUT" "22" "$s: get BUCKET/KEY"
+  run_lithops storage list -s "$s"
+  expect_contains "$OUT" "paths-b" "$s: list without a bucket lists buckets"
+}
