@@ -6,7 +6,7 @@ _lithops_subcommands() {
   case "$1" in
     '') echo 'hello job config storage logs clean' ;;
     'job') echo 'submit status wait result retry list cancel' ;;
-    'config') echo 'show example' ;;
+    'config') echo 'show get example' ;;
     'storage') echo 'put get list delete empty mb' ;;
     'logs') echo 'get poll' ;;
   esac
@@ -18,15 +18,16 @@ _lithops_options() {
     '') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'hello') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
-    'job submit') echo '-h --help --function --command --range --iterdata --input --obj-chunk-size --obj-chunk-number --obj-newline --chunksize --worker-processes --max-workers --timeout --memory --retries --retry-on --reduce --reduce-command --reduce-after --env --output --detach -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'job submit') echo '-h --help --function --command --range --iterdata --lines --input --obj-chunk-size --obj-chunk-number --obj-newline --chunksize --worker-processes --max-workers --timeout --memory --retries --retry-on --reduce --reduce-command --reduce-after --env --output --results --detach -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job status') echo '-h --help --calls -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job wait') echo '-h --help --timeout -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
-    'job result') echo '-h --help --output -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'job result') echo '-h --help --output --results --map -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job retry') echo '-h --help --failed --detach --output -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job list') echo '-h --help --state --limit -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job cancel') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'config') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'config show') echo '-h --help --origin -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'config get') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'config example') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'storage') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'storage put') echo '-h --help -k --key -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
@@ -38,7 +39,7 @@ _lithops_options() {
     'logs') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'logs get') echo '-h --help --call -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'logs poll') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
-    'clean') echo '-h --help --all --force -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'clean') echo '-h --help --all --force --dry-run --older-than -y --yes -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
   esac
 }
 
@@ -49,6 +50,7 @@ _lithops_value_kind() {
     'job submit|--command') echo 'free' ;;
     'job submit|--range') echo 'free' ;;
     'job submit|--iterdata') echo 'file' ;;
+    'job submit|--lines') echo 'file' ;;
     'job submit|--input') echo 'file' ;;
     'job submit|--obj-chunk-size') echo 'free' ;;
     'job submit|--obj-chunk-number') echo 'free' ;;
@@ -64,8 +66,10 @@ _lithops_value_kind() {
     'job submit|--reduce-after') echo 'free' ;;
     'job submit|--env') echo 'free' ;;
     'job submit|--output') echo 'file' ;;
+    'job submit|--results') echo 'file' ;;
     'job wait|--timeout') echo 'free' ;;
     'job result|--output') echo 'file' ;;
+    'job result|--results') echo 'file' ;;
     'job retry|--output') echo 'file' ;;
     'job list|--state') echo 'free' ;;
     'job list|--limit') echo 'free' ;;
@@ -78,6 +82,7 @@ _lithops_value_kind() {
     'storage delete|-p') echo 'free' ;;
     'storage delete|--prefix') echo 'free' ;;
     'logs get|--call') echo 'free' ;;
+    'clean|--older-than') echo 'free' ;;
     *'|-c') echo 'file' ;;
     *'|--config') echo 'file' ;;
     *'|-b') echo 'compute' ;;
