@@ -21,7 +21,8 @@ test_job_not_found_names_the_storage_searched_and_the_others() {
   run_lithops job status 99991231-nope
   expect_eq "$CODE" 1 "exit code"
   expect_contains "$ERR" "searched storage localhost (bucket lithops-data)" "where it looked"
-  expect_contains "$ERR" "try \`-s redis\` or \`-s s3\`" "where else to look"
+  expect_contains "$ERR" "\`-s redis\`" "where else to look: redis"
+  expect_contains "$ERR" "\`-s s3\`" "where else to look: s3"
   "$LITHOPS" -q job submit --command true --range 1 >/dev/null
   run_lithops job list
   expect_contains "$OUT" "STORAGE" "STORAGE column"
