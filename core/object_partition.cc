@@ -49,7 +49,8 @@ nlohmann::json to_json(const ObjectPartition& p) {
                       {"end", p.end}};
   // For {path} in command templates: commands run in the submit directory, and a key is
   // relative to the directory given to --input.
-  if (p.storage == "file") j["path"] = p.bucket + "/" + p.key;
+  if (p.storage == "file")
+    j["path"] = p.bucket + (!p.bucket.empty() && p.bucket.back() == '/' ? "" : "/") + p.key;
   return j;
 }
 
