@@ -13,12 +13,15 @@
 #include "cli/job_output.h"
 #include "cli/json_output.h"
 #include "cli/job_retry_cmd.h"
+#include "cli/job_stats_cmd.h"
 #include "cli/progress_line.h"
-#include "cli/results_dir.h"
+#include "cli/result_printer.h"
 #include "backends/registry.h"
+#include "cli/runtime_cmd.h"
 #include "core/job_builder.h"
 #include "core/job_monitor.h"
 #include "core/plural.h"
+#include "core/result_stream.h"
 #include "runtime/task_check.h"
 
 namespace lithops::cli {
@@ -34,6 +37,15 @@ Result<std::string> read_whole_file(const std::string& path) {
 
 // Calls without a result in a finished job were lost with their worker, or, in a cancelled
 // job, stopped by the cancellation.
+CallResult missing_result(uint64_t call, bool cancelled) {
+  CallResult r;
+  r.call = call;
+  r.reason = cancelled ? FailureReason::kCancelled : FailureReason::kLost;
+  r.error = cancelled ? "the job was cancelled before this call finished"
+                      : "no result was recorded for this call";
+  return r;
+}
+
 std::vector<CallResult> complete_results(const JobSpec& spec, std::vector<CallResult> results,
                                          bool cancelled) {
   if (results.size() == spec.total_calls) return results;
@@ -45,12 +57,7 @@ std::vector<CallResult> complete_results(const JobSpec& spec, std::vector<CallRe
       all[r.call] = std::move(r);
     }
   for (uint64_t i = 0; i < spec.total_calls; ++i)
-    if (!seen[i]) {
-      all[i].call = i;
-      all[i].reason = cancelled ? FailureReason::kCancelled : FailureReason::kLost;
-      all[i].error = cancelled ? "the job was cancelled before this call finished"
-                               : "no result was recorded for this call";
-    }
+    if (!seen[i]) all[i] = missing_result(i, cancelled);
   return all;
 }
 
@@ -65,10 +72,7 @@ Result<std::vector<CallResult>> final_results(Context& ctx, const JobSpec& spec)
 }
 
 // The reducer's result, or why there is none (a map call failed, or its worker was lost).
-Result<CallResult> reduce_result(Context& ctx, const JobSpec& spec,
-                                 const std::vector<CallResult>& maps) {
-  size_t failed = 0;
-  for (const auto& r : maps) failed += r.ok ? 0 : 1;
+Result<CallResult> reduce_result(Context& ctx, const JobSpec& spec, uint64_t failed) {
   auto stored = ctx.store().value()->read_reduce_result(spec.job_key);
   if (stored.ok() || stored.error().kind != ErrorKind::kNotFound) return stored;
   CallResult none;
@@ -90,44 +94,64 @@ void print_reducer_failure(const JobSpec& spec, const CallResult& reduced, bool 
                              spec.job_key);
 }
 
+// Streams every call's result, in call order, to `printer` (if any) and tallies the
+// failures; holds a window of results, not the job.
+Status stream_results(Context& ctx, const JobSpec& spec, ResultPrinter* printer,
+                      FailureTally& tally) {
+  auto store = ctx.store();
+  if (!store.ok()) return store.error();
+  auto progress = ctx.progress_of(spec);
+  bool cancelled = progress.ok() && progress->state == JobState::kCancelled;
+  ResultStream stream(**store, spec);
+  LITHOPS_TRY(stream.open());
+  for (uint64_t call = 0; call < spec.total_calls; ++call) {
+    auto stored = stream.next(call);
+    if (!stored.ok()) return stored.error();
+    CallResult r = *stored ? std::move(**stored) : missing_result(call, cancelled);
+    tally.add(r);
+    if (printer) printer->print(r);
+  }
+  return {};
+}
+
+// The printer `target` asks for: --results DIR, --output FILE, or stdout.
+Result<std::unique_ptr<ResultPrinter>> open_printer(Context& ctx, const ResultTarget& target,
+                                                    std::ofstream& file) {
+  if (!target.results_dir.empty()) return ResultPrinter::to_directory(target.results_dir);
+  const std::string& output_file = target.output_file;
+  if (output_file.empty() || output_file == "-")
+    return std::make_unique<ResultPrinter>(std::cout, ctx.options().json);
+  file.open(output_file, std::ios::binary | std::ios::trunc);
+  if (!file) return make_error(ErrorKind::kIo, "cannot write " + output_file);
+  return std::make_unique<ResultPrinter>(file, ctx.options().json, output_file);
+}
+
 // Writes outputs to stdout, --output FILE or --results DIR; returns 0 if every call
 // succeeded, else 1. With a reducer, its output alone is the job's result, unless `map` asks
-// for the map calls' outputs (in --results DIR both, the reducer's as reduce.out/.err).
+// for the map calls' outputs (a directory keeps both, the reducer's as reduce.out/.err).
 int emit_results(Context& ctx, const JobSpec& spec, const ResultTarget& target) {
-  auto results = final_results(ctx, spec);
-  if (!results.ok()) return report_error(results.error());
-  std::vector<CallResult> shown;
+  std::ofstream file;
+  auto printer = open_printer(ctx, target, file);
+  if (!printer.ok()) return report_error(printer.error());
+  bool every_call = (*printer)->keeps_every_call();
+  bool show_map = !spec.reducer || target.map || every_call;
+  FailureTally tally;
+  if (auto s = stream_results(ctx, spec, show_map ? printer->get() : nullptr, tally); !s.ok())
+    return report_error(s.error());
   std::optional<CallResult> reduced;
   if (spec.reducer) {
-    auto r = reduce_result(ctx, spec, *results);
+    auto r = reduce_result(ctx, spec, tally.failed());
     if (!r.ok()) return report_error(r.error());
     reduced = std::move(r).value();
-    if (reduced->ok) shown.push_back(*reduced);
+    if (reduced->ok && (!target.map || every_call)) (*printer)->print_reduced(*reduced);
   }
-  const auto& printed = spec.reducer && !target.map ? shown : *results;
-  const std::string& output_file = target.output_file;
-  if (!target.results_dir.empty()) {
-    auto dir = ResultsDir::open(target.results_dir);
-    if (!dir.ok()) return report_error(dir.error());
-    for (const auto& r : *results)
-      if (auto s = dir->write(r); !s.ok()) return report_error(s.error());
-    if (reduced && reduced->ok)
-      if (auto s = dir->write(*reduced, "reduce"); !s.ok()) return report_error(s.error());
-  } else if (output_file.empty() || output_file == "-") {
-    print_results(std::cout, printed, ctx.options().json);
-  } else {
-    std::ofstream out(output_file, std::ios::binary | std::ios::trunc);
-    if (!out) return report_error(make_error(ErrorKind::kIo, "cannot write " + output_file));
-    print_results(out, printed, ctx.options().json);
-  }
-  print_failure_summary(std::cerr, spec.job_key, *results);
+  if (auto s = (*printer)->finish(); !s.ok()) return report_error(s.error());
+  tally.print_summary(std::cerr, spec.job_key);
   if (reduced && !reduced->ok) {
     print_reducer_failure(spec, *reduced, !target.map);
     return kExitFailed;
   }
-  for (const auto& r : *results)
-    if (!r.ok) return kExitFailed;
-  return kExitOk;
+  return tally.failed() ? kExitFailed : kExitOk;
 }
 
 // Follows a job with the progress line; handles Ctrl-C by cancelling it.
@@ -166,12 +190,12 @@ int run_submit(Context& ctx, const SubmitFlags& flags) {
   if (!config.ok()) return report_error(config.error());
   // Backends first: an unknown name should be said before any input is read.
   if (auto compute = ctx.compute(); !compute.ok()) return report_error(compute.error());
-  BuilderDeps deps{check_task_library, read_iterdata_source, read_whole_file};
+  BuilderDeps deps{check_task_library, open_iterdata_source, read_whole_file};
   deps.storage_named = [&ctx](const std::string& name) { return ctx.storage_named(name); };
   deps.storage_names = storage_names();
   auto job = build_job(flags.request, **config, deps);
   if (!job.ok()) return report_error(job.error());
-  return run_job(ctx, *job, flags.run);
+  return run_job(ctx, std::move(job).value(), flags.run);
 }
 
 void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
@@ -235,8 +259,14 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
                   "Write each call's output to DIR/<call>.out and its stderr to DIR/<call>.err "
                   "(the reducer's: DIR/reduce.out), nothing on stdout")
       ->type_name("DIR");
+  cmd->add_option("--runtime", flags->run.runtime,
+                  "Runtime the workers run (see `lithops runtime list`; default: the backend's)")
+      ->type_name("NAME");
   cmd->add_flag("--detach", flags->run.detach,
                 "Print the job key (--json: {\"job_key\": ...}) and return at once");
+  cmd->add_option("--plot", flags->run.plot_dir,
+                  "When the job ends, draw its timeline and histogram (SVG) into DIR")
+      ->type_name("DIR");
   cmd->callback([&ctx, &exit_code, flags] { exit_code = run_submit(ctx, *flags); });
 }
 
@@ -265,12 +295,19 @@ void print_job_status(Context& ctx, const JobSpec& spec, const JobProgress& prog
       have_results = true;
     }
   }
+  // A finished job's figures (job stats has them all).
+  std::optional<JobSummary> summary;
+  if (is_terminal(progress.state))
+    if (auto s = job_summary(ctx, spec); s.ok()) summary = std::move(s).value();
   if (ctx.options().json) {
     auto j = status_json(spec, progress, have_results ? &results : nullptr, calls);
     add_reduce_failure(ctx, spec, j);
+    if (summary) j["stats"] = summary_json(*summary);
     print_json_line(std::cout, j);
   } else {
     print_status_text(std::cout, spec, progress, have_results ? &results : nullptr, calls);
+    if (std::string line = summary ? stats_line(*summary) : ""; !line.empty())
+      std::cout << line << "\n";
   }
 }
 
@@ -310,8 +347,8 @@ void add_wait(CLI::App& job, Context& ctx, int& exit_code) {
       return void(exit_code = kExitWaitTimeout);
     }
     if (progress->state == JobState::kDone) return void(exit_code = kExitOk);
-    auto results = final_results(ctx, *spec);
-    if (results.ok()) print_failure_summary(std::cerr, spec->job_key, *results);
+    FailureTally tally;  // streamed: a window of results, not the job's
+    if (stream_results(ctx, *spec, nullptr, tally).ok()) tally.print_summary(std::cerr, spec->job_key);
     if (progress->state != JobState::kFailed)
       std::cerr << fmt::format("lithops: job {} is {}{}\n", spec->job_key,
                                state_name(progress->state),
@@ -354,18 +391,29 @@ void add_result(CLI::App& job, Context& ctx, int& exit_code) {
 
 }  // namespace
 
-int run_job(Context& ctx, const PreparedJob& job, const RunOptions& options) {
+int run_job(Context& ctx, PreparedJob job, const RunOptions& options) {
   auto store = ctx.store();
   if (!store.ok()) return report_error(store.error());
   auto compute = ctx.compute();
   if (!compute.ok()) return report_error(compute.error());
+  // Its runtime is checked first (and built and deployed if missing).
+  if (auto s = prepare_job_runtime(ctx, job.spec, options.runtime); !s.ok())
+    return report_error(s.error());
   if (auto s = launch_job(job, **store, **compute); !s.ok()) return report_error(s.error());
   if (options.detach) {
     print_job_key(std::cout, job.spec.job_key, ctx.options().json);
     return kExitOk;
   }
   if (options.announce && !ctx.options().quiet) announce_job(std::cerr, job.spec);
-  return follow_and_report(ctx, job.spec, ResultTarget{options.output_file, options.results_dir});
+  int code = follow_and_report(ctx, job.spec,
+                               ResultTarget{options.output_file, options.results_dir});
+  if (!options.plot_dir.empty()) {
+    auto written = write_job_plots(ctx, job.spec, options.plot_dir, "svg");
+    if (!written.ok()) return report_error(written.error());
+    if (!ctx.options().quiet)
+      for (const auto& path : *written) std::cerr << "lithops: wrote " << path << "\n";
+  }
+  return code;
 }
 
 int follow_and_report(Context& ctx, const JobSpec& spec, const std::string& output_file) {
@@ -394,6 +442,8 @@ void register_job_commands(CLI::App& app, Context& ctx, int& exit_code) {
   add_job_retry(*job, ctx, exit_code);
   add_list_command(*job, ctx, exit_code);
   add_cancel_command(*job, ctx, exit_code);
+  add_stats_command(*job, ctx, exit_code);
+  add_plot_command(*job, ctx, exit_code);
 }
 
 }  // namespace lithops::cli

@@ -6,31 +6,10 @@
 
 #include "cli/json_output.h"
 #include "cli/progress_line.h"
-#include "core/byte_text.h"
 #include "core/plural.h"
 
 namespace lithops::cli {
 namespace {
-
-// A binary output (not UTF-8, e.g. `gzip -c`) goes as base64 with "output_encoding" saying
-// so: JSON strings are text, and replacing invalid bytes would corrupt it silently.
-nlohmann::ordered_json call_json(const CallResult& r) {
-  nlohmann::ordered_json j = {{"call", r.call}, {"status", r.ok ? "ok" : "failed"}};
-  if (is_valid_utf8(r.output)) {
-    j["output"] = r.output;
-  } else {
-    j["output"] = base64_encode(r.output);
-    j["output_encoding"] = "base64";
-  }
-  if (r.ok) {
-    j["error"] = nullptr;
-  } else {
-    j["error"] = r.error;
-    j["reason"] = reason_name(r.reason);
-    j["exit_code"] = r.exit_code;
-  }
-  return j;
-}
 
 // A call's state as `job status --calls` shows it.
 const char* call_state(const CallResult* r) {
@@ -83,39 +62,6 @@ std::string iso_time(int64_t ms) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", std::gmtime(&t));
   return fmt::format("{}.{:03d}Z", buf, ms % 1000);
-}
-
-void print_result(std::ostream& out, const CallResult& r, bool json) {
-  if (json) {
-    // `replace` only matters for a failed call's error text; the output is checked above.
-    out << call_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-  } else {
-    out << r.output;
-    if (r.output.empty() || r.output.back() != '\n') out << '\n';
-  }
-}
-
-void print_results(std::ostream& out, const std::vector<CallResult>& results, bool json) {
-  for (const auto& r : results) print_result(out, r, json);
-  out.flush();
-}
-
-void print_failure_summary(std::ostream& err, const std::string& job_key,
-                           const std::vector<CallResult>& results) {
-  std::vector<const CallResult*> failed;
-  for (const auto& r : results)
-    if (!r.ok) failed.push_back(&r);
-  if (failed.empty()) return;
-  err << fmt::format("lithops: job {}: {} of {} failed:\n", job_key, failed.size(),
-                     plural(results.size(), "call"));
-  constexpr size_t kShown = 10;
-  for (size_t i = 0; i < failed.size() && i < kShown; ++i)
-    err << fmt::format("  call {}: {}: {}\n", failed[i]->call, reason_name(failed[i]->reason),
-                       failed[i]->error);
-  if (failed.size() > kShown)
-    err << fmt::format("  ... and {} more (see `lithops job status {} --calls`)\n",
-                       failed.size() - kShown, job_key);
-  err << fmt::format("lithops: retry them with `lithops job retry {}`\n", job_key);
 }
 
 nlohmann::json status_json(const JobSpec& spec, const JobProgress& p,

@@ -1,5 +1,5 @@
-// How jobs and their results are shown: outputs in call order (text or JSON lines), the
-// failure summary, and the status of a job.
+// How jobs are shown: the status of a job (results themselves go out through
+// cli/result_printer.h).
 #pragma once
 
 #include <ostream>
@@ -12,18 +12,6 @@
 #include "core/job_spec.h"
 
 namespace lithops::cli {
-
-/// One call's result: text, its output with a newline added if missing; JSON, one line
-/// {call, status, output, error[, reason, exit_code]}, the output in base64 with
-/// "output_encoding": "base64" when it is not UTF-8. Used by every printer of results.
-void print_result(std::ostream& out, const CallResult& r, bool json);
-
-/// print_result for each result in order, then a flush.
-void print_results(std::ostream& out, const std::vector<CallResult>& results, bool json);
-
-/// "N of M calls failed" and the first failures with their reasons, on stderr.
-void print_failure_summary(std::ostream& err, const std::string& job_key,
-                           const std::vector<CallResult>& results);
 
 /// A detached job's key on stdout: the bare key, or under --json {"job_key": KEY}.
 void print_job_key(std::ostream& out, const std::string& job_key, bool json);

@@ -16,6 +16,7 @@
 #include "cli/json_output.h"
 #include "cli/logs_cmd.h"
 #include "cli/parse_errors.h"
+#include "cli/runtime_cmd.h"
 #include "cli/storage_cmd.h"
 #include "lithops/task.h"
 
@@ -70,6 +71,7 @@ int run(int argc, char** argv) {
   register_config_commands(app, ctx, exit_code);
   register_storage_commands(app, ctx, exit_code);
   register_logs_commands(app, ctx, exit_code);
+  register_runtime_commands(app, ctx, exit_code);
   register_clean_command(app, ctx, exit_code);
   register_completion_command(app, ctx, exit_code);  // last: it describes all the others
   set_json_errors(argv_wants_json(argc, argv));

@@ -36,12 +36,22 @@ std::vector<std::string> subcommand_names(CLI::App& at) {
   return names;
 }
 
+// The words no command took, innermost command first. A word a subcommand does not know
+// falls through to its parents (the app is built with fallthrough), so the typo in
+// `lithops job sbumit` is left over in `lithops`, not in `job`.
+std::vector<std::string> unclaimed_words(CLI::App& at) {
+  std::vector<std::string> words;
+  for (CLI::App* app = &at; app; app = app->get_parent())
+    for (const auto& word : app->remaining()) words.push_back(word);
+  return words;
+}
+
 // A word where a command was expected but that names none: "unknown command 'jbo' (did you
 // mean 'job'?)", or "" when the error is about something else.
 std::string unknown_command(CLI::App& at) {
   auto names = subcommand_names(at);
   if (names.empty()) return "";
-  for (const auto& word : at.remaining()) {
+  for (const auto& word : unclaimed_words(at)) {
     if (word.empty() || word[0] == '-') continue;
     return fmt::format("unknown command '{}' for `{}`{}; the commands are: {}", word,
                        command_path(&at), did_you_mean(word, names), join(names, ", "));

@@ -40,13 +40,13 @@ struct ConfigValue {
 struct ConfigSources {
   std::string system_file = "/etc/lithops/config.yaml";
   std::string user_file;          // ~/.lithops/config or $LITHOPS_CONFIG_FILE
+  bool user_file_named = false;   // named by $LITHOPS_CONFIG_FILE: then it must exist
   std::string project_file = "lithops.yaml";
   std::map<std::string, std::string> environment;  // LITHOPS_* variables
   std::string cli_file;           // -c FILE: must exist
   std::vector<std::string> cli_sets;  // --set section.key=value, in order
   std::string cli_backend;        // -b
   std::string cli_storage;        // -s
-  bool user_file_from_env = false;  // user_file is $LITHOPS_CONFIG_FILE: warn if it is missing
   /// An unknown key or a bad value in a config file makes only its section unusable: the load
   /// goes on and records it in issues(), for check_sections() and warnings (the CLI does
   /// this); false makes it an error of load() itself.

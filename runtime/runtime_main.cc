@@ -1,8 +1,9 @@
 // lithops-runtime: the worker executable every backend runs.
 //   lithops-runtime worker --stream        run invocations read from stdin (localhost pool)
-//   lithops-runtime localhost-pool JOB [--news-fd FD]
-//                                          drive a localhost job's workers (started detached),
-//                                          writing a byte to FD at each progress update
+//   lithops-runtime pool JOB [--news-fd FD]
+//                                          drive a job's workers (started detached) through
+//                                          its backend's launcher, writing a byte to FD at
+//                                          each progress update
 //   lithops-runtime hello                  the greeting of `lithops hello`, run as a task
 //   lithops-runtime --version
 #include <unistd.h>
@@ -12,7 +13,7 @@
 #include <iostream>
 #include <string>
 
-#include "backends/compute/localhost_pool.h"
+#include "backends/compute/pool.h"
 #include "lithops/task.h"
 #include "runtime/hello.h"
 #include "runtime/worker.h"
@@ -21,9 +22,9 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "worker" && argc > 2 && std::strcmp(argv[2], "--stream") == 0)
     return lithops::run_worker_stream(STDIN_FILENO, std::cout);
-  if (mode == "localhost-pool" && argc > 2) {
+  if (mode == "pool" && argc > 2) {
     int news_fd = argc > 4 && std::strcmp(argv[3], "--news-fd") == 0 ? std::atoi(argv[4]) : -1;
-    return lithops::run_localhost_pool(argv[2], std::cin, news_fd);
+    return lithops::run_pool(argv[2], std::cin, news_fd);
   }
   if (mode == "hello") return lithops::say_hello(std::cout);
   if (mode == "--version") {
@@ -31,7 +32,7 @@ int main(int argc, char** argv) {
               << ")\n";
     return 0;
   }
-  std::cerr << "usage: lithops-runtime worker --stream | localhost-pool JOB_KEY [--news-fd FD] | "
+  std::cerr << "usage: lithops-runtime worker --stream | pool JOB_KEY [--news-fd FD] | "
                "hello | --version\n"
                "lithops-runtime is started by lithops backends, not by hand.\n";
   return 2;

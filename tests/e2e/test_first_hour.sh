@@ -2,6 +2,7 @@
 # one JSON contract for scripts, safe housekeeping, config and storage papercuts.
 
 jobs_dir() { echo "$XDG_CACHE_HOME/lithops/storage/lithops-data/lithops.jobs"; }
+job_count() { ls "$(jobs_dir)" 2>/dev/null | wc -l; }
 
 # --- Finding a job again ---
 
@@ -9,7 +10,7 @@ test_job_key_is_said_at_start_and_in_the_failure_summary() {
   run_lithops job submit --command 'sh -c "exit {}"' --range 2
   expect_eq "$CODE" 1 "exit code"
   local key
-  key=$(ls "$(jobs_dir)")
+  key=$(only_job_key)
   expect_contains "$ERR" "lithops: job $key: 2 calls on localhost (storage localhost)" "key at start"
   expect_contains "$ERR" "lithops: job $key: 1 of 2 calls failed:" "key in the summary"
   expect_contains "$ERR" "lithops job retry $key" "how to retry"
@@ -62,7 +63,7 @@ test_results_dir_writes_one_file_per_call() {
   expect_eq "$(cat out/0.err)" "oops0" "stderr of a call"
   expect_eq "$(ls out | wc -l)" 6 "one .out and one .err per call"
   local key
-  key=$(ls "$(jobs_dir)")
+  key=$(only_job_key)
   run_lithops job result "$key" --results again
   cmp -s out/1.out again/1.out || fail "job result --results"
 }
@@ -74,7 +75,7 @@ test_map_outputs_stay_reachable_when_the_reducer_is_skipped() {
   expect_contains "$ERR" "the reducer cat: skipped: 1 map call failed" "one word: skipped"
   expect_not_contains "$ERR" "lost" "not called lost"
   local key
-  key=$(ls "$(jobs_dir)")
+  key=$(only_job_key)
   expect_contains "$ERR" "lithops job result $key --map" "where the map outputs are"
   run_lithops job result "$key" --map
   expect_eq "$OUT" "$(printf '0\n1\n2')" "the map outputs"
@@ -179,50 +180,70 @@ test_parser_errors_say_what_and_where_to_read() {
 
 # --- Safe housekeeping ---
 
-test_clean_dry_run_older_than_and_confirmation() {
+test_clean_dry_run_older_than_and_yes() {
   "$LITHOPS" -q job submit --command true --range 1 >/dev/null
   "$LITHOPS" -q job submit --command true --range 1 >/dev/null
   run_lithops clean --dry-run
+  expect_eq "$CODE" 0 "dry run exit code ($ERR)"
   expect_contains "$OUT" "would remove job" "dry run names jobs"
-  expect_eq "$(ls "$(jobs_dir)" | wc -l)" 2 "dry run deleted nothing"
+  expect_eq "$(job_count)" 2 "dry run deleted nothing"
+  run_lithops --json clean --dry-run
+  expect_eq "$(json_field "$OUT" '.dry_run')" true "clean --json says dry_run"
+  expect_eq "$(json_field "$OUT" '.removed_jobs | length')" 2 "clean --json lists the jobs"
   run_lithops clean --older-than 7d
-  expect_eq "$(ls "$(jobs_dir)" | wc -l)" 2 "young jobs kept by --older-than"
-  if command -v script >/dev/null; then
-    printf 'n\n' | TERM=dumb script -qfec "$LITHOPS clean" /dev/null >tty.out
-    expect_contains "$(cat tty.out)" "delete 2 jobs" "asks on a terminal"
-    expect_eq "$(ls "$(jobs_dir)" | wc -l)" 2 "no: nothing deleted"
-  fi
+  expect_eq "$(job_count)" 2 "young jobs kept by --older-than"
+  run_lithops clean --older-than 7parsecs
+  expect_eq "$CODE" 2 "a bad --older-than is a usage error"
+  expect_contains "$ERR" "--older-than" "names the option"
+  expect_eq "$(job_count)" 2 "a bad --older-than deletes nothing"
   run_lithops clean --yes
   expect_eq "$CODE" 0 "clean --yes exit code"
-  expect_eq "$(ls "$(jobs_dir)" 2>/dev/null | wc -l)" 0 "--yes deletes"
+  expect_eq "$(job_count)" 0 "--yes deletes"
 }
 
+# On a terminal, `clean` asks before deleting more than one job; without one (a script) it
+# goes ahead, as before.
+test_clean_asks_on_a_terminal_before_deleting_several_jobs() {
+  require_command script bsdutils
+  "$LITHOPS" -q job submit --command true --range 1 >/dev/null
+  "$LITHOPS" -q job submit --command true --range 1 >/dev/null
+  printf 'n\n' | TERM=dumb script -qfec "$LITHOPS clean" /dev/null >tty.out
+  expect_contains "$(cat tty.out)" "delete 2 jobs" "asks on a terminal"
+  expect_eq "$(job_count)" 2 "answered no: nothing deleted"
+  printf 'y\n' | TERM=dumb script -qfec "$LITHOPS clean" /dev/null >tty.out
+  expect_eq "$(job_count)" 0 "answered yes: deleted ($(cat tty.out))"
+}
+
+# The job's call waits on a gate file the test creates, so it is surely running while looked at.
 test_a_running_job_has_a_duration_and_one_state_word_everywhere() {
-  local key i state="" duration=0
-  key=$("$LITHOPS" job submit --command 'sleep 30' --range 1 --detach)
-  for i in $(seq 1 100); do
-    state=$("$LITHOPS" --json job list | jq -r '.[0].state')
-    duration=$("$LITHOPS" --json job status "$key" | jq -r '.duration_s')
-    [ "$state" = running ] && [ "$(echo "$duration > 0.3" | bc)" = 1 ] && break
-    sleep 0.1
-  done
-  expect_eq "$state" running "job list state"
-  expect_eq "$(echo "$duration > 0.3" | bc)" 1 "job status duration_s of a running job ($duration)"
+  local key
+  key=$("$LITHOPS" job submit --command 'sh -c "while [ ! -e GATE ]; do sleep 0.05; done"' \
+    --range 1 --detach)
+  wait_until 60 eval '[ "$("$LITHOPS" --json job list | jq -r ".[0].state")" = running ]' ||
+    fail "the job never ran: $("$LITHOPS" job list)"
+  wait_until 60 eval '[ "$("$LITHOPS" --json job status "$key" | jq ".duration_s > 0.2")" = true ]' ||
+    fail "job status duration_s of a running job: $("$LITHOPS" --json job status "$key")"
   run_lithops job list
+  expect_contains "$OUT" "running" "job list state"
   expect_not_contains "$OUT" " 0.0s " "DURATION of a running job"
   run_lithops clean
   expect_contains "$ERR" "kept job $key: it is still running" "clean says running too"
-  "$LITHOPS" -q job cancel "$key"
+  touch GATE
+  run_lithops job wait "$key" --timeout 60s
+  expect_eq "$CODE" 0 "the job ends once the gate opens ($ERR)"
 }
 
 # --- Config and storage papercuts ---
 
-test_unknown_environment_variable_and_missing_config_file_warn() {
+test_unknown_environment_variable_warns_and_a_missing_config_file_is_an_error() {
   LITHOPS_LOCALHOST_MAX_WORKER=2 run_lithops config show
+  expect_eq "$CODE" 0 "an unknown variable is a warning: exit code"
   expect_contains "$ERR" "LITHOPS_LOCALHOST_MAX_WORKER is not a lithops setting" "unknown variable"
   expect_contains "$ERR" "did you mean 'LITHOPS_LOCALHOST_MAX_WORKERS'?" "did you mean"
-  LITHOPS_CONFIG_FILE=$HOME/nope.yaml run_lithops config show
-  expect_contains "$ERR" "LITHOPS_CONFIG_FILE=$HOME/nope.yaml: no such file" "missing file"
+  LITHOPS_CONFIG_FILE=$HOME/nope.yaml run_lithops job submit --command true --range 1
+  expect_eq "$CODE" 2 "a missing LITHOPS_CONFIG_FILE: exit code"
+  expect_contains "$ERR" "$HOME/nope.yaml: no such file (named by LITHOPS_CONFIG_FILE)" "missing file"
+  expect_no_job_stored "a missing LITHOPS_CONFIG_FILE"
 }
 
 test_config_typo_breaks_only_commands_that_use_its_section() {
@@ -248,21 +269,48 @@ test_config_values_are_checked_on_load_and_config_get_prints_one() {
   expect_contains "$ERR" "did you mean 'localhost.max_workers'?" "did you mean"
 }
 
-# Called by storage_cli_roundtrip for every storage backend.
-storage_cli_put_paths() {
-  local s=$1
-  mkdir -p tree/sub && printf 1 >tree/a.txt && printf 22 >tree/sub/b.txt && printf 3 >c.txt
-  run_lithops storage put tree paths-b/t/ -s "$s"
-  expect_eq "$CODE" 0 "$s: put of a directory ($ERR)"
-  run_lithops storage put c.txt tree/a.txt paths-b -k many/ -s "$s"
-  expect_eq "$CODE" 0 "$s: put of several files with -k prefix/ ($ERR)"
-  run_lithops storage put c.txt tree/a.txt paths-b -k one -s "$s"
-  expect_eq "$CODE" 2 "$s: several files to one key is refused"
-  run_lithops storage list paths-b/ -s "$s"
-  expect_eq "$OUT" "$(printf '%12s  many/a.txt\n%12s  many/c.txt\n%12s  t/a.txt\n%12s  t/sub/b.txt' 1 1 1 2)" \
-    "$s: keys of a recursive put and of a prefix"
-  run_lithops storage get paths-b/t/sub/b.txt -o - -s "$s"
-  expect_eq "$OUT" "22" "$s: get BUCKET/KEY"
-  run_lithops storage list -s "$s"
-  expect_contains "$OUT" "paths-b" "$s: list without a bucket lists buckets"
+# Counted nouns agree with their count: "1 call", "1 process", "retrying 1 failed call".
+test_messages_count_in_good_grammar() {
+  run_lithops job submit --command 'sh -c "test -e ok"' --range 1 --worker-processes 1 \
+    --chunksize 1
+  expect_eq "$CODE" 1 "the call fails first"
+  local key
+  key=$(only_job_key)
+  expect_contains "$ERR" "lithops: job $key: 1 call on localhost" "announcement"
+  expect_contains "$ERR" "1 of 1 call failed:" "summary"
+  run_lithops job status "$key"
+  expect_contains "$OUT" "workers   1 invocation (1 call each), 1 process each" "status"
+  touch ok
+  run_lithops job retry "$key"
+  expect_eq "$CODE" 0 "the retry succeeds ($ERR)"
+  expect_contains "$ERR" "retrying 1 failed call" "retry"
+  expect_not_contains "$OUT$ERR" "1 calls" "no '1 calls'"
+  expect_not_contains "$OUT$ERR" "1 processes" "no '1 processes'"
+}
+
+# The top-level names of the first {...} in README.md's `--json` bullet for COMMAND, sorted
+# (nested lists such as `[{job_key, objects}]` are dropped first).
+readme_json_fields() {  # readme_json_fields COMMAND
+  tr '\n' ' ' <"$HERE/../../README.md" | sed 's/  */ /g; s/\[[^]]*\]//g' |
+    grep -o -- "- \`$1\`[^{]*{[^}]*}" | head -1 | sed 's/^[^{]*{//; s/}$//' |
+    tr ',' '\n' | sed 's/:.*//; s/[ `]//g' | sort
+}
+
+# What README.md promises scripts for `job status --json` and `clean --json` is what they get.
+test_readme_json_field_lists_match_the_program() {
+  run_lithops job submit --command 'sh -c "exit {}"' --range 2
+  local key documented printed
+  key=$(only_job_key)
+  documented=$(readme_json_fields 'job status')
+  [ "$(printf '%s\n' "$documented" | wc -l)" -gt 20 ] ||
+    fail "README's job status list not found: [$documented]"
+  printed=$("$LITHOPS" --json job status "$key" | jq -r 'del(.failures, .stats) | keys[]' | sort)
+  expect_eq "$printed" "$documented" "job status --json fields (besides failures, stats)"
+  run_lithops --json job status "$key"
+  expect_eq "$(json_field "$OUT" '.failures[0] | keys | join(",")')" \
+    "attempt,call,error,exit_code,reason" "failures[] fields"
+  expect_eq "$(json_field "$OUT" 'has("stats")')" true "stats of an ended job"
+  documented=$(readme_json_fields clean)
+  printed=$("$LITHOPS" --json clean --dry-run | jq -r 'keys[]' | sort)
+  expect_eq "$printed" "$documented" "clean --json fields"
 }
