@@ -195,6 +195,10 @@ int run_submit(Context& ctx, const SubmitFlags& flags) {
   deps.storage_names = storage_names();
   auto job = build_job(flags.request, **config, deps);
   if (!job.ok()) return report_error(job.error());
+  // A --results DIR that cannot be made is said before anything runs, not after.
+  if (!flags.run.results_dir.empty())
+    if (auto dir = ResultsDir::open(flags.run.results_dir); !dir.ok())
+      return report_error(dir.error());
   return run_job(ctx, std::move(job).value(), flags.run);
 }
 

@@ -23,8 +23,9 @@ Result<ResultsDir> ResultsDir::open(const std::string& dir) {
   std::filesystem::create_directories(dir, ec);
   if (!std::filesystem::is_directory(dir))
     return make_error(ErrorKind::kInvalidInput,
-                      fmt::format("--results {}: cannot make this directory{}", dir,
-                                  ec ? ": " + ec.message() : ""));
+                      fmt::format("--results {}: cannot make this directory{}; name a "
+                                  "directory you can write (it is made if missing)",
+                                  dir, ec ? " (" + ec.message() + ")" : ""));
   ResultsDir d;
   d.dir_ = dir;
   return d;

@@ -68,6 +68,18 @@ test_results_dir_writes_one_file_per_call() {
   cmp -s out/1.out again/1.out || fail "job result --results"
 }
 
+test_results_dir_mistakes_are_said_before_anything_runs() {
+  run_lithops job submit --command 'echo {}' --range 2 --results out --output o.txt
+  expect_eq "$CODE" 2 "--results with --output: exit code"
+  expect_contains "$ERR" "give --output FILE or --results DIR, not both" "--results with --output"
+  touch afile
+  run_lithops job submit --command 'echo {}' --range 2 --results afile/out
+  expect_eq "$CODE" 2 "--results under a file: exit code"
+  expect_contains "$ERR" "--results afile/out: cannot make this directory" "names the option"
+  expect_contains "$ERR" "name a directory you can write" "says what to do"
+  expect_no_job_stored "a --results DIR that cannot be made"
+}
+
 test_map_outputs_stay_reachable_when_the_reducer_is_skipped() {
   run_lithops job submit --command 'sh -c "echo {}; exit $(( {} == 1 ))"' --range 3 \
     --reduce-command 'cat'
@@ -93,10 +105,14 @@ test_lines_reads_one_input_string_per_line() {
   printf 'x\n\ny\n' >l.txt
   run_lithops job submit --lines l.txt --command 'echo {index}:{}'
   expect_eq "$OUT" "$(printf '0:x\n1:y')" "blank lines skipped"
+  local jobs
+  jobs=$(job_count)
   printf 'ok\n\xff\xfe\n' >bin.txt
   run_lithops job submit --lines bin.txt --command 'echo {}'
   expect_eq "$CODE" 2 "non-UTF-8 line: exit code"
   expect_contains "$ERR" "bin.txt:2: not UTF-8 text" "names file and line"
+  expect_contains "$ERR" "use --iterdata with JSON strings" "says what to do"
+  expect_eq "$(job_count)" "$jobs" "a --lines file that is not text launches nothing"
 }
 
 test_path_placeholder_is_the_absolute_path_of_a_local_input() {
@@ -117,10 +133,13 @@ test_a_brace_that_opens_no_placeholder_is_literal() {
   printf 'x y\n' >h
   run_lithops job submit --command "awk '{{print \$1}}' h" --range 1
   expect_eq "$OUT" "x" "{{ }} in an awk program"
+  local jobs
+  jobs=$(job_count)
   run_lithops job submit --command "echo {nope}" --range 1
   expect_eq "$CODE" 2 "unknown field: exit code"
   expect_contains "$ERR" "call 0: the command uses {nope}" "names field and call"
   expect_contains "$ERR" "write {{nope}}" "suggests doubled braces"
+  expect_eq "$(job_count)" "$jobs" "an unknown field launches nothing"
 }
 
 test_timeouts_take_units() {
@@ -132,6 +151,11 @@ test_timeouts_take_units() {
   run_lithops job submit --command 'true' --range 1 --timeout 5parsecs
   expect_eq "$CODE" 2 "a bad unit is a usage error"
   expect_contains "$ERR" "--timeout" "names the option"
+  local jobs
+  jobs=$(job_count)
+  run_lithops job submit --command 'true' --range 1 --timeout=-5s
+  expect_eq "$CODE" 2 "a negative timeout is a usage error"
+  expect_eq "$(job_count)" "$jobs" "bad timeouts launch nothing"
 }
 
 # --- One scripting contract ---
@@ -281,7 +305,7 @@ test_messages_count_in_good_grammar() {
   run_lithops job status "$key"
   expect_contains "$OUT" "workers   1 invocation (1 call each), 1 process each" "status"
   touch ok
-  run_lithops job retry "$key"
+  run_lithops job retry "$key" --failed
   expect_eq "$CODE" 0 "the retry succeeds ($ERR)"
   expect_contains "$ERR" "retrying 1 failed call" "retry"
   expect_not_contains "$OUT$ERR" "1 calls" "no '1 calls'"
