@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backends/registry.h"
+#include "cli/json_output.h"
 #include "cli/transfer_bar.h"
 #include "core/job_progress.h"
 
@@ -39,7 +40,7 @@ std::string when(int64_t ms) {
 
 void print_record(Context& ctx, const RuntimeRecord& r, const std::string& verb) {
   if (ctx.options().json) {
-    std::cout << to_json(r).dump(2) << "\n";
+    print_json_line(std::cout, to_json(r));
     return;
   }
   std::cout << fmt::format("runtime {} {} on {}: {} (lithops-runtime {}, task ABI {}, {})\n",
@@ -140,7 +141,7 @@ void add_list(CLI::App& group, Context& ctx, int& exit_code) {
     if (ctx.options().json) {
       nlohmann::json all = nlohmann::json::array();
       for (const auto& r : *records) all.push_back(to_json(r));
-      std::cout << all.dump(2) << "\n";
+      print_json_line(std::cout, all);
     } else {
       print_table(*records);
     }
@@ -177,9 +178,8 @@ void add_delete(CLI::App& group, Context& ctx, int& exit_code) {
     }
     LITHOPS_TRY(m.remove(*name, notes_for(ctx)));
     if (ctx.options().json)
-      std::cout << nlohmann::json{{"name", *name}, {"backend", m.backend()}, {"deleted", true}}
-                       .dump(2)
-                << "\n";
+      print_json_line(std::cout,
+                      nlohmann::json{{"name", *name}, {"backend", m.backend()}, {"deleted", true}});
     else if (!ctx.options().quiet)
       std::cout << fmt::format("runtime {} deleted from {}\n", *name, m.backend());
     return {};

@@ -1,5 +1,6 @@
 #include "core/config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -109,6 +110,7 @@ Config Config::defaults(const Schema& schema) {
 
 Result<Config> Config::load(const Schema& schema, const ConfigSources& sources) {
   Config c = defaults(schema);
+  c.defer_file_issues_ = sources.defer_file_issues;
   LITHOPS_TRY(c.apply_yaml_file(sources.system_file, false));
   // A file the user named is meant to be read: a typo must not fall back to the defaults.
   if (sources.user_file_named && !std::filesystem::exists(sources.user_file))
@@ -118,6 +120,7 @@ Result<Config> Config::load(const Schema& schema, const ConfigSources& sources) 
                                   sources.user_file));
   LITHOPS_TRY(c.apply_yaml_file(sources.user_file, false));
   LITHOPS_TRY(c.apply_yaml_file(sources.project_file, false));
+  c.warn_unknown_environment(sources.environment);
   LITHOPS_TRY(c.apply_environment(sources.environment));
   LITHOPS_TRY(c.apply_yaml_file(sources.cli_file, true));
   for (const auto& s : sources.cli_sets) LITHOPS_TRY(c.apply_set(s));
@@ -180,10 +183,13 @@ Status Config::apply_yaml_text(const std::string& text, const std::string& file)
   for (const auto& section_node : root) {
     std::string section = section_node.first.as<std::string>();
     int line = section_node.first.Mark().line + 1;
-    if (key_names(section).empty())
-      return make_error(ErrorKind::kConfig,
-                        fmt::format("config {}:{}: unknown section '{}'{}", file, line, section,
-                                    did_you_mean(section, section_names())));
+    if (key_names(section).empty()) {
+      LITHOPS_TRY(file_issue("", make_error(ErrorKind::kConfig,
+                                            fmt::format("config {}:{}: unknown section '{}'{}",
+                                                        file, line, section,
+                                                        did_you_mean(section, section_names())))));
+      continue;
+    }
     const YAML::Node& keys = section_node.second;
     if (keys.IsNull()) continue;
     if (!keys.IsMap())
@@ -195,31 +201,42 @@ Status Config::apply_yaml_text(const std::string& text, const std::string& file)
       int key_line = kv.first.Mark().line + 1;
       std::string where = fmt::format("{}:{}", file, key_line);
       const KeySpec* spec = find(section, key);
-      if (!spec)
-        return make_error(ErrorKind::kConfig,
-                          fmt::format("config {}: unknown key '{}' in section '{}'{}", where, key,
-                                      section, did_you_mean(key, key_names(section))));
+      if (!spec) {
+        LITHOPS_TRY(file_issue(
+            section, make_error(ErrorKind::kConfig,
+                                fmt::format("config {}: unknown key '{}' in section '{}'{}", where,
+                                            key, section, did_you_mean(key, key_names(section)))),
+            true));
+        continue;
+      }
       if (kv.second.IsNull()) {
         values_[section][key] = ConfigValue{nullptr, where};
         continue;
       }
       if (kv.second.IsSequence() && spec->type == ValueType::kList) {
         nlohmann::json items = nlohmann::json::array();
+        bool scalars = true;
         for (const auto& item : kv.second) {
-          if (!item.IsScalar())
-            return make_error(ErrorKind::kConfig,
-                              fmt::format("config {}: {}.{} must be a list of strings", where,
-                                          section, key));
-          items.push_back(item.Scalar());
+          if (!item.IsScalar()) scalars = false;
+          else items.push_back(item.Scalar());
         }
-        values_[section][key] = ConfigValue{items, where};
+        if (scalars) values_[section][key] = ConfigValue{items, where};
+        else
+          LITHOPS_TRY(file_issue(
+              section, make_error(ErrorKind::kConfig,
+                                  fmt::format("config {}: {}.{} must be a list of strings", where,
+                                              section, key))));
         continue;
       }
-      if (!kv.second.IsScalar())
-        return make_error(ErrorKind::kConfig,
-                          fmt::format("config {}: {}.{} must be {}, not a list or mapping", where,
-                                      section, key, value_type_name(spec->type)));
-      LITHOPS_TRY(set_from_text(*spec, kv.second.Scalar(), where));
+      if (!kv.second.IsScalar()) {
+        LITHOPS_TRY(file_issue(
+            section, make_error(ErrorKind::kConfig,
+                                fmt::format("config {}: {}.{} must be {}, not a list or mapping",
+                                            where, section, key, value_type_name(spec->type)))));
+        continue;
+      }
+      if (auto s = set_from_text(*spec, kv.second.Scalar(), where); !s.ok())
+        LITHOPS_TRY(file_issue(section, s.error()));
     }
   }
   return {};
@@ -267,8 +284,70 @@ Status Config::set_from_text(const KeySpec& spec, const std::string& text,
                       fmt::format("config {}: {}.{} must be {}, got '{}'", origin, spec.section,
                                   spec.key, value_type_name(spec.type), shown));
   }
+  LITHOPS_TRY(check_range(spec, *parsed, origin));
   values_[spec.section][spec.key] = ConfigValue{std::move(parsed).value(), origin};
   return {};
+}
+
+// No count, size, port or time lithops knows is negative; a worker count of 0 would launch
+// nothing. Said when the value is loaded, with its origin, not when a job first uses it.
+Status Config::check_range(const KeySpec& spec, const nlohmann::json& value,
+                           const std::string& origin) const {
+  if (!value.is_number()) return {};
+  bool at_least_one = spec.key == "worker_processes" || spec.key == "max_workers" ||
+                      spec.key == "port";
+  double least = at_least_one ? 1 : 0;
+  if (value.get<double>() >= least) return {};
+  return make_error(ErrorKind::kConfig,
+                    fmt::format("config {}: {}.{} must be {}, got {}", origin, spec.section,
+                                spec.key, at_least_one ? "at least 1" : "0 or more", value.dump()));
+}
+
+Status Config::file_issue(const std::string& section, Error error, bool unknown_key) {
+  if (!defer_file_issues_) return error;
+  issues_.push_back({section, std::move(error.message), unknown_key});
+  return {};
+}
+
+Status Config::check_sections(const std::vector<std::string>& sections,
+                              bool bad_values_only) const {
+  for (const auto& issue : issues_)
+    for (const auto& s : sections)
+      if (issue.section == s && !(bad_values_only && issue.unknown_key))
+        return make_error(ErrorKind::kConfig, issue.message);
+  return {};
+}
+
+// LITHOPS_* variables that are not settings: lithops' own, and the ones it gives to tasks.
+void Config::warn_unknown_environment(const std::map<std::string, std::string>& env) {
+  static const std::vector<std::string> kNotSettings = {
+      "LITHOPS_CONFIG_FILE", "LITHOPS_CALL_INDEX", "LITHOPS_JOB_KEY", "LITHOPS_REQUIRE_SERVERS",
+      "LITHOPS_KEEP_TEST_DIRS", "LITHOPS_TEST_SERVERS_DIR"};
+  std::vector<std::string> known = kNotSettings;
+  for (const auto& spec : schema_)
+    known.push_back("LITHOPS_" + upper(spec.section) + "_" + upper(spec.key));
+  for (const auto& [name, value] : env) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    warnings_.push_back(fmt::format("environment variable {} is not a lithops setting, ignored{}",
+                                    name, did_you_mean(name, known)));
+  }
+}
+
+Result<ConfigValue> Config::lookup(const std::string& dotted) const {
+  auto dot = dotted.find('.');
+  std::string section = dot == std::string::npos ? "" : dotted.substr(0, dot);
+  std::string key = dot == std::string::npos ? dotted : dotted.substr(dot + 1);
+  if (const KeySpec* spec = find(section, key)) {
+    ConfigValue v = at(section, key);
+    if (spec->secret && !v.value.is_null()) v.value = "********";
+    return v;
+  }
+  std::vector<std::string> names;
+  for (const auto& spec : schema_) names.push_back(spec.section + "." + spec.key);
+  return make_error(ErrorKind::kInvalidInput,
+                    fmt::format("config get {}: no such key{}; `lithops config show` lists them "
+                                "all",
+                                dotted, did_you_mean(dotted, names)));
 }
 
 const KeySpec* Config::find(const std::string& section, const std::string& key) const {

@@ -398,4 +398,17 @@ Status RedisStorage::remove(std::string_view bucket, std::string_view key) {
   return {};
 }
 
+// Every put adds its bucket to the buckets set, as create_bucket does.
+Result<std::vector<std::string>> RedisStorage::list_buckets() {
+  auto c = acquire();
+  if (!c.ok()) return c.error();
+  auto r = (*c)->command({"SMEMBERS", options_.key_prefix + "::buckets"});
+  release(std::move(*c));
+  if (!r.ok()) return r.error();
+  std::vector<std::string> out;
+  for (const auto& e : r->elements) out.push_back(e.str);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace lithops
