@@ -2,22 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "cli/json_output.h"
 #include "cli/progress_line.h"
+#include "core/plural.h"
 
 namespace lithops::cli {
 namespace {
-
-nlohmann::ordered_json call_json(const CallResult& r) {
-  nlohmann::ordered_json j = {{"call", r.call}, {"status", r.ok ? "ok" : "failed"}, {"output", r.output}};
-  if (r.ok) {
-    j["error"] = nullptr;
-  } else {
-    j["error"] = r.error;
-    j["reason"] = reason_name(r.reason);
-    j["exit_code"] = r.exit_code;
-  }
-  return j;
-}
 
 // A call's state as `job status --calls` shows it.
 const char* call_state(const CallResult* r) {
@@ -45,40 +37,31 @@ uint64_t cancelled_count(const std::vector<CallResult>* results) {
 
 }  // namespace
 
+void print_job_key(std::ostream& out, const std::string& job_key, bool json) {
+  if (json)
+    print_json_line(out, nlohmann::json{{"job_key", job_key}});
+  else
+    out << job_key << '\n';
+  out.flush();
+}
+
+void announce_job(std::ostream& err, const JobSpec& spec) {
+  err << fmt::format("lithops: job {}: {} on {} (storage {})\n", spec.job_key,
+                     plural(spec.total_calls, "call"), spec.backend, spec.storage);
+}
+
+double job_duration_s(const JobSpec& spec, const JobProgress& p) {
+  if (!spec.submitted_ms) return 0;
+  int64_t end = p.finished_ms ? p.finished_ms : now_ms();
+  return static_cast<double>(std::max<int64_t>(0, end - spec.submitted_ms)) / 1000;
+}
+
 std::string iso_time(int64_t ms) {
   if (ms <= 0) return "";
   time_t t = static_cast<time_t>(ms / 1000);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", std::gmtime(&t));
   return fmt::format("{}.{:03d}Z", buf, ms % 1000);
-}
-
-void print_results(std::ostream& out, const std::vector<CallResult>& results, bool json) {
-  for (const auto& r : results) {
-    if (json) {
-      out << call_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-    } else {
-      out << r.output;
-      if (r.output.empty() || r.output.back() != '\n') out << '\n';
-    }
-  }
-  out.flush();
-}
-
-void print_failure_summary(std::ostream& err, const std::string& job_key,
-                           const std::vector<CallResult>& results) {
-  std::vector<const CallResult*> failed;
-  for (const auto& r : results)
-    if (!r.ok) failed.push_back(&r);
-  if (failed.empty()) return;
-  err << fmt::format("lithops: {} of {} calls failed:\n", failed.size(), results.size());
-  constexpr size_t kShown = 10;
-  for (size_t i = 0; i < failed.size() && i < kShown; ++i)
-    err << fmt::format("  call {}: {}: {}\n", failed[i]->call, reason_name(failed[i]->reason),
-                       failed[i]->error);
-  if (failed.size() > kShown)
-    err << fmt::format("  ... and {} more (see `lithops job status {} --json`)\n",
-                       failed.size() - kShown, job_key);
 }
 
 nlohmann::json status_json(const JobSpec& spec, const JobProgress& p,
@@ -106,9 +89,7 @@ nlohmann::json status_json(const JobSpec& spec, const JobProgress& p,
       {"submitted", iso_time(spec.submitted_ms)},
       {"started", iso_time(p.started_ms)},
       {"finished", iso_time(p.finished_ms)},
-      {"duration_s", p.finished_ms && spec.submitted_ms
-                         ? static_cast<double>(p.finished_ms - spec.submitted_ms) / 1000
-                         : 0.0},
+      {"duration_s", job_duration_s(spec, p)},
       {"updated", iso_time(p.updated_ms)},
       {"message", p.message},
       {"retried", p.retried},
@@ -152,8 +133,8 @@ void print_status_text(std::ostream& out, const JobSpec& spec, const JobProgress
   out << fmt::format("calls     {} total, {} done, {} failed, {}{} pending\n", spec.total_calls,
                      p.done, p.failed, cancelled ? fmt::format("{} cancelled, ", cancelled) : "",
                      spec.total_calls - settled);
-  out << fmt::format("workers   {}, {} processes each, {} running\n", spec.packing().describe(),
-                     spec.worker_processes, p.workers_running);
+  out << fmt::format("workers   {}, {} each, {} running\n", spec.packing().describe(),
+                     plural(spec.worker_processes, "process", "processes"), p.workers_running);
   out << fmt::format("submitted {}\n", iso_time(spec.submitted_ms));
   if (p.started_ms) out << fmt::format("started   {}\n", iso_time(p.started_ms));
   if (p.finished_ms)

@@ -1,5 +1,5 @@
-// How jobs and their results are shown: outputs in call order (text or JSON lines), the
-// failure summary, and the status of a job.
+// How jobs are shown: the status of a job (results themselves go out through
+// cli/result_printer.h).
 #pragma once
 
 #include <ostream>
@@ -13,12 +13,16 @@
 
 namespace lithops::cli {
 
-/// Text: each call's output, a newline added if missing. JSON: one object per call.
-void print_results(std::ostream& out, const std::vector<CallResult>& results, bool json);
+/// A detached job's key on stdout: the bare key, or under --json {"job_key": KEY}.
+void print_job_key(std::ostream& out, const std::string& job_key, bool json);
 
-/// "N of M calls failed" and the first failures with their reasons, on stderr.
-void print_failure_summary(std::ostream& err, const std::string& job_key,
-                           const std::vector<CallResult>& results);
+/// "lithops: job KEY: N calls on BACKEND (storage S)" on stderr as a job starts, so the key
+/// is at hand for `job status/result/retry` whatever happens next.
+void announce_job(std::ostream& err, const JobSpec& spec);
+
+/// From submission to the end, or to now for a job that has not ended (as `job list` and
+/// `job status` show it).
+double job_duration_s(const JobSpec& spec, const JobProgress& progress);
 
 /// "2026-11-23T17:01:02.345Z", "" for 0.
 std::string iso_time(int64_t ms);

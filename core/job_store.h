@@ -41,6 +41,9 @@ class JobStore {
   Result<JobSpec> read_spec(const std::string& job_key);
 
   Status write_inputs(const std::string& job_key, const EncodedInputs& inputs);
+  /// The same from local files (streamed: big inputs need not fit in memory).
+  Status write_input_files(const std::string& job_key, const std::string& data_path,
+                           const std::string& index_path);
   /// The inputs of `calls`, as one string each.
   Result<std::vector<std::string>> read_inputs(const JobSpec& spec, CallRange calls);
 
@@ -51,6 +54,9 @@ class JobStore {
   /// (the bare name) is the last one a worker writes, when the invocation is complete.
   Status write_result_part(const std::string& job_key, uint64_t invocation, uint32_t part,
                            const std::vector<CallResult>& results);
+  /// The same, for a batch already encoded (BatchEncoder::bytes()).
+  Status write_result_batch(const std::string& job_key, uint64_t invocation, uint32_t part,
+                            const std::string& batch);
   /// Whether a worker has completed `invocation` (stored its final part).
   Result<bool> invocation_complete(const std::string& job_key, uint64_t invocation);
   /// The results one invocation wrote, every part (kNotFound if it wrote none).

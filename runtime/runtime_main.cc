@@ -2,9 +2,12 @@
 //   lithops-runtime worker --stream        run invocations read from stdin (localhost pool)
 //   lithops-runtime worker --connect HOST:PORT
 //                                          the same over a connection to the pool (Slurm)
-//   lithops-runtime localhost-pool JOB [--news-fd FD]
-//                                          drive a localhost job's workers (started detached),
-//                                          writing a byte to FD at each progress update
+//   lithops-runtime pool JOB [--news-fd FD]
+//                                          drive a job's workers (started detached) through
+//                                          its backend's launcher, writing a byte to FD at
+//                                          each progress update
+//   lithops-runtime state SUBCOMMAND ...   shared state from inside a command task (state_cli.h)
+//   lithops-runtime state-server SOCKET    the embedded shared state store (started on demand)
 //   lithops-runtime hello                  the greeting of `lithops hello`, run as a task
 //   lithops-runtime --version
 #include <unistd.h>
@@ -14,10 +17,12 @@
 #include <iostream>
 #include <string>
 
-#include "backends/compute/localhost_pool.h"
+#include "backends/compute/pool.h"
+#include "backends/state/embedded_state.h"
 #include "lithops/task.h"
 #include "runtime/connect_back.h"
 #include "runtime/hello.h"
+#include "runtime/state_cli.h"
 #include "runtime/worker.h"
 
 int main(int argc, char** argv) {
@@ -26,18 +31,21 @@ int main(int argc, char** argv) {
     return lithops::run_worker_stream(STDIN_FILENO, std::cout);
   if (mode == "worker" && argc > 3 && std::strcmp(argv[2], "--connect") == 0)
     return lithops::run_connected_worker(argv[3]);
-  if (mode == "localhost-pool" && argc > 2) {
+  if (mode == "pool" && argc > 2) {
     int news_fd = argc > 4 && std::strcmp(argv[3], "--news-fd") == 0 ? std::atoi(argv[4]) : -1;
-    return lithops::run_localhost_pool(argv[2], std::cin, news_fd);
+    return lithops::run_pool(argv[2], std::cin, news_fd);
   }
   if (mode == "hello") return lithops::say_hello(std::cout);
+  if (mode == "state") return lithops::run_state_cli(argc - 2, argv + 2);
+  if (mode == "state-server" && argc > 2) return lithops::run_state_server(argv[2]);
   if (mode == "--version") {
     std::cout << "lithops-runtime " << LITHOPS_VERSION << " (task ABI " << LITHOPS_TASK_ABI
               << ")\n";
     return 0;
   }
-  std::cerr << "usage: lithops-runtime worker --stream | worker --connect HOST:PORT | localhost-pool JOB_KEY [--news-fd FD] | "
-               "hello | --version\n"
+  std::cerr << "usage: lithops-runtime worker --stream | worker --connect HOST:PORT | "
+               "pool JOB_KEY [--news-fd FD] |\n"
+               "       state SUBCOMMAND ... | hello | --version\n"
                "lithops-runtime is started by lithops backends, not by hand.\n";
   return 2;
 }

@@ -25,18 +25,12 @@
 #include "core/job_progress.h"
 #include "lithops/task.h"
 #include "runtime/alloc_watch.h"
+#include "runtime/call_clock.h"
 #include "runtime/frame_io.h"
 #include "runtime/log_stream.h"
+#include "runtime/task_call.h"
+#include "runtime/task_state_api.h"
 
-// The opaque call handle of the task ABI.
-struct lithops_call {
-  uint64_t index = 0;
-  const char* job_key = "";
-  std::vector<std::string> inputs;
-  std::string object;  // the partition descriptor of a job over objects, else ""
-  std::string output;
-  std::string log;
-};
 
 volatile unsigned char* lithops_alloc_failure_flag = nullptr;
 
@@ -71,18 +65,25 @@ const char* api_job_key(lithops_call* c) { return c->job_key; }
 size_t api_input_count(lithops_call* c) { return c->inputs.size(); }
 const char* api_input_object(lithops_call* c) { return c->object.c_str(); }
 
-const lithops_api kApi = {LITHOPS_TASK_ABI, sizeof(lithops_api), api_input,   api_emit,
-                          api_log,          api_call_index,      api_job_key, api_input_count,
-                          api_input_at,     api_input_object};
+lithops_api make_api() {
+  lithops_api api = {LITHOPS_TASK_ABI, sizeof(lithops_api), api_input,   api_emit,
+                     api_log,          api_call_index,      api_job_key, api_input_count,
+                     api_input_at,     api_input_object};
+  add_state_api(api);
+  return api;
+}
+const lithops_api kApi = make_api();
 
 std::string response(uint32_t outcome, int rc, const std::string& output, const std::string& log,
-                     const std::string& error) {
+                     const std::string& error, const CallStats& stats) {
   std::string r;
   put_u32(r, outcome);
   put_u32(r, static_cast<uint32_t>(rc));
   put_bytes(r, output);
   put_bytes(r, log);
   put_bytes(r, error);
+  for (int64_t t : {stats.start_us, stats.end_us}) put_u64(r, static_cast<uint64_t>(t));
+  for (uint64_t v : {stats.cpu_user_us, stats.cpu_sys_us, stats.peak_rss_kb}) put_u64(r, v);
   return r;
 }
 
@@ -124,6 +125,8 @@ void limit_memory(uint64_t memory_mb) {
   else if (!(fn = reinterpret_cast<lithops_task_fn>(::dlsym(lib, symbol.c_str()))))
     load_error = fmt::format("{} does not export '{}'", path, symbol);
   std::string frame;
+  CallTracker tracker;
+  const bool measure = call_stats_enabled();
   while (read_frame(fd, frame)) {
     FrameReader batch(frame);
     uint32_t batch_size = 0;
@@ -134,6 +137,7 @@ void limit_memory(uint64_t memory_mb) {
       call.job_key = job_key.c_str();
       uint32_t count = 0;
       in.u64(call.index);
+      in.u32(call.attempt);
       in.u32(count);
       call.inputs.resize(count);
       for (auto& input : call.inputs) in.bytes(input);
@@ -142,6 +146,7 @@ void limit_memory(uint64_t memory_mb) {
       int rc = 0;
       std::string error;
       *alloc_failed = 0;
+      if (measure) tracker.begin();
       if (!fn) {
         outcome = kLoadError;
         error = load_error;
@@ -159,6 +164,11 @@ void limit_memory(uint64_t memory_mb) {
           error = "uncaught C++ exception of unknown type";
         }
       }
+      // Shared state this backend lacks rejects the call, whatever the task made of the -1.
+      if (!call.rejected.empty() && outcome == kReturned) {
+        outcome = kLoadError;
+        error = call.rejected;
+      }
       // A failure after a failed allocation is the memory limit's doing, however it surfaced.
       if (*alloc_failed && (outcome == kException || (outcome == kReturned && rc != 0))) {
         error = fmt::format("an allocation failed, then the task {}",
@@ -167,6 +177,8 @@ void limit_memory(uint64_t memory_mb) {
       }
       std::fflush(stdout);
       std::fflush(stderr);
+      CallStats stats;
+      if (measure) tracker.end(stats);
       // What the call printed, and only it: the capture is reset after every call that
       // printed anything, so a silent call costs one lseek.
       std::string printed;
@@ -177,7 +189,7 @@ void limit_memory(uint64_t memory_mb) {
         if (::ftruncate(1, 0) != 0 || ::lseek(1, 0, SEEK_SET) != 0)
           printed += "\n(lithops: cannot reset the output capture)\n";
       }
-      if (!write_frame(fd, response(outcome, rc, call.output, printed + call.log, error)))
+      if (!write_frame(fd, response(outcome, rc, call.output, printed + call.log, error, stats)))
         ::_exit(0);
     }
   }
@@ -186,6 +198,7 @@ void limit_memory(uint64_t memory_mb) {
 
 // The last few lines of a log, for error messages.
 std::string tail_lines(const std::string& log, int lines) {
+  if (log.empty()) return "";  // (substr(1) below would throw: a silent failing task)
   size_t pos = log.size();
   if (pos && log[pos - 1] == '\n') --pos;
   for (int i = 0; i < lines && pos != std::string::npos && pos > 0; ++i)
@@ -293,6 +306,7 @@ size_t SoRunner::batch_size(size_t remaining) const {
 void SoRunner::begin_call(SubWorker& w) {
   w.log.clear();
   w.started_ms = now_ms();
+  w.started_us = wall_us();
   w.deadline_ms =
       limits_.timeout_s > 0 ? w.started_ms + static_cast<int64_t>(limits_.timeout_s * 1000) : 0;
 }
@@ -303,6 +317,7 @@ bool SoRunner::send(SubWorker& w, std::vector<const TaskCall*> batch) {
   for (const TaskCall* c : batch) {
     const TaskCall& call = *c;
     put_u64(frame, call.index);
+    put_u32(frame, call.attempt);
     put_u32(frame, static_cast<uint32_t>(call.inputs.size()));
     for (const auto& input : call.inputs) put_bytes(frame, input);
     put_bytes(frame, call.template_input);
@@ -337,6 +352,16 @@ bool SoRunner::next_answer(SubWorker& w, CallResult& r, LogSink* log) {
   in.bytes(r.output);
   in.bytes(r.log);
   in.bytes(error);
+  auto stats = std::make_shared<CallStats>();
+  uint64_t start = 0, end = 0;
+  in.u64(start);
+  in.u64(end);
+  stats->start_us = static_cast<int64_t>(start);
+  stats->end_us = static_cast<int64_t>(end);
+  in.u64(stats->cpu_user_us);
+  in.u64(stats->cpu_sys_us);
+  in.u64(stats->peak_rss_kb);
+  if (stats->start_us) r.stats = std::move(stats);
   w.inbuf.erase(0, sizeof size + size);
   if (!r.log.empty()) {
     task_prints_ = true;
@@ -374,6 +399,12 @@ CallResult SoRunner::dead_result(SubWorker& w, int status) {
                           limits_.memory_mb,
                           WIFSIGNALED(status) ? "it was killed by " + signal_name(WTERMSIG(status))
                                               : fmt::format("it exited with code {}", r.exit_code));
+  } else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && oom_.fired()) {
+    oom_.reset();
+    r.reason = FailureReason::kMemory;
+    r.exit_code = 128 + SIGKILL;
+    r.error = "the task was killed by the kernel's OOM killer (SIGKILL): its container reached "
+              "its memory limit";
   } else if (WIFSIGNALED(status)) {
     r.reason = FailureReason::kSignal;
     r.exit_code = 128 + WTERMSIG(status);
@@ -396,6 +427,20 @@ void SoRunner::run(CallFeed& feed, const RunHooks& hooks) {
     r.call = call.index;
     r.attempt = call.attempt;
     r.duration_ms = static_cast<double>(now_ms() - w.started_ms);
+    if (!call_stats_enabled()) {
+      // Not measured (LITHOPS_CALL_STATS=0).
+    } else if (!r.stats) {  // the sub-worker died: the worker's own clock saw the call
+      r.stats = std::make_shared<CallStats>();
+      r.stats->start_us = w.started_us;
+      r.stats->end_us = wall_us();
+    } else {
+      r.duration_ms = static_cast<double>(r.stats->end_us - r.stats->start_us) / 1000;
+    }
+    if (r.stats) {
+      r.stats->sub_worker = static_cast<uint32_t>(&w - workers_.data());
+      r.stats->fresh = w.calls_run == 0;
+    }
+    ++w.calls_run;
     if (++w.answered < w.batch.size()) {
       begin_call(w);
     } else {

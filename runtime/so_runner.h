@@ -12,6 +12,7 @@
 
 #include "core/call_result.h"
 #include "runtime/call_feed.h"
+#include "runtime/oom_watch.h"
 
 namespace lithops {
 
@@ -35,6 +36,8 @@ class SoRunner {
     pid_t pid = 0;
     int fd = -1;
     int64_t started_ms = 0;
+    int64_t started_us = 0;  // wall clock, for a call whose sub-worker died
+    uint64_t calls_run = 0;  // since the process started
     int64_t deadline_ms = 0;                         // 0 = no limit
     volatile unsigned char* alloc_failed = nullptr;  // shared with the process (alloc_watch.h)
     // The sub-worker's stdout and stderr: a memfd we share, so that we can read what the
@@ -72,6 +75,9 @@ class SoRunner {
   std::string symbol_;
   std::string job_key_;
   CallLimits limits_;
+  // In a container with a memory limit, the kernel kills a sub-worker with SIGKILL at the
+  // limit without a word: the cgroup's oom_kill count tells it from other kills.
+  OomWatch oom_;
   std::vector<SubWorker> workers_;
   unsigned char* alloc_flags_ = nullptr;  // one shared byte per sub-worker slot
   bool task_prints_ = false;              // some call printed: stop batching

@@ -104,7 +104,7 @@ Schema slurm_schema() {
       {"slurm", "shared_dir", T::kString, nullptr,
        "A folder every node sees: the runtime, the elements' output, and localhost storage if "
        "used."},
-      {"slurm", "sbatch_args", T::kStringList, nlohmann::json::array(),
+      {"slurm", "sbatch_args", T::kList, nlohmann::json::array(),
        "Extra sbatch options, one per item (e.g. [--nice=10, --exclusive])."},
       {"slurm", "pool_address", T::kString, nullptr,
        "IPv4 address of this machine that the nodes reach: the job's pool listens there for its "
@@ -150,7 +150,7 @@ Result<SlurmSettings> slurm_settings(const Config& c) {
     return config_error(c, "shared_dir",
                         fmt::format("must be an absolute path (the nodes resolve it), got '{}'",
                                     s.shared_dir));
-  s.sbatch_args = c.get_string_list("slurm", "sbatch_args");
+  s.sbatch_args = c.get_list("slurm", "sbatch_args");
   LITHOPS_TRY(check_sbatch_args(c, s.sbatch_args));
   auto address = pool_address(c);
   if (!address.ok()) return address.error();

@@ -144,6 +144,13 @@ Result<std::string> LocalStorage::get(std::string_view bucket, std::string_view 
   return data;
 }
 
+std::optional<std::string> LocalStorage::local_path(std::string_view bucket,
+                                                    std::string_view key) {
+  auto path = object_path(bucket, key);
+  if (!path.ok()) return std::nullopt;
+  return *path;
+}
+
 Result<ObjectInfo> LocalStorage::head(std::string_view bucket, std::string_view key) {
   auto path = object_path(bucket, key);
   if (!path.ok()) return path.error();
@@ -195,6 +202,18 @@ Status LocalStorage::remove(std::string_view bucket, std::string_view key) {
   fs::path bucket_dir = fmt::format("{}/{}", root_, bucket);
   while (dir != bucket_dir && ::rmdir(dir.c_str()) == 0) dir = dir.parent_path();
   return {};
+}
+
+// A bucket is a directory under the root; anything else there is not lithops'.
+Result<std::vector<std::string>> LocalStorage::list_buckets() {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(root_, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec))
+    if (it->is_directory() && validate_bucket(it->path().filename().string()).ok())
+      out.push_back(it->path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace lithops

@@ -20,6 +20,7 @@ class LocalStorage : public StorageBackend {
   const std::string& root() const { return root_; }
 
   Status create_bucket(std::string_view bucket) override;
+  Result<std::vector<std::string>> list_buckets() override;
   Status put(std::string_view bucket, std::string_view key, std::string_view data) override;
   Result<std::string> get(std::string_view bucket, std::string_view key,
                           std::optional<ByteRange> range = std::nullopt) override;
@@ -27,6 +28,8 @@ class LocalStorage : public StorageBackend {
   Result<std::vector<ObjectInfo>> list(std::string_view bucket, std::string_view prefix) override;
   Status remove(std::string_view bucket, std::string_view key) override;
   Status put_file(std::string_view bucket, std::string_view key, const std::string& path) override;
+  /// Objects are plain files: readers of a range may read (or splice) them in place.
+  std::optional<std::string> local_path(std::string_view bucket, std::string_view key) override;
 
  private:
   Result<std::string> object_path(std::string_view bucket, std::string_view key) const;

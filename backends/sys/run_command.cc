@@ -75,7 +75,7 @@ Result<CommandOutput> run_command(const CommandRun& run) {
   }
   ::close(in[1]);
   CommandOutput result;
-  std::string pending;
+  std::string pending[2];
   int64_t deadline = run.timeout_s > 0 ? clock_ms() + static_cast<int64_t>(run.timeout_s * 1000) : 0;
   pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
   int open = 2;
@@ -99,9 +99,9 @@ Result<CommandOutput> run_command(const CommandRun& run) {
         continue;
       }
       (i == 0 ? result.out : result.err).append(buf, static_cast<size_t>(got));
-      if (i == 1 && run.on_stderr_line) {
-        pending.append(buf, static_cast<size_t>(got));
-        emit_lines(pending, run.on_stderr_line);
+      if (run.on_line) {
+        pending[i].append(buf, static_cast<size_t>(got));
+        emit_lines(pending[i], run.on_line);
       }
     }
   }

@@ -15,8 +15,8 @@ struct CommandRun {
   std::vector<std::string> extra_env;  // "K=V" added to our environment
   std::string input;                   // written to its stdin (then closed)
   double timeout_s = 0;                // killed (SIGKILL) after this long; 0 = no limit
-  /// Each complete line of its stderr as it comes (progress); it is still collected.
-  std::function<void(const std::string&)> on_stderr_line;
+  /// Each complete line of its stdout or stderr as it comes (progress); still collected.
+  std::function<void(const std::string&)> on_line;
 };
 
 struct CommandOutput {
