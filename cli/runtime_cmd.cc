@@ -82,6 +82,9 @@ Result<std::vector<std::string>> jobs_using(Context& ctx, const std::string& bac
   return using_it;
 }
 
+// NAME is optional: backends without images (localhost, slurm) have one obvious runtime.
+constexpr const char* kNameHelp = "Runtime name (default: the backend's default runtime)";
+
 template <class Body>
 void on_run(CLI::App* cmd, Context& ctx, int& exit_code, Body body) {
   cmd->callback([&ctx, &exit_code, body] {
@@ -105,12 +108,13 @@ void on_record(CLI::App* cmd, Context& ctx, int& exit_code, const char* verb, Ma
 void add_build(CLI::App& group, Context& ctx, int& exit_code) {
   auto options = std::make_shared<RuntimeBuildOptions>();
   auto* cmd = group.add_subcommand("build", "Build a runtime (for containers: an image)");
-  cmd->add_option("NAME", options->name, "Runtime name, e.g. lithops-default")->required();
+  cmd->add_option("NAME", options->name, kNameHelp);
   cmd->add_option("-f,--file", options->containerfile,
                   "Your Containerfile/Dockerfile; lithops-runtime is added on top")
       ->type_name("FILE");
   on_record(cmd, ctx, exit_code, "built", [options](RuntimeManager& m, RuntimeNotes notes) {
     RuntimeBuildOptions o = *options;
+    if (o.name.empty()) o.name = m.default_name();
     o.notes = std::move(notes);
     return m.build(o);
   });
@@ -120,7 +124,7 @@ void add_deploy(CLI::App& group, Context& ctx, int& exit_code) {
   auto options = std::make_shared<RuntimeDeployOptions>();
   auto* cmd = group.add_subcommand(
       "deploy", "Record a runtime in storage and prove it with a smoke invocation");
-  cmd->add_option("NAME", options->name, "Runtime name")->required();
+  cmd->add_option("NAME", options->name, kNameHelp);
   cmd->add_option("--memory", options->memory_mb, "Memory of each worker in MB (default: the "
                                                   "backend's runtime_memory)")
       ->type_name("MB");
@@ -128,6 +132,7 @@ void add_deploy(CLI::App& group, Context& ctx, int& exit_code) {
       ->type_name("S");
   on_record(cmd, ctx, exit_code, "deployed", [options](RuntimeManager& m, RuntimeNotes notes) {
     RuntimeDeployOptions o = *options;
+    if (o.name.empty()) o.name = m.default_name();
     o.notes = std::move(notes);
     return m.deploy(o);
   });
@@ -153,9 +158,9 @@ void add_update(CLI::App& group, Context& ctx, int& exit_code) {
   auto name = std::make_shared<std::string>();
   auto* cmd = group.add_subcommand(
       "update", "Rebuild a runtime with this lithops-runtime and deploy it again");
-  cmd->add_option("NAME", *name, "Runtime name")->required();
+  cmd->add_option("NAME", *name, kNameHelp);
   on_record(cmd, ctx, exit_code, "updated", [name](RuntimeManager& m, RuntimeNotes notes) {
-    return m.update(*name, std::move(notes));
+    return m.update(name->empty() ? m.default_name() : *name, std::move(notes));
   });
 }
 
@@ -163,9 +168,10 @@ void add_delete(CLI::App& group, Context& ctx, int& exit_code) {
   auto name = std::make_shared<std::string>();
   auto force = std::make_shared<bool>(false);
   auto* cmd = group.add_subcommand("delete", "Delete a runtime: its image and its record");
-  cmd->add_option("NAME", *name, "Runtime name")->required();
+  cmd->add_option("NAME", *name, kNameHelp);
   cmd->add_flag("--force", *force, "Delete it even while running jobs use it");
   on_run(cmd, ctx, exit_code, [&ctx, name, force](RuntimeManager& m) -> Status {
+    if (name->empty()) *name = m.default_name();
     LITHOPS_TRY(RuntimeRecords::check_name(*name));
     if (!*force) {
       auto users = jobs_using(ctx, m.backend(), *name);

@@ -18,7 +18,6 @@ struct SlurmArray {
   int time_limit_min = 0;   // 0: none given (the partition's default)
   std::string output_pattern;  // -o, e.g. DIR/%A_%a.out (stdout and stderr)
   std::string script;       // the batch script, fed on stdin
-  std::vector<std::string> export_env;  // NAME=VALUE for the elements (never secrets: argv)
 };
 
 /// The argv of sbatch for `array` (the script goes on stdin).

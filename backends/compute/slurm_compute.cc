@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "backends/compute/slurm_config.h"
 #include "backends/compute/slurm_launcher.h"
+#include "backends/storage/local_storage.h"
 
 namespace lithops {
 
@@ -20,6 +22,9 @@ Result<std::unique_ptr<WorkerLauncher>> SlurmCompute::make_launcher(const Config
                                                                     const JobSpec& spec) {
   auto settings = slurm_settings(config);
   if (!settings.ok()) return settings.error();
+  // The job's own sizes (--max-workers, --worker-processes) win over the section's.
+  settings->max_workers = static_cast<int>(std::max<uint64_t>(1, spec.max_workers));
+  settings->worker_processes = static_cast<int>(std::max<uint64_t>(1, spec.worker_processes));
   SlurmJob job;
   job.job_key = spec.job_key;
   job.runtime_executable = spec.runtime_image;
@@ -28,9 +33,10 @@ Result<std::unique_ptr<WorkerLauncher>> SlurmCompute::make_launcher(const Config
                       "job " + spec.job_key + " names no Slurm runtime (submitted by another lithops?)");
   job.job_dir = settings->shared_dir + "/jobs/" + spec.job_key;
   job.listen_address = settings->pool_address;
-  // Spares beyond max_workers stand in for elements that die; unneeded ones exit at once and
-  // the rest is cancelled at the end of the job.
-  job.max_elements = std::min<uint64_t>(spec.total_calls + static_cast<uint64_t>(settings->max_workers), 1000);
+  // Workers take invocations until none are left, so max_workers elements run the job; as
+  // many spares stand in for elements that die (pending meanwhile, cancelled at the end).
+  uint64_t workers = std::min<uint64_t>(std::max<uint64_t>(1, spec.total_calls), settings->max_workers);
+  job.max_elements = std::min<uint64_t>(workers + settings->max_workers, 1000);
   job.time_limit_min = settings->time_limit_min ? settings->time_limit_min
                                                 : default_time_limit_min(spec, settings->max_workers);
   return std::unique_ptr<WorkerLauncher>(
@@ -38,5 +44,11 @@ Result<std::unique_ptr<WorkerLauncher>> SlurmCompute::make_launcher(const Config
 }
 
 void SlurmCompute::after_cancel(const JobSpec& job) { (void)cancel_slurm_job(job.job_key); }
+
+void SlurmCompute::adjust_pool_config(nlohmann::json& sections) const {
+  if (config().get_string("lithops", "storage") == "localhost")
+    sections["localhost"]["storage_root"] =
+        std::filesystem::absolute(LocalStorage::root_from_config(config())).lexically_normal().string();
+}
 
 }  // namespace lithops

@@ -22,6 +22,9 @@ class SlurmCompute : public LocalPoolCompute {
   void after_cancel(const JobSpec& job) override;
   /// scancel of a running array takes Slurm a moment.
   double cancel_grace_s() const override { return 10; }
+  /// Localhost storage (under shared_dir) is pinned to its absolute path: the elements run in
+  /// another HOME and working directory.
+  void adjust_pool_config(nlohmann::json& sections) const override;
 };
 
 /// --time of each element when slurm.time_limit is unset: long enough for an element to run

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -24,11 +26,21 @@ std::string output_tail(const std::string& path) {
   return join(lines, " | ");
 }
 
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+// sbatch --output=<job_dir>/slurm-%A_%a.out, and the label of an element is "%A_%a".
+std::string output_path(const std::string& job_dir, const std::string& label) {
+  return job_dir + "/slurm-" + label + ".out";
+}
+
 class SlurmWorker : public WorkerProcess {
  public:
-  SlurmWorker(std::shared_ptr<WorkerSocketSlot> slot, std::string job_dir)
-      : WorkerProcess(slot->to_worker, slot->from_worker),
-        slot_(std::move(slot)),
+  SlurmWorker(std::shared_ptr<SlurmWorkerState> state, std::string job_dir)
+      : WorkerProcess(state->slot->to_worker, state->slot->from_worker),
+        state_(std::move(state)),
         job_dir_(std::move(job_dir)) {}
 
   // The element is cancelled in Slurm (which kills its processes on the node); the
@@ -36,28 +48,31 @@ class SlurmWorker : public WorkerProcess {
   void kill() override {
     if (killed_) return;
     killed_ = true;
-    if (slot_->connected()) (void)scancel(slot_->label());
-    slot_->drop();
+    if (state_->slot->connected()) (void)scancel(state_->slot->label());
+    state_->slot->drop();
   }
 
   WorkerEnd wait() override {
-    if (!slot_->connected())
+    {
+      std::lock_guard lock(state_->mu);
+      // The watcher saw elements die before they reported: another would die alike.
+      if (!state_->never_connected.empty())
+        return {FailureReason::kLost, state_->never_connected, true};
+    }
+    if (!state_->slot->connected())
       return {FailureReason::kLost, "its Slurm array element never started", false};
-    std::string tail = output_tail(output_path());
+    std::string tail = output_tail(output_path(job_dir_, state_->slot->label()));
     return {FailureReason::kLost,
             fmt::format("{} ended{}", describe(), tail.empty() ? "" : ": " + tail), false};
   }
 
   std::string describe() const override {
-    return slot_->connected() ? "Slurm array element " + slot_->label()
-                              : "a Slurm array element not started yet";
+    return state_->slot->connected() ? "Slurm array element " + state_->slot->label()
+                                     : "a Slurm array element not started yet";
   }
 
  private:
-  // sbatch --output=<job_dir>/slurm-%A_%a.out, and the label is "%A_%a".
-  std::string output_path() const { return job_dir_ + "/slurm-" + slot_->label() + ".out"; }
-
-  std::shared_ptr<WorkerSocketSlot> slot_;
+  std::shared_ptr<SlurmWorkerState> state_;
   std::string job_dir_;
   bool killed_ = false;
 };
@@ -83,14 +98,102 @@ Status cancel_slurm_job(const std::string& job_key) {
 }
 
 SlurmLauncher::SlurmLauncher(SlurmSettings settings, SlurmJob job)
-    : settings_(std::move(settings)), job_(std::move(job)) {}
+    : settings_(std::move(settings)), job_(std::move(job)) {
+  watcher_ = std::thread([this] { watch(); });
+}
 
 SlurmLauncher::~SlurmLauncher() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  watcher_.join();
   if (!secret_file_.empty()) ::unlink(secret_file_.c_str());
 }
 
+std::vector<std::string> SlurmLauncher::elements_dead_before_connecting() {
+  std::vector<std::string> arrays;
+  {
+    std::lock_guard lock(mu_);
+    arrays = arrays_;
+  }
+  std::set<std::string> alive;  // pending, configuring or running: it may still connect
+  for (const auto& id : arrays) {
+    auto elements = squeue_job(id);
+    if (!elements.ok()) return {};  // cannot tell: blame nobody
+    for (const auto& e : *elements)
+      if (e.state == "PD" || e.state == "CF" || e.state == "R") alive.insert(e.id);
+  }
+  // An element that started has an output file; one that ended is no longer alive.
+  std::vector<std::string> dead;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(job_.job_dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind("slurm-", 0) != 0 || name.size() < 11 || name.substr(name.size() - 4) != ".out")
+      continue;
+    std::string label = name.substr(6, name.size() - 10);
+    std::string array = label.substr(0, label.find('_'));
+    if (std::find(arrays.begin(), arrays.end(), array) == arrays.end()) continue;
+    if (!alive.count(label) && !listener_->has_seen(label)) dead.push_back(label);
+  }
+  return dead;
+}
+
+void SlurmLauncher::give_up_waiting(const std::string& why) {
+  for (auto& w : workers_) {
+    {
+      std::lock_guard lock(w->mu);
+      w->never_connected = why;
+    }
+    w->slot->drop();  // the pool reads EOF and asks wait(), which says why
+  }
+  workers_.clear();
+}
+
+// Every second while workers wait: an element that ended without connecting (seen so twice,
+// so that a handshake still in flight is not taken for a death) ends the waiting workers.
+void SlurmLauncher::watch() {
+  std::set<std::string> blamed;
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    wake_.wait_for(lock, std::chrono::seconds(1));
+    if (stop_) break;
+    std::erase_if(workers_, [](const std::shared_ptr<SlurmWorkerState>& w) {
+      std::lock_guard slot_lock(w->mu);
+      return w->slot->connected() || !w->never_connected.empty();
+    });
+    if (workers_.empty() || arrays_.empty() || !listener_) {
+      suspects_.clear();
+      continue;
+    }
+    lock.unlock();
+    auto dead = elements_dead_before_connecting();
+    lock.lock();
+    if (stop_) break;
+    std::set<std::string> now_suspect;
+    std::string confirmed;
+    for (const auto& label : dead) {
+      if (blamed.count(label)) continue;
+      now_suspect.insert(label);
+      if (suspects_.count(label) && confirmed.empty()) confirmed = label;
+    }
+    suspects_ = now_suspect;
+    if (confirmed.empty()) continue;
+    blamed.insert(confirmed);
+    std::string tail = output_tail(output_path(job_.job_dir, confirmed));
+    give_up_waiting(fmt::format(
+        "Slurm array element {} ended before it connected to the pool{}", confirmed,
+        tail.empty() ? fmt::format(" (its output file {} is empty)",
+                                   output_path(job_.job_dir, confirmed))
+                     : ": " + tail));
+  }
+}
+
 std::string SlurmLauncher::element_script() const {
-  return "#!/bin/sh\n# lithops job " + job_.job_key + ": one worker per array element\nexec " +
+  // Only the secret's path is in the script; the secret stays in the 0600 file.
+  return "#!/bin/sh\n# lithops job " + job_.job_key + ": one worker per array element\n" +
+         kWorkerSecretFileEnv + "=" + shell_quote(secret_file_) + " exec " +
          shell_quote(job_.runtime_executable) + " worker --connect " +
          shell_quote(listener_ ? listener_->address() : job_.listen_address) + "\n";
 }
@@ -99,6 +202,7 @@ Status SlurmLauncher::submit_array(uint64_t elements) {
   if (!listener_) {
     auto listener = WorkerSocketListener::open(job_.listen_address);
     if (!listener.ok()) return listener.error();
+    std::lock_guard lock(mu_);
     listener_ = std::move(listener).value();
     std::error_code ec;
     std::filesystem::create_directories(job_.job_dir, ec);
@@ -111,17 +215,17 @@ Status SlurmLauncher::submit_array(uint64_t elements) {
   array.time_limit_min = job_.time_limit_min;
   array.output_pattern = job_.job_dir + "/slurm-%A_%a.out";
   array.script = element_script();
-  // Only the secret's path travels in the environment; the secret stays in the 0600 file.
-  array.export_env = {std::string(kWorkerSecretFileEnv) + "=" + secret_file_};
   auto id = sbatch_submit(settings_, array);
   if (!id.ok()) return id.error();
+  std::lock_guard lock(mu_);
   arrays_.push_back(*id);
+  hint_ms_ = 0;
   return {};
 }
 
 Result<std::unique_ptr<WorkerProcess>> SlurmLauncher::start(const WorkerSlot& slot) {
   (void)slot;
-  if (arrays_.empty()) {
+  if (!listener_) {
     LITHOPS_TRY(submit_array(job_.max_elements));
   } else if (pending_elements(arrays_) < listener_->waiting() + 1) {
     // The arrays ran out of elements (each started one took a worker or was turned away).
@@ -129,25 +233,45 @@ Result<std::unique_ptr<WorkerProcess>> SlurmLauncher::start(const WorkerSlot& sl
   }
   auto s = listener_->expect();
   if (!s.ok()) return s.error();
-  return std::unique_ptr<WorkerProcess>(std::make_unique<SlurmWorker>(*s, job_.job_dir));
+  auto state = std::make_shared<SlurmWorkerState>();
+  state->slot = *s;
+  {
+    std::lock_guard lock(mu_);
+    workers_.push_back(state);
+  }
+  return std::unique_ptr<WorkerProcess>(std::make_unique<SlurmWorker>(state, job_.job_dir));
 }
 
 void SlurmLauncher::stop_all() {
-  for (const auto& id : arrays_) (void)scancel(id);
+  std::vector<std::string> arrays;
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+    arrays = arrays_;
+  }
+  wake_.notify_all();
+  for (const auto& id : arrays) (void)scancel(id);
   (void)cancel_slurm_job(job_.job_key);  // arrays submitted by an earlier pool of the job too
   if (!secret_file_.empty()) ::unlink(secret_file_.c_str());
 }
 
 std::string SlurmLauncher::startup_hint() const {
+  if (hint_ms_ && now_ms() - hint_ms_ < 3000) return hint_;
+  hint_ms_ = now_ms();
+  std::vector<std::string> arrays;
+  {
+    std::lock_guard lock(mu_);
+    arrays = arrays_;
+  }
   std::string notes;
-  for (const auto& id : arrays_) {
+  for (const auto& id : arrays) {
     auto elements = squeue_job(id);
-    if (!elements.ok()) return elements.error().message;
+    if (!elements.ok()) return hint_ = elements.error().message;
     std::string note = describe_pending(id, *elements);
     if (!note.empty()) notes += (notes.empty() ? "" : "; ") + note;
   }
-  if (!notes.empty()) return notes;
-  return fmt::format("the Slurm array elements have not connected to the pool at {} yet (their "
+  if (!notes.empty()) return hint_ = notes;
+  return hint_ = fmt::format("the Slurm array elements have not connected to the pool at {} yet (their "
                      "output is in {}/slurm-*.out)",
                      listener_ ? listener_->address() : job_.listen_address, job_.job_dir);
 }

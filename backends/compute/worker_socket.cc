@@ -16,6 +16,7 @@
 #include <deque>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -166,6 +167,11 @@ class Listener : public WorkerSocketListener {
     return std::shared_ptr<WorkerSocketSlot>(slot);
   }
 
+  bool has_seen(const std::string& label) const override {
+    std::lock_guard lock(mu_);
+    return seen_.count(label) > 0;
+  }
+
   size_t waiting() const override {
     std::lock_guard lock(mu_);
     size_t n = new_slots_.size();
@@ -194,7 +200,8 @@ class Listener : public WorkerSocketListener {
   std::string secret_;
   int wake_[2];
   std::atomic<bool> stop_{false};
-  mutable std::mutex mu_;  // guards new_slots_ and the slots_ list itself
+  mutable std::mutex mu_;  // guards new_slots_, seen_ and the slots_ list itself
+  std::set<std::string> seen_;  // labels of every worker whose handshake was right
   std::vector<std::shared_ptr<Slot>> new_slots_;
   std::vector<std::shared_ptr<Slot>> slots_;
   std::deque<Pending> pending_;
@@ -237,6 +244,10 @@ void Listener::read_handshake(Pending& p) {
   if (sp2 == std::string::npos || line.substr(0, sp1) != kWorkerHandshake ||
       !same_secret(line.substr(sp1 + 1, sp2 - sp1 - 1), secret_))
     return close_fd(p.fd);
+  {
+    std::lock_guard lock(mu_);
+    seen_.insert(line.substr(sp2 + 1));
+  }
   if (!match(p.fd, line.substr(sp2 + 1))) close_fd(p.fd);  // no slot waits: no work for it
   p.fd = -1;
 }

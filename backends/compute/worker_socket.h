@@ -60,6 +60,9 @@ class WorkerSocketListener {
   virtual Result<std::shared_ptr<WorkerSocketSlot>> expect() = 0;
   /// Slots waiting for a worker (not yet connected, not dropped).
   virtual size_t waiting() const = 0;
+  /// Whether a worker with this handshake label got through the handshake (whether it was
+  /// matched to a slot or turned away): a worker that never did died before it reported.
+  virtual bool has_seen(const std::string& label) const = 0;
 };
 
 }  // namespace lithops

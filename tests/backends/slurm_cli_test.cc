@@ -26,7 +26,6 @@ TEST_CASE("sbatch argv: one array, at most max_workers elements at once, sized b
   a.elements = 10;
   a.time_limit_min = 31;
   a.output_pattern = "/s/jobs/K/%A_%a.out";
-  a.export_env = {"LITHOPS_POOL=127.0.0.1:5000"};
   auto argv = sbatch_argv(s, a);
   CHECK(argv[0] == "sbatch");
   CHECK(has(argv, "--array=0-9%4"));
@@ -36,7 +35,7 @@ TEST_CASE("sbatch argv: one array, at most max_workers elements at once, sized b
   CHECK(has(argv, "--partition=debug"));
   CHECK(has(argv, "--account=lab"));
   CHECK(has(argv, "--output=/s/jobs/K/%A_%a.out"));
-  CHECK(has(argv, "--export=ALL,LITHOPS_POOL=127.0.0.1:5000"));
+  CHECK(has(argv, "--export=ALL"));
   CHECK(argv.back() == "--nice=10");  // the user's options last
   CHECK_FALSE(has(argv, "--qos="));
 }

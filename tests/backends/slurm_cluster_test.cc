@@ -140,9 +140,9 @@ TEST_CASE("slurm: an array element connects back to the pool with the secret and
   array.job_name = "lithops-test-connect";
   array.elements = 1;
   array.output_pattern = cluster.dir() + "/%A_%a.out";
-  array.script = fmt::format("#!/bin/sh\nexec '{}' worker --connect {}\n", LITHOPS_TEST_RUNTIME,
+  array.script = fmt::format("#!/bin/sh\n{}='{}' exec '{}' worker --connect {}\n",
+                             kWorkerSecretFileEnv, secret_file, LITHOPS_TEST_RUNTIME,
                              (*listener)->address());
-  array.export_env = {std::string(kWorkerSecretFileEnv) + "=" + secret_file};
   auto id = sbatch_submit(settings_for(cluster), array);
   REQUIRE_MESSAGE(id.ok(), id.error().message);
   CHECK(eventually([&] { return (*slot)->connected(); }));

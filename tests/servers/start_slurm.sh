@@ -68,6 +68,8 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 MaxArraySize=10001
 ReturnToService=2
+# CPUS may exceed the machine's: the tests want more slots than max_workers needs.
+SlurmdParameters=config_overrides
 KillWait=2
 MinJobAge=30
 SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,default_queue_depth=1000
