@@ -127,20 +127,6 @@ test_clean_of_a_running_job_keeps_it_and_exits_1() {
   expect_eq "$CODE" 0 "clean JOB once it ended"
 }
 
-# Whether process PID has a handler for SIGINT (bit 2 of SigCgt in /proc/PID/status): then it
-# is following the job, and Ctrl-C reaches lithops' own handling rather than the default.
-catches_sigint() {
-  local mask
-  mask=$(awk '/^SigCgt:/ {print $2}' "/proc/$1/status" 2>/dev/null) || return 1
-  [ -n "$mask" ] && (((0x$mask >> 1) & 1))
-}
-
-# Sends SIGINT (what Ctrl-C sends) to PID once it handles it.
-interrupt() {
-  wait_until 30 catches_sigint "$1" || fail "process $1 never set a SIGINT handler"
-  kill -INT "$1"
-}
-
 test_ctrl_c_in_job_wait_cancels_the_job_and_exits_130() {
   run_lithops job submit --command "$(gated_command)" --range 2 --detach
   local key=$OUT waiter

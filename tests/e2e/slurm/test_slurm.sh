@@ -27,6 +27,10 @@ queued_elements() { squeue -h -n "lithops-$1" -o %i 2>/dev/null; }
 
 queue_empty() { [ -z "$(queued_elements "$1")" ]; }
 running_elements() { squeue -h -t R -n "lithops-$1" -o %i 2>/dev/null | wc -l; }
+two_running() { [ "$(running_elements "$1")" -ge 2 ]; }
+# Whether a process of this test runs CMD (the elements get the submitter's environment,
+# HOME included).
+calls_running() { [ -n "$(own_processes_matching "$1")" ]; }
 
 test_slurm_runtime_deploy_installs_into_shared_dir_and_verifies_on_a_node() {
   slurm_config
@@ -73,7 +77,8 @@ test_slurm_refuses_storage_the_nodes_cannot_reach_before_submitting() {
 
 test_slurm_pending_reason_is_the_stall_note_when_the_partition_is_down() {
   slurm_config
-  "$LITHOPS" runtime deploy >/dev/null 2>&1 || fail "deploy"
+  run_lithops runtime deploy
+  expect_eq "$CODE" 0 "deploy exit code ($ERR)"
   scontrol update PartitionName=debug State=DOWN
   run_lithops job submit --command true --range 3 --detach
   local key=$OUT status=""
@@ -96,30 +101,65 @@ test_slurm_cancel_scancels_the_array_and_kills_calls_in_flight() {
   run_lithops job submit --command "$marker" --range 4 --detach
   key=$OUT
   expect_eq "$CODE" 0 "submit exit code ($ERR)"
-  wait_until 60 pgrep -f -- "$marker" >/dev/null || fail "the calls never started"
+  wait_until 60 calls_running "$marker" || fail "the calls never started"
   run_lithops job cancel "$key"
   expect_eq "$CODE" 0 "cancel exit code ($ERR)"
   wait_until 10 queue_empty "$key" || fail "elements left in squeue: $(queued_elements "$key")"
-  expect_no_process "$marker" "calls after cancel"
+  wait_until 20 eval '! calls_running "$marker"' || fail "calls still running after cancel"
   run_lithops --json job status "$key"
   expect_eq "$(json_field "$OUT" .state)" "cancelled" "state"
 }
 
 test_slurm_element_cancelled_mid_job_loses_only_its_calls_which_are_retried() {
   slurm_config
-  local key element i
-  # 6 calls of 3 s, one call per invocation: both elements are busy when one is cancelled.
-  run_lithops job submit --command "sh -c 'sleep 3; echo {}'" --range 6 --chunksize 1 --retries 2 --detach
+  local key element
+  # 4 calls, one per invocation, held at a gate: both elements are busy when one is cancelled.
+  run_lithops job submit --range 4 --chunksize 1 --retries 2 --detach \
+    --command "sh -c 'echo {} >>$PWD/started; while [ ! -e $PWD/gate ]; do sleep 0.05; done; echo {}'"
   key=$OUT
-  wait_until 60 test "$(running_elements "$key")" -ge 2 || fail "two elements never ran"
-  sleep 1  # a call in flight on each
+  expect_eq "$CODE" 0 "submit exit code ($ERR)"
+  wait_until 60 eval '[ "$(sort -u started 2>/dev/null | wc -l)" -ge 2 ]' || fail "two calls never ran"
   element=$(squeue -h -t R -n "lithops-$key" -o %i | head -1)
   scancel "$element"
+  wait_until 30 eval '! squeue -h -j "$element" -o %i 2>/dev/null | grep -q .' || fail "$element stays"
+  touch gate
   run_lithops job wait "$key"
   run_lithops job result "$key"
-  expect_eq "$OUT" "$(seq 0 5)" "every call's output, in order"
+  expect_eq "$OUT" "$(seq 0 3)" "every call's output, in order"
   run_lithops --json job status "$key"
   expect_eq "$(json_field "$OUT" .state)" "done" "state"
-  [ "$(json_field "$OUT" .retried)" -ge 1 ] || fail "no call was retried: $OUT"
-  [ "$(json_field "$OUT" .retried)" -le 2 ] || fail "more calls retried than the element ran: $OUT"
+  expect_eq "$(json_field "$OUT" .retried)" 1 "the cancelled element's one call was retried"
+  wait_until 20 queue_empty "$key" || fail "elements left in squeue: $(queued_elements "$key")"
+}
+
+test_slurm_ctrl_c_scancels_the_array_and_kills_calls_in_flight() {
+  slurm_config
+  local marker="sleep 53.$RANDOM" pid key
+  "$LITHOPS" job submit --command "$marker" --range 4 >submit.out 2>submit.err &
+  pid=$!
+  wait_until 60 calls_running "$marker" || fail "the calls never started: $(cat submit.err)"
+  interrupt "$pid"
+  wait "$pid"
+  expect_eq "$?" 130 "exit code of an interrupted submit"
+  key=$("$LITHOPS" --json job list | jq -r '.[0].job_key')
+  wait_until 20 queue_empty "$key" || fail "elements left in squeue: $(queued_elements "$key")"
+  wait_until 20 eval '! calls_running "$marker"' || fail "calls still running after Ctrl-C"
+}
+
+test_slurm_element_dying_before_it_connects_fails_the_calls_with_its_output_tail() {
+  slurm_config
+  run_lithops runtime deploy
+  expect_eq "$CODE" 0 "deploy exit code ($ERR)"
+  # The runtime on the nodes breaks after deploy (a library missing there, say).
+  printf '#!/bin/sh\necho "lithops-runtime: error while loading shared libraries: libgone.so.3" >&2\nexit 127\n' \
+    >"$SHARED/runtimes/default/bin/lithops-runtime"
+  run_lithops job submit --command true --range 3
+  expect_eq "$CODE" 1 "exit code ($ERR)"
+  expect_contains "$ERR" "ended before it connected to the pool" "the failure says what happened"
+  expect_contains "$ERR" "libgone.so.3" "the failure quotes the element's output"
+  local key
+  key=$("$LITHOPS" --json job list | jq -r '.[0].job_key')
+  run_lithops --json job status "$key"
+  expect_contains "$(json_field "$OUT" '.failures[0].error')" "libgone.so.3" "job status"
+  wait_until 20 queue_empty "$key" || fail "elements left in squeue: $(queued_elements "$key")"
 }
