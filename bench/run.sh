@@ -4,7 +4,7 @@
 #
 #   bench/run.sh [BUILD_DIR] [REPS]        (default: build, 5)
 #   BENCH_ONLY=W2 bench/run.sh             run some workloads (a list: W10,W11; of W1 W2 W3
-#                                          W4 W5 W9 W10 W11 W10S3 W1X W12 W13)
+#                                          W4 W5 W6 W8 W9 W10 W11 W10S3 W1X W12 W13; W6: podman, W8: Slurm)
 #
 # Prints a Markdown report (paste into bench/RESULTS.md) with the targets it missed.
 set -uo pipefail
@@ -76,6 +76,7 @@ echo "- machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/104857
 echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); commit: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 echo "- $("$lithops" --version); $(parallel --version | head -1); $(xargs --version | head -1)"
 echo "- medians of $reps runs, commands alternating; times are wall seconds end to end"
+echo "- load at start: $(uptime | sed 's/.*load average: //') (1, 5, 15 min)"
 echo
 
 if run W1; then
