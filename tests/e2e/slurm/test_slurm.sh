@@ -163,3 +163,13 @@ test_slurm_element_dying_before_it_connects_fails_the_calls_with_its_output_tail
   expect_contains "$(json_field "$OUT" '.failures[0].error')" "libgone.so.3" "job status"
   wait_until 20 queue_empty "$key" || fail "elements left in squeue: $(queued_elements "$key")"
 }
+
+test_slurm_elements_use_redis_storage_over_the_network() {
+  slurm_config
+  start_redis || return
+  # The runtime is not deployed yet: the job deploys it (with the storage module) first.
+  run_lithops -s redis job submit --command 'expr {} + 1' --range 6 --chunksize 2
+  expect_eq "$CODE" 0 "exit code ($ERR)"
+  expect_eq "$OUT" "$(seq 1 6)" "outputs in order"
+  expect_contains "$ERR" "deploying it into $SHARED" "the first job deploys the runtime"
+}
