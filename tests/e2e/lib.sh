@@ -130,12 +130,11 @@ CFG
 }
 # PIDs of every process whose environment has HOME=DIR: everything a test started, however
 # it detached (a pool in its own session, commands in their own groups).
-# One grep reads every environment (a tr | grep per process took ~14 s on a loaded machine).
+# One grep reads every environment: a `tr | grep` per process took seconds per call on a busy
+# machine, and the harness calls this after every test.
 processes_of_home() {
-  local dir=$1 env pid
-  for env in $(grep -zlxF "HOME=$dir" /proc/[0-9]*/environ 2>/dev/null); do
-    pid=${env#/proc/}
-    pid=${pid%/environ}
+  local dir=$1 pid
+  for pid in $(grep -lsxzF "HOME=$dir" /proc/[0-9]*/environ | cut -d/ -f3); do
     [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] || echo "$pid"
   done
 }
