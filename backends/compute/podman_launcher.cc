@@ -114,6 +114,9 @@ std::vector<std::string> PodmanLauncher::run_argv(const WorkerSlot& slot) const 
   std::vector<std::string> a = {"run", "--interactive", "--rm", "--pull", "never",
                                 "--log-driver", "none",
                                 "--name", container_name(job_.job_key, slot),
+                                // Every container's worker is pid 1: the host name is what
+                                // tells their calls apart in the job's stats.
+                                "--hostname", container_name(job_.job_key, slot),
                                 "--label", "lithops.job=" + job_.job_key,
                                 "--label", fmt::format("lithops.worker={}", slot.number),
                                 "--network", settings_.network};

@@ -56,6 +56,7 @@ TEST_CASE("a worker container is named and labelled after its job, with the job'
         std::vector<std::string>{"/opt/podman", "--root", "/r", "--runroot", "/rr", "--runtime",
                                  "runc", "run"});
   CHECK(after(argv, "--name") == "lithops-KEY-w3");
+  CHECK(after(argv, "--hostname") == "lithops-KEY-w3");
   CHECK(has_pair(argv, "--label", "lithops.job=KEY"));
   CHECK(after(argv, "--cpus") == "2");
   CHECK(after(argv, "--memory") == "64m");
@@ -69,7 +70,10 @@ TEST_CASE("a worker container is named and labelled after its job, with the job'
   CHECK(std::vector<std::string>(argv.end() - 6, argv.end()) ==
         std::vector<std::string>{"sha256:abc", "--library-path", "/lithops/lib",
                                  "/lithops/bin/lithops-runtime", "worker", "--stream"});
-  CHECK(launcher.one_invocation_per_worker());
+  CHECK_FALSE(launcher.one_invocation_per_worker());  // warm containers by default
+  PodmanSettings cold = settings();
+  cold.warm_containers = false;
+  CHECK(PodmanLauncher(cold, job()).one_invocation_per_worker());
 }
 
 TEST_CASE("a reducer container is told apart, and no limit means no flag") {

@@ -190,6 +190,9 @@ test_podman_warm_containers_take_the_next_invocations() {
   started=$(started_containers "$key")
   [ "$started" -ge 1 ] && [ "$started" -le 2 ] ||
     fail "25 invocations ran in $started containers, expected 1 or 2 (max_workers)"
+  # Each container's worker is pid 1: their host names (the containers' names) tell them apart.
+  expect_eq "$("$LITHOPS" job stats "$key" --csv | tail -n +2 | cut -d, -f7 | sort -u | grep -c "^lithops-$key-w")" \
+    "$started" "job stats counts one host per container"
   expect_eq "$(containers_of "$key")" "" "no container of the job is left"
 }
 
