@@ -79,12 +79,18 @@ TEST_CASE("out-of-range sizes are refused naming the key and its origin") {
                            "time_limit: 0"}) {
     CAPTURE(line);
     Loaded l(std::string("slurm:\n  shared_dir: /s\n  ") + line + "\n");
-    REQUIRE(l.config.ok());
-    auto s = l.settings();
-    REQUIRE_FALSE(s.ok());
+    // Counts every compute section has are checked as the config loads; the rest here.
+    std::string message;
+    if (!l.config.ok()) {
+      message = l.config.error().message;
+    } else {
+      auto s = l.settings();
+      REQUIRE_FALSE(s.ok());
+      message = s.error().message;
+    }
     std::string key = std::string(line).substr(0, std::string(line).find(':'));
-    CHECK(s.error().message.find("slurm." + key) != std::string::npos);
-    CHECK(s.error().message.find("config.yaml:3") != std::string::npos);
+    CHECK(message.find("slurm." + key) != std::string::npos);
+    CHECK(message.find("config.yaml:3") != std::string::npos);
   }
 }
 
