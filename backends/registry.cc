@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "backends/compute/localhost_compute.h"
+#include "backends/compute/ssh_compute.h"
+#include "backends/compute/ssh_config.h"
 #include "backends/storage/local_storage.h"
 #include "backends/storage/redis_storage.h"
 #include "backends/storage/remote_module.h"
@@ -40,6 +42,10 @@ const std::vector<ComputeEntry>& compute_entries() {
        [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<ComputeBackend>> {
          return std::unique_ptr<ComputeBackend>(std::make_unique<LocalhostCompute>(c, s));
        }},
+      {"ssh",
+       [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<ComputeBackend>> {
+         return std::unique_ptr<ComputeBackend>(std::make_unique<SshCompute>(c, s));
+       }},
   };
   return entries;
 }
@@ -47,7 +53,7 @@ const std::vector<ComputeEntry>& compute_entries() {
 // Config sections of the backends, in the order `config show` prints them.
 std::vector<Schema> backend_schemas() {
   return {LocalhostCompute::schema(), LocalStorage::schema(), S3Storage::schema(),
-          RedisStorage::schema()};
+          RedisStorage::schema(), SshConfig::schema()};
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "backends/compute/ssh_compute.h"
 #include "cli/job_cancel_cmd.h"
 #include "core/cache_dir.h"
 
@@ -118,6 +119,18 @@ void print_report(const Report& r, bool json, bool quiet) {
                            r.objects, r.bytes, r.local_files.size());
 }
 
+// With -b ssh: the hosts' daemons stop and the work queue forgets every job and daemon.
+Status clean_ssh_hosts(Context& ctx) {
+  auto config = ctx.config();
+  if (!config.ok()) return config.error();
+  if ((*config)->get_string("lithops", "backend") != "ssh") return {};
+  for (const char* step : {"stop-daemons", "forget-all"}) {
+    auto out = run_ssh_helper(**config, {step}, "cannot clean the ssh hosts (see above)");
+    if (!out.ok()) return out.error();
+  }
+  return {};
+}
+
 int run_clean(Context& ctx, const CleanFlags& flags) {
   auto store = ctx.store();
   if (!store.ok()) return report_error(store.error());
@@ -145,6 +158,8 @@ int run_clean(Context& ctx, const CleanFlags& flags) {
     remove_local(lithops_cache_dir() + "/tasks", report);
     if (report.skipped.empty()) remove_local(lithops_cache_dir() + "/logs", report);
   }
+  if (flags.job.empty())
+    if (auto s = clean_ssh_hosts(ctx); !s.ok()) return report_error(s.error());
   print_report(report, ctx.options().json, ctx.options().quiet);
   return report.skipped.empty() || flags.job.empty() ? kExitOk : kExitFailed;
 }

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "cli/attach_cmd.h"
 #include "cli/clean_cmd.h"
 #include "cli/completion_cmd.h"
 #include "cli/config_cmd.h"
@@ -15,6 +16,7 @@
 #include "cli/job_cmd.h"
 #include "cli/logs_cmd.h"
 #include "cli/storage_cmd.h"
+#include "cli/worker_cmd.h"
 #include "lithops/task.h"
 
 namespace lithops::cli {
@@ -69,6 +71,8 @@ int run(int argc, char** argv) {
   register_storage_commands(app, ctx, exit_code);
   register_logs_commands(app, ctx, exit_code);
   register_clean_command(app, ctx, exit_code);
+  register_worker_commands(app, ctx, exit_code);
+  register_attach_command(app, ctx, exit_code);
   register_completion_command(app, ctx, exit_code);  // last: it describes all the others
   try {
     app.parse(argc, argv);

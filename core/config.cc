@@ -34,13 +34,66 @@ const char* value_type_name(ValueType type) {
     case ValueType::kInt: return "an integer";
     case ValueType::kBool: return "true or false";
     case ValueType::kDouble: return "a number";
+    case ValueType::kStructured: return "a list or mapping";
   }
   return "?";
 }
 
+namespace {
+
+// A YAML scalar inside a structured value: an integer, true/false, or a string.
+nlohmann::json scalar_json(const YAML::Node& node) {
+  const std::string& text = node.Scalar();
+  if (node.Tag() != "!") {  // unquoted
+    if (auto v = parse_int(trim(text))) return *v;
+    std::string l = lower(trim(text));
+    if (l == "true" || l == "false") return l == "true";
+  }
+  return text;
+}
+
+// The node as JSON; `lines` gets the line of every element, by JSON pointer.
+nlohmann::json yaml_to_json(const YAML::Node& node, const std::string& pointer,
+                            std::map<std::string, int>& lines) {
+  lines[pointer] = node.Mark().line + 1;
+  if (node.IsScalar()) return scalar_json(node);
+  if (node.IsSequence()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (size_t i = 0; i < node.size(); ++i)
+      out.push_back(yaml_to_json(node[i], pointer + "/" + std::to_string(i), lines));
+    return out;
+  }
+  if (node.IsMap()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& kv : node) {
+      std::string key = kv.first.as<std::string>();
+      lines[pointer + "/" + key] = kv.first.Mark().line + 1;
+      out[key] = yaml_to_json(kv.second, pointer + "/" + key, lines);
+      lines[pointer + "/" + key] = kv.first.Mark().line + 1;
+    }
+    return out;
+  }
+  return nullptr;
+}
+
+// A structured value given as text (environment, --set): YAML flow syntax.
+Result<nlohmann::json> parse_structured(const std::string& text) {
+  try {
+    YAML::Node node = YAML::Load(text);
+    std::map<std::string, int> lines;
+    if (node.IsSequence() || node.IsMap()) return yaml_to_json(node, "", lines);
+  } catch (const YAML::Exception&) {
+  }
+  return make_error(ErrorKind::kConfig, fmt::format("'{}' is not a list or mapping", text));
+}
+
+}  // namespace
+
 Result<nlohmann::json> parse_typed_value(ValueType type, const std::string& text) {
   std::string t = trim(text);
   switch (type) {
+    case ValueType::kStructured:
+      return parse_structured(text);
     case ValueType::kString:
       return nlohmann::json(text);
     case ValueType::kInt: {
@@ -166,6 +219,10 @@ Status Config::apply_yaml_text(const std::string& text, const std::string& file)
         values_[section][key] = ConfigValue{nullptr, where};
         continue;
       }
+      if (spec->type == ValueType::kStructured) {
+        LITHOPS_TRY(set_structured(*spec, kv.second, file, where));
+        continue;
+      }
       if (!kv.second.IsScalar())
         return make_error(ErrorKind::kConfig,
                           fmt::format("config {}: {}.{} must be {}, not a list or mapping", where,
@@ -216,7 +273,32 @@ Status Config::set_from_text(const KeySpec& spec, const std::string& text,
                       fmt::format("config {}: {}.{} must be {}, got '{}'", origin, spec.section,
                                   spec.key, value_type_name(spec.type), shown));
   }
+  if (spec.check)
+    LITHOPS_TRY(spec.check(*parsed, [&](const std::string&) { return origin; }));
   values_[spec.section][spec.key] = ConfigValue{std::move(parsed).value(), origin};
+  return {};
+}
+
+Status Config::set_structured(const KeySpec& spec, const YAML::Node& node,
+                              const std::string& file, const std::string& where) {
+  if (!node.IsSequence() && !node.IsMap())
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("config {}: {}.{} must be {}", where, spec.section, spec.key,
+                                  value_type_name(spec.type)));
+  std::map<std::string, int> lines;
+  nlohmann::json value = yaml_to_json(node, "", lines);
+  if (spec.check) {
+    // The line of the element, else of its nearest enclosing element.
+    WhereFn where_of = [&](const std::string& pointer) {
+      for (std::string p = pointer;; p = p.substr(0, p.rfind('/'))) {
+        if (auto it = lines.find(p); it != lines.end())
+          return fmt::format("{}:{}", file, it->second);
+        if (p.empty()) return where;
+      }
+    };
+    LITHOPS_TRY(spec.check(value, where_of));
+  }
+  values_[spec.section][spec.key] = ConfigValue{std::move(value), where};
   return {};
 }
 

@@ -1,5 +1,7 @@
 // lithops-runtime: the worker executable every backend runs.
-//   lithops-runtime worker --stream        run invocations read from stdin (localhost pool)
+//   lithops-runtime worker --stream [--processes N]
+//                                          run invocations read from stdin (localhost pool,
+//                                          ssh daemons: N sub-workers whatever the job says)
 //   lithops-runtime localhost-pool JOB [--news-fd FD]
 //                                          drive a localhost job's workers (started detached),
 //                                          writing a byte to FD at each progress update
@@ -19,8 +21,10 @@
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
-  if (mode == "worker" && argc > 2 && std::strcmp(argv[2], "--stream") == 0)
-    return lithops::run_worker_stream(STDIN_FILENO, std::cout);
+  if (mode == "worker" && argc > 2 && std::strcmp(argv[2], "--stream") == 0) {
+    int processes = argc > 4 && std::strcmp(argv[3], "--processes") == 0 ? std::atoi(argv[4]) : 0;
+    return lithops::run_worker_stream(STDIN_FILENO, std::cout, processes);
+  }
   if (mode == "localhost-pool" && argc > 2) {
     int news_fd = argc > 4 && std::strcmp(argv[3], "--news-fd") == 0 ? std::atoi(argv[4]) : -1;
     return lithops::run_localhost_pool(argv[2], std::cin, news_fd);
@@ -31,7 +35,7 @@ int main(int argc, char** argv) {
               << ")\n";
     return 0;
   }
-  std::cerr << "usage: lithops-runtime worker --stream | localhost-pool JOB_KEY [--news-fd FD] | "
+  std::cerr << "usage: lithops-runtime worker --stream [--processes N] | localhost-pool JOB_KEY [--news-fd FD] | "
                "hello | --version\n"
                "lithops-runtime is started by lithops backends, not by hand.\n";
   return 2;

@@ -76,7 +76,9 @@ Status Worker::prepare(const std::string& job_key) {
     if (!fetched.ok()) return fetched.error();
     path = *fetched;
   }
-  return make_runner(spec_->task, path, job_key, static_cast<int>(spec_->worker_processes),
+  int processes = options_.processes > 0 ? options_.processes
+                                         : static_cast<int>(spec_->worker_processes);
+  return make_runner(spec_->task, path, job_key, processes,
                      {spec_->timeout_s, spec_->memory_mb}, so_runner_, command_runner_);
 }
 
@@ -223,7 +225,7 @@ int run_reducer_stream(Worker& worker, const Payload& payload, LineReader& in, s
 
 }  // namespace
 
-int run_worker_stream(int in_fd, std::ostream& out) {
+int run_worker_stream(int in_fd, std::ostream& out, int processes) {
   ::signal(SIGPIPE, SIG_IGN);
   LineReader in(in_fd);
   auto line = in.wait_line();
@@ -242,6 +244,7 @@ int run_worker_stream(int in_fd, std::ostream& out) {
   WorkerOptions options;
   options.flush_interval_s = config->get_double("lithops", "result_flush_interval");
   options.heartbeat = [&out] { out << "alive" << std::endl; };
+  options.processes = processes;
   Worker worker(std::move(storage).value(), config->get_string("lithops", "storage_bucket"),
                 std::move(options),
                 [&cfg](const std::string& name) { return make_storage_named(name, cfg); });

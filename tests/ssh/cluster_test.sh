@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# The ssh backend end to end, as a user drives it, on three real sshd hosts (network
+# namespaces, tests/servers/ssh_hosts.sh) with Redis storage on the bridge every host reaches:
+# deploy, a job spread over the hosts, a host's daemon SIGKILLed and another host cut off
+# mid-job (the job still completes, every output in order), worker list, attach, cancel (no
+# process left on any host), the refusals (unknown host key, wrong key, localhost storage),
+# clean -b ssh, and daemons dismantling after their idle timeout.
+#   cluster_test.sh BIN_DIR SERVERS_DIR
+# Exit 77 (skip) without root or sshd, unless LITHOPS_REQUIRE_SERVERS=1 (then a failure).
+set -uo pipefail
+bin=${1:?usage: cluster_test.sh BIN_DIR SERVERS_DIR}
+servers=${2:?usage: cluster_test.sh BIN_DIR SERVERS_DIR}
+LITHOPS=$bin/lithops
+failed=0
+fail() { echo "FAIL: $*" >&2; failed=1; }
+expect_contains() { [[ "$1" == *"$2"* ]] || fail "$3: expected to contain [$2], got [$1]"; }
+
+W=$(mktemp -d /tmp/lithops-ssh-e2e-XXXXXX)
+export HOME=$W/home XDG_CACHE_HOME=$W/cache LITHOPS_SSH_STATE=$W/home/.lithops/ssh-cluster.json
+mkdir -p "$HOME"
+cleanup() {
+  "$servers/ssh_hosts.sh" down "$W/hosts" >/dev/null 2>&1
+  [[ ${LITHOPS_KEEP_TEST_DIRS:-} == 1 ]] || rm -rf "$W"
+}
+trap cleanup EXIT
+
+if ! "$servers/ssh_hosts.sh" up "$W/hosts" 3 --redis >"$W/hosts.out" 2>&1; then
+  rc=$?
+  if [[ $rc == 3 && ${LITHOPS_REQUIRE_SERVERS:-} != 1 ]]; then
+    echo "SKIPPED: $(cat "$W/hosts.out")"
+    exit 77
+  fi
+  echo "FAIL: cannot start the SSH hosts: $(cat "$W/hosts.out")"
+  exit 1
+fi
+source "$W/hosts/hosts.env"
+
+# The config as JSON (YAML reads it): given to lithops with -c, and, until `runtime deploy`
+# has its command, straight to the lithops-ssh helper.
+write_config() {  # write_config FILE IDLE_TIMEOUT KNOWN_HOSTS KEY_FILE
+  jq -cn --arg rh "$REDIS_HOST" --argjson rp "$REDIS_PORT" --arg pw "$(cat "$REDIS_PASSWORD_FILE")" \
+    --arg key "$4" --arg kh "$3" --arg h1 "$SSH_HOST_1" --arg h2 "$SSH_HOST_2" \
+    --arg h3 "$SSH_HOST_3" --arg dir "$W/remote" --argjson idle "$2" '{
+    lithops: {backend: "ssh", storage: "redis"},
+    redis: {host: $rh, port: $rp, password: $pw},
+    ssh: {user: "root", key_file: $key, known_hosts: $kh, host_key_check: "strict",
+          master: {host: $h1},
+          workers: [{host: $h1, worker_processes: 2}, {host: $h2, worker_processes: 2},
+                    {host: $h3, worker_processes: 2}],
+          remote_dir: $dir, idle_timeout: $idle}}' >"$1"
+}
+CFG=$W/config.json
+write_config "$CFG" 600 "$SSH_KNOWN_HOSTS" "$SSH_KEY"
+deploy() {  # deploy CONFIG: sets OUT ERR CODE
+  "$bin/lithops-ssh" deploy <"$1" >"$W/out" 2>"$W/err"
+  CODE=$?
+  OUT=$(cat "$W/out") ERR=$(cat "$W/err")
+}
+lithops() { "$LITHOPS" -c "$CFG" "$@"; }
+
+# Processes in our hosts' namespaces whose command line contains $1.
+host_processes() {
+  local ns pid
+  for i in 1 2 3; do
+    ns=$SSH_TAG-$i
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do
+      tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$1" && echo "$pid"
+    done
+  done
+}
+
+echo "== deploy: the runtime on every host, the queue on the master, one daemon per host"
+deploy "$CFG"
+[[ $CODE == 0 ]] || fail "deploy failed: $ERR"
+expect_contains "$ERR" "work queue on $SSH_HOST_1" "deploy says where the queue is"
+[[ -x $W/remote/bin/lithops-runtime ]] || fail "lithops-runtime is not installed in remote_dir"
+[[ $(stat -c %a "$LITHOPS_SSH_STATE") == 600 ]] || fail "the cluster state file is not 0600"
+ps -eo args | grep -F "$(jq -r .password "$LITHOPS_SSH_STATE")" | grep -vq grep &&
+  fail "the queue password appears in a command line"
+deploy "$CFG"
+[[ $CODE == 0 ]] || fail "a second deploy failed: $ERR"
+[[ $ERR != *installing* ]] || fail "a second deploy installed again: $ERR"
+
+echo "== worker list: three hosts, two processes each, heartbeating"
+for _ in $(seq 1 100); do
+  rows=$(lithops worker list --json 2>"$W/err")
+  [[ $(jq '[.[] | select(.state == "idle" or .state == "running")] | length' <<<"$rows" 2>/dev/null) == 3 ]] && break
+  sleep 0.1
+done
+[[ $(jq 'length' <<<"$rows") == 3 ]] || fail "worker list: expected 3 hosts, got $rows $(cat "$W/err")"
+[[ $(jq '[.[] | select(.processes == 2)] | length' <<<"$rows") == 3 ]] || fail "worker list processes: $rows"
+table=$(lithops worker list)
+expect_contains "$table" "LAST HEARTBEAT" "worker list table header"
+expect_contains "$table" "$SSH_HOST_2" "worker list names the hosts"
+
+echo "== attach runs on the host with the configured key and known_hosts"
+out=$(lithops attach "$SSH_HOST_2" -- echo attached-ok 2>&1)
+expect_contains "$out" "attached-ok" "attach HOST -- COMMAND"
+out=$(lithops attach nosuchhost 2>&1)
+expect_contains "$out" "not one of the configured hosts" "attach to an unknown host"
+
+echo "== a job spreads over the three hosts; results in order"
+out=$(lithops job submit --command 'sh -c "sleep 0.3; echo {} $LITHOPS_WORKER_HOST"' --range 24 2>"$W/err")
+[[ $? == 0 ]] || fail "job over three hosts failed: $(cat "$W/err")"
+[[ $(cut -d' ' -f1 <<<"$out" | tr '\n' ' ') == "$(seq 0 23 | tr '\n' ' ')" ]] || fail "outputs not in call order: $out"
+hosts_used=$(cut -d' ' -f2 <<<"$out" | sort -u | wc -l)
+[[ $hosts_used == 3 ]] || fail "the job ran on $hosts_used hosts, not 3: $out"
+
+echo "== one daemon SIGKILLed and another host cut off mid-job: every output, in order"
+key=$(lithops job submit --command 'sh -c "sleep 0.5; echo {}"' --range 60 --retries 3 --detach 2>"$W/err")
+[[ -n $key ]] || fail "detached submit printed no key: $(cat "$W/err")"
+for _ in $(seq 1 200); do
+  done_calls=$(lithops job status "$key" --json 2>/dev/null | jq -r '.done // 0')
+  ((done_calls >= 6)) && break
+  sleep 0.1
+done
+kill -9 "$(cat "$W/remote/daemon-$SSH_HOST_3.pid")" || fail "no daemon pid for host 3"
+"$servers/ssh_hosts.sh" cut "$W/hosts" 2
+lithops job wait "$key" >/dev/null 2>"$W/err" || fail "job with a lost host did not succeed: $(cat "$W/err")"
+out=$(lithops job result "$key")
+[[ $(tr '\n' ' ' <<<"$out") == "$(seq 0 59 | tr '\n' ' ')" ]] || fail "outputs after losing hosts: $out"
+status=$(lithops job status "$key" --json)
+[[ $(jq -r .state <<<"$status") == done ]] || fail "state after losing hosts: $status"
+
+echo "== cancel stops the remote calls: no process left on any host"
+"$servers/ssh_hosts.sh" uncut "$W/hosts" 2
+deploy "$CFG"  # host 3's daemon again
+[[ $CODE == 0 ]] || fail "deploy after losing hosts failed: $ERR"
+key=$(lithops job submit --command 'sleep 47' --range 4 --detach 2>"$W/err")
+for _ in $(seq 1 300); do
+  [[ -n $(host_processes 'sleep 47') ]] && break
+  sleep 0.1
+done
+[[ -n $(host_processes 'sleep 47') ]] || fail "the long calls never started: $(lithops job status "$key" 2>&1)"
+lithops job cancel "$key" >/dev/null 2>"$W/err" || fail "cancel failed: $(cat "$W/err")"
+for _ in $(seq 1 100); do
+  [[ -z $(host_processes 'sleep 47') ]] && break
+  sleep 0.1
+done
+[[ -z $(host_processes 'sleep 47') ]] || fail "calls still running after cancel: $(host_processes 'sleep 47')"
+[[ $(lithops job status "$key" --json | jq -r .state) == cancelled ]] || fail "state after cancel"
+
+echo "== refused: localhost storage, an unknown host key, a key the hosts do not accept"
+out=$("$LITHOPS" -c "$CFG" -s localhost job submit --command 'echo x' --range 1 2>&1)
+[[ $? == 2 ]] || fail "localhost storage with ssh hosts was not refused (exit 2): $out"
+expect_contains "$out" "cannot reach localhost storage" "localhost storage refusal"
+: >"$W/empty_known_hosts"
+write_config "$W/unknown.json" 600 "$W/empty_known_hosts" "$SSH_KEY"
+deploy "$W/unknown.json"
+[[ $CODE != 0 ]] || fail "deploy to hosts with unknown keys succeeded"
+expect_contains "$ERR" "$SSH_HOST_1" "unknown host key names the host"
+expect_contains "$ERR" "$W/empty_known_hosts" "unknown host key names the known_hosts file"
+ssh-keygen -q -t ed25519 -N '' -f "$W/other_key" >/dev/null
+write_config "$W/wrongkey.json" 600 "$SSH_KNOWN_HOSTS" "$W/other_key"
+deploy "$W/wrongkey.json"
+[[ $CODE != 0 ]] || fail "deploy with a key the hosts refuse succeeded"
+expect_contains "$ERR" "refused the key $W/other_key" "wrong key"
+
+echo "== clean -b ssh stops the daemons; short idle timeout: daemons dismantle themselves"
+"$servers/ssh_hosts.sh" down "$W/hosts" >/dev/null 2>&1  # bring back a clean 3-host set
+if "$servers/ssh_hosts.sh" up "$W/hosts" 1 --redis >"$W/hosts.out" 2>&1; then
+  source "$W/hosts/hosts.env"
+  SSH_HOST_2=$SSH_HOST_1 SSH_HOST_3=$SSH_HOST_1
+  rm -f "$LITHOPS_SSH_STATE"
+  jq -cn --arg rh "$REDIS_HOST" --argjson rp "$REDIS_PORT" --arg pw "$(cat "$REDIS_PASSWORD_FILE")" \
+    --arg key "$SSH_KEY" --arg kh "$SSH_KNOWN_HOSTS" --arg h1 "$SSH_HOST_1" --arg dir "$W/remote2" '{
+    lithops: {backend: "ssh", storage: "redis"},
+    redis: {host: $rh, port: $rp, password: $pw},
+    ssh: {key_file: $key, known_hosts: $kh, master: {host: $h1}, remote_dir: $dir,
+          user: "root", idle_timeout: 2}}' >"$CFG"
+  deploy "$CFG"
+  [[ $CODE == 0 ]] || fail "deploy on one host failed: $ERR"
+  lithops clean >/dev/null 2>"$W/err" || fail "clean -b ssh failed: $(cat "$W/err")"
+  [[ $(lithops worker list --json | jq -r '.[0].state') != running ]] || fail "daemon runs after clean"
+  deploy "$CFG"
+  for _ in $(seq 1 100); do
+    [[ $(lithops worker list --json 2>/dev/null | jq -r '.[0].state') == stopped ]] && break
+    sleep 0.1
+  done
+  [[ $(lithops worker list --json | jq -r '.[0].state') == stopped ]] || fail "daemon did not dismantle after idle_timeout"
+  out=$(lithops job submit --command 'echo again {}' --range 2 2>"$W/err")
+  [[ $out == $'again 0\nagain 1' ]] || fail "a job after dismantle did not restart the daemon: $out $(cat "$W/err")"
+else
+  fail "cannot start one host again: $(cat "$W/hosts.out")"
+fi
+
+((failed)) && exit 1
+echo "ssh cluster: all checks passed"
