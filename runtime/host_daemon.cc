@@ -66,6 +66,7 @@ class HostDaemon {
   int64_t last_beat_ms_ = 0;
   int64_t last_keep_ms_ = 0;
   int64_t queue_ok_ms_ = now_ms();  // last time the queue answered
+  int64_t next_lease_ms_ = 0;       // when to ask the queue for calls again
 };
 
 size_t HostDaemon::busy() const {
@@ -125,10 +126,12 @@ void HostDaemon::start_call(JobWorker& w, const LeasedCall& call) {
 // Leases one call per free sub-worker and hands each to its job's worker.
 void HostDaemon::fill() {
   size_t free = static_cast<size_t>(s_.processes) - std::min(busy(), size_t(s_.processes));
-  if (free == 0) return;
+  if (free == 0 || now_ms() < next_lease_ms_) return;
   auto leased = queue_->lease(s_.host, free, s_.lease_ms);
   if (!leased.ok()) return;
   queue_ok_ms_ = now_ms();
+  // An empty queue is asked again 20 ms later: a new job's first call waits at most that.
+  next_lease_ms_ = leased->empty() ? queue_ok_ms_ + 20 : 0;
   for (const auto& call : *leased) {
     last_work_ms_ = now_ms();
     auto w = worker_for(call.job);

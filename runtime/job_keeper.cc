@@ -72,7 +72,9 @@ void JobKeeper::keep(const std::string& job_key, Kept& kept) {
   p.invocations_done = counts->done + counts->failed + counts->retried;
   p.workers_running = counts->leased > 0 ? std::max<uint64_t>(1, busy_workers()) : 0;
   bool over = counts->done + counts->failed >= counts->total;
-  if (counts->cancelled && counts->leased == 0) {
+  // Cancelled: recorded at once; daemons stop the calls they still run at their next lease
+  // renewal, which the removed job's leases fail.
+  if (counts->cancelled) {
     p.state = JobState::kCancelled;
     p.message = "cancelled";
     over = true;

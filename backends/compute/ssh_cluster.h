@@ -61,7 +61,17 @@ class SshCluster {
   Status stop_pid_file(SshSession& s, const std::string& pid_file);
   std::string remote(const std::string& rel) const { return config_.remote_dir + "/" + rel; }
 
+  /// What install sends: {path under remote_dir, mode, bytes, sha256}, made once.
+  struct Payload {
+    std::string rel;
+    int mode;
+    std::string data;
+    std::string sha256;
+  };
+  Result<const std::vector<Payload>*> payloads();
+
   SshConfig config_;
+  std::vector<Payload> payloads_;
   std::map<std::string, std::unique_ptr<SshSession>> sessions_;  // by user@host:port
 };
 

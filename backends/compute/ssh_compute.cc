@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "backends/sys/process.h"
+#include "core/job_progress.h"
 #include "core/job_store.h"
 
 namespace lithops {
@@ -74,10 +75,16 @@ Status SshCompute::cancel(const JobSpec& job) {
 }
 
 Result<bool> SshCompute::is_running(const JobSpec& job) {
+  if (job.job_key == checked_job_ && now_ms() - checked_ms_ < 1000) return true;
   auto out = run_ssh_helper(config_, {"running", job.job_key},
                             "backend ssh could not reach the work queue (see above)");
   if (!out.ok()) return out.error();
-  return out->rfind("yes", 0) == 0;
+  bool running = out->rfind("yes", 0) == 0;
+  if (running) {
+    checked_job_ = job.job_key;
+    checked_ms_ = now_ms();
+  }
+  return running;
 }
 
 }  // namespace lithops

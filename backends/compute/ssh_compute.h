@@ -28,6 +28,9 @@ class SshCompute : public ComputeBackend {
  private:
   const Config& config_;
   StorageBackend& storage_;
+  // The monitor asks often; the queue is asked at most once a second (a helper run each).
+  std::string checked_job_;
+  int64_t checked_ms_ = 0;
 };
 
 /// Runs `lithops-ssh ARGS` (beside this executable) with `config` on its stdin; returns its
