@@ -122,6 +122,7 @@ ConfigSources default_config_sources() {
   ConfigSources s;
   const char* file = std::getenv("LITHOPS_CONFIG_FILE");
   s.user_file = file ? file : home_dir() + "/.lithops/config";
+  s.user_file_named = file != nullptr;
   for (char** e = environ; e && *e; ++e) {
     std::string entry = *e;
     if (entry.rfind("LITHOPS_", 0) != 0) continue;
@@ -143,6 +144,12 @@ Config Config::defaults(const Schema& schema) {
 Result<Config> Config::load(const Schema& schema, const ConfigSources& sources) {
   Config c = defaults(schema);
   LITHOPS_TRY(c.apply_yaml_file(sources.system_file, false));
+  // A file the user named is meant to be read: a typo must not fall back to the defaults.
+  if (sources.user_file_named && !std::filesystem::exists(sources.user_file))
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("config {}: no such file (named by LITHOPS_CONFIG_FILE): "
+                                  "create it, or unset LITHOPS_CONFIG_FILE",
+                                  sources.user_file));
   LITHOPS_TRY(c.apply_yaml_file(sources.user_file, false));
   LITHOPS_TRY(c.apply_yaml_file(sources.project_file, false));
   LITHOPS_TRY(c.apply_environment(sources.environment));
@@ -245,21 +252,23 @@ Status Config::apply_environment(const std::map<std::string, std::string>& env) 
 Status Config::apply_set(const std::string& assignment) {
   auto eq = assignment.find('=');
   auto dot = assignment.find('.');
+  // Errors name only what is left of '=': the value may be a secret with a typo in its key.
+  std::string name = assignment.substr(0, eq);
   if (eq == std::string::npos || dot == std::string::npos || dot > eq)
     return make_error(ErrorKind::kConfig,
                       fmt::format("--set '{}': expected section.key=value, e.g. "
                                   "--set localhost.worker_processes=4",
-                                  assignment));
+                                  eq == std::string::npos ? name : name + "=..."));
   std::string section = assignment.substr(0, dot);
   std::string key = assignment.substr(dot + 1, eq - dot - 1);
   if (key_names(section).empty())
     return make_error(ErrorKind::kConfig,
-                      fmt::format("--set {}: unknown section '{}'{}", assignment, section,
+                      fmt::format("--set {}: unknown section '{}'{}", name, section,
                                   did_you_mean(section, section_names())));
   const KeySpec* spec = find(section, key);
   if (!spec)
     return make_error(ErrorKind::kConfig,
-                      fmt::format("--set {}: unknown key '{}' in section '{}'{}", assignment, key,
+                      fmt::format("--set {}: unknown key '{}' in section '{}'{}", name, key,
                                   section, did_you_mean(key, key_names(section))));
   return set_from_text(*spec, assignment.substr(eq + 1), "--set " + section + "." + key);
 }

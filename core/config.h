@@ -54,6 +54,7 @@ struct ConfigValue {
 struct ConfigSources {
   std::string system_file = "/etc/lithops/config.yaml";
   std::string user_file;          // ~/.lithops/config or $LITHOPS_CONFIG_FILE
+  bool user_file_named = false;   // named by $LITHOPS_CONFIG_FILE: then it must exist
   std::string project_file = "lithops.yaml";
   std::map<std::string, std::string> environment;  // LITHOPS_* variables
   std::string cli_file;           // -c FILE: must exist

@@ -1,22 +1,24 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "backends/storage/local_storage.h"
+#include "tests/support/scratch_dir.h"
 
 using namespace lithops;
 
 namespace {
 
+/// A scratch directory as the storage root.
 struct TempRoot {
-  std::string path;
-  TempRoot() {
-    char tmpl[] = "/tmp/lithops-local-storage-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempRoot() { std::filesystem::remove_all(path); }
+  testing::ScratchDir dir{"local-storage"};
+  const std::string& path = dir.path();
 };
 
 }  // namespace
@@ -65,14 +67,51 @@ TEST_CASE("a missing bucket is a not-found error that says how to create it") {
   CHECK(listed.error().message.find("lithops storage mb nope") != std::string::npos);
 }
 
-TEST_CASE("an overwrite is atomic and leaves no temp files in listings") {
+/// Every regular file under `dir`, relative to it: what is really on disk, temp files included
+/// (list() hides them, so a test of "no temp files" must not ask list()).
+static std::vector<std::string> files_under(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) out.push_back(e.path().string().substr(dir.size() + 1));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_CASE("an overwrite is atomic: readers see one whole version - no temp file is left") {
   TempRoot root;
   LocalStorage s(root.path);
   REQUIRE(s.create_bucket("b").ok());
-  for (int i = 0; i < 20; ++i) REQUIRE(s.put("b", "k", std::string(1000 * i, 'a')).ok());
-  auto listed = s.list("b", "");
-  REQUIRE(listed->size() == 1);
-  CHECK((*listed)[0].size == 19000);
+  // Version i is 1000 * (i + 1) copies of one letter: a torn read is a mix of letters or a
+  // length that does not match its letter.
+  auto version = [](int i) { return std::string(1000 * (i + 1), static_cast<char>('a' + i % 26)); };
+  REQUIRE(s.put("b", "k", version(0)).ok());
+  std::atomic<bool> writing{true};
+  std::atomic<int> torn{0}, reads{0};
+  std::thread reader([&] {  // asserts nothing: counts what it saw
+    while (writing) {
+      auto got = s.get("b", "k", std::nullopt);
+      ++reads;
+      if (!got.ok() || got->empty()) {
+        ++torn;
+        continue;
+      }
+      int i = static_cast<int>(got->size() / 1000) - 1;
+      if (got->size() % 1000 != 0 || *got != version(i)) ++torn;
+    }
+  });
+  int failed_puts = 0;
+  for (int i = 1; i < 200; ++i) failed_puts += !s.put("b", "k", version(i)).ok();
+  writing = false;
+  reader.join();
+  CHECK(failed_puts == 0);
+  CHECK(torn.load() == 0);
+  CHECK(reads.load() > 0);
+  CHECK(*s.get("b", "k", std::nullopt) == version(199));
+  std::string src = root.path + "-src.bin";  // outside the root: put_file's own temp counts
+  std::ofstream(src, std::ios::binary) << version(3);
+  REQUIRE(s.put_file("b", "f", src).ok());
+  std::filesystem::remove(src);
+  CHECK(files_under(root.path) == std::vector<std::string>{"b/f", "b/k"});
 }
 
 TEST_CASE("files stream in and out") {

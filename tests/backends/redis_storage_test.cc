@@ -9,59 +9,13 @@
 #include <filesystem>
 #include <thread>
 
-#include "tests/backends/server_fixture.h"
+#include "tests/support/server_guard.h"
 
 namespace lithops {
 namespace {
 
-constexpr const char* kPassword = "test-pass-7f3a";
-
-class RedisServer {
- public:
-  RedisServer() : dir_(testing::make_scratch_dir("redis")) {
-    bool missing = false;
-    std::string why;
-    auto server = testing::start_server("start_redis.sh", {dir_, kPassword}, why, missing);
-    if (server) {
-      server_ = *server;
-    } else if (missing && !testing::servers_required()) {
-      MESSAGE("SKIPPED: no redis-server: " << why);
-    } else {
-      FAIL("cannot start redis-server: " << why);
-    }
-  }
-  ~RedisServer() {
-    testing::stop_server(server_);
-    if (!testing::keep_dirs()) std::filesystem::remove_all(dir_);
-  }
-  bool running() const { return server_.pid > 0; }
-
-  RedisOptions options() const {
-    RedisOptions o;
-    o.port = server_.port;
-    o.password = kPassword;
-    o.password_origin = "test";
-    o.chunk_size = 1000;
-    return o;
-  }
-
-  /// Runs redis-cli against the server (for checks from outside lithops' own code).
-  std::string cli(const std::string& args) const {
-    std::string command = fmt::format("redis-cli -h 127.0.0.1 -p {} -a {} --no-auth-warning {}",
-                                      server_.port, kPassword, args);
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-    ::pclose(pipe);
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
-  }
-
- private:
-  std::string dir_;
-  testing::ServerProcess server_;
-};
+using testing::Server;
+using testing::ServerGuard;
 
 std::string pattern(size_t size) {
   std::string data(size, '\0');
@@ -69,15 +23,15 @@ std::string pattern(size_t size) {
   return data;
 }
 
-TEST_CASE("redis: put, get, head and remove; a missing key is kNotFound") {
-  RedisServer server;
+TEST_CASE("redis: put, get, head and remove - a missing key is kNotFound") {
+  ServerGuard server(Server::kRedis);
   if (!server.running()) return;
-  RedisStorage redis(server.options());
+  RedisStorage redis(server.redis_options());
   REQUIRE(redis.put("b1", "dir/key one", "hello").ok());
   CHECK(*redis.get("b1", "dir/key one") == "hello");
   CHECK(redis.head("b1", "dir/key one")->size == 5);
   CHECK(redis.head("b1", "dir/key one")->modified_ms > 1'600'000'000'000);
-  CHECK(server.cli("GET 'lithops:b1:dir/key one'") == "hello");  // the documented layout
+  CHECK(server.redis_cli("GET 'lithops:b1:dir/key one'") == "hello");  // the documented layout
   REQUIRE(redis.put("b1", "empty", "").ok());
   CHECK(redis.get("b1", "empty")->empty());
   REQUIRE(redis.remove("b1", "dir/key one").ok());
@@ -91,9 +45,9 @@ TEST_CASE("redis: put, get, head and remove; a missing key is kNotFound") {
 }
 
 TEST_CASE("redis: large values are chunked, no Redis value exceeds chunk_size, ranges work") {
-  RedisServer server;
+  ServerGuard server(Server::kRedis);
   if (!server.running()) return;
-  RedisStorage redis(server.options());  // chunk_size 1000 bytes
+  RedisStorage redis(server.redis_options());  // chunk_size 1000 bytes
   std::string data = pattern(10'500);
   REQUIRE(redis.put("b", "big", data).ok());
   CHECK(*redis.get("b", "big") == data);
@@ -102,7 +56,7 @@ TEST_CASE("redis: large values are chunked, no Redis value exceeds chunk_size, r
   CHECK(*redis.get("b", "big", ByteRange{10'400, 20'000}) == data.substr(10'400));
   CHECK(redis.get("b", "big", ByteRange{50'000, 60'000})->empty());
   CHECK(*redis.get("b", "big", ByteRange{0, 1}) == data.substr(0, 1));
-  std::string longest = server.cli(
+  std::string longest = server.redis_cli(
       "EVAL \"local m = 0 for _, k in ipairs(redis.call('KEYS', '*')) do "
       "if redis.call('TYPE', k).ok == 'string' then m = math.max(m, redis.call('STRLEN', k)) "
       "end end return m\" 0");
@@ -111,18 +65,18 @@ TEST_CASE("redis: large values are chunked, no Redis value exceeds chunk_size, r
   // Overwrite large -> small -> large: old chunks go away, reads see the new value only.
   REQUIRE(redis.put("b", "big", "small now").ok());
   CHECK(*redis.get("b", "big") == "small now");
-  CHECK(server.cli("EVAL \"return #redis.call('KEYS', 'lithops::chunk:*')\" 0") == "0");
+  CHECK(server.redis_cli("EVAL \"return #redis.call('KEYS', 'lithops::chunk:*')\" 0") == "0");
   REQUIRE(redis.put("b", "big", data.substr(0, 2500)).ok());
   CHECK(*redis.get("b", "big", ByteRange{900, 1100}) == data.substr(900, 200));
-  CHECK(server.cli("EVAL \"return #redis.call('KEYS', 'lithops::chunk:*')\" 0") == "3");
+  CHECK(server.redis_cli("EVAL \"return #redis.call('KEYS', 'lithops::chunk:*')\" 0") == "3");
   REQUIRE(redis.remove("b", "big").ok());
-  CHECK(server.cli("EVAL \"return #redis.call('KEYS', 'lithops::chunk:*')\" 0") == "0");
+  CHECK(server.redis_cli("EVAL \"return #redis.call('KEYS', 'lithops::chunk:*')\" 0") == "0");
 }
 
 TEST_CASE("redis: inline ranges use GETRANGE semantics of the storage contract") {
-  RedisServer server;
+  ServerGuard server(Server::kRedis);
   if (!server.running()) return;
-  RedisStorage redis(server.options());
+  RedisStorage redis(server.redis_options());
   REQUIRE(redis.put("b", "r", "0123456789").ok());
   CHECK(*redis.get("b", "r", ByteRange{2, 5}) == "234");
   CHECK(*redis.get("b", "r", ByteRange{7, 100}) == "789");
@@ -132,9 +86,9 @@ TEST_CASE("redis: inline ranges use GETRANGE semantics of the storage contract")
 }
 
 TEST_CASE("redis: list by prefix is exact even with glob characters in keys") {
-  RedisServer server;
+  ServerGuard server(Server::kRedis);
   if (!server.running()) return;
-  RedisStorage redis(server.options());
+  RedisStorage redis(server.redis_options());
   for (const char* key : {"a*b/1", "a?c", "a[x]", "ab", "a\\d", "b", "a*bc", "big"})
     REQUIRE(redis.put("globs", key, key == std::string("big") ? pattern(3000) : "v").ok());
   REQUIRE(redis.put("other", "a*b/1", "not this bucket").ok());
@@ -165,16 +119,19 @@ TEST_CASE("redis: list by prefix is exact even with glob characters in keys") {
 }
 
 TEST_CASE("redis: calls from several threads at once") {
-  RedisServer server;
+  ServerGuard server(Server::kRedis);
   if (!server.running()) return;
-  RedisStorage redis(server.options());
+  RedisStorage redis(server.redis_options());
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i) {
         std::string key = fmt::format("t{}/{}", t, i), value = pattern(static_cast<size_t>(i * 97));
-        if (!redis.put("mt", key, value).ok() || *redis.get("mt", key) != value) ++failures;
+        // No assertion in a thread: a failed one would abort the whole binary.
+        bool stored = redis.put("mt", key, value).ok();
+        auto got = redis.get("mt", key);
+        if (!stored || !got.ok() || *got != value) ++failures;
       }
     });
   for (auto& t : threads) t.join();
@@ -183,9 +140,9 @@ TEST_CASE("redis: calls from several threads at once") {
 }
 
 TEST_CASE("redis: a wrong or missing password is a clear error without the password") {
-  RedisServer server;
+  ServerGuard server(Server::kRedis);
   if (!server.running()) return;
-  RedisOptions o = server.options();
+  RedisOptions o = server.redis_options();
   o.password = "wrong-secret-value";
   o.password_origin = "lithops.yaml:7";
   auto r = RedisStorage(o).get("b", "k");

@@ -4,71 +4,31 @@
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
 #include "backends/registry.h"
-#include "tests/backends/server_fixture.h"
+#include "tests/support/server_guard.h"
+#include "tests/support/wait_until.h"
 
 namespace lithops {
 namespace {
 
-using testing::ServerProcess;
+using testing::kS3Bucket;
+using testing::Server;
+using testing::ServerGuard;
+using testing::wait_until;
 
-constexpr const char* kBucket = "lithops-data";  // created by start_s3rver.sh
-
-/// A running s3rver for one test case.
-class S3Server {
- public:
-  S3Server() : dir_(testing::make_scratch_dir("s3")) {
-    bool missing = false;
-    std::string why;
-    auto server = testing::start_server("start_s3rver.sh", {dir_ + "/data"}, why, missing);
-    if (server) {
-      server_ = *server;
-    } else if (missing && !testing::servers_required()) {
-      MESSAGE("SKIPPED: no S3 server: " << why);
-    } else {
-      FAIL("cannot start s3rver: " << why);
-    }
-  }
-  ~S3Server() {
-    testing::stop_server(server_);
-    if (!testing::keep_dirs()) std::filesystem::remove_all(dir_);
-  }
-  bool running() const { return server_.pid > 0; }
-  int port() const { return server_.port; }
-  const std::string& dir() const { return dir_; }
-
-  /// Stops the server and starts it again on the same port with the same data.
-  void stop() { testing::stop_server(server_); }
-  void restart() {
-    bool missing = false;
-    std::string why;
-    auto server = testing::start_server(
-        "start_s3rver.sh", {dir_ + "/data", std::to_string(server_.port)}, why, missing);
-    REQUIRE_MESSAGE(server, why);
-    server_ = *server;
-  }
-
-  S3Options options() const {
-    S3Options o;
-    o.endpoint = fmt::format("http://127.0.0.1:{}", server_.port);
-    o.credentials = {{"S3RVER", "S3RVER", ""}, "test credentials"};
-    o.max_retries = 2;
-    o.backoff_base_ms = 20;
-    return o;
-  }
-
- private:
-  std::string dir_;
-  ServerProcess server_;
-};
+constexpr const char* kBucket = kS3Bucket;  // created by start_s3rver.sh
 
 std::string pattern(size_t size, unsigned seed) {
   std::string data(size, '\0');
@@ -87,10 +47,10 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
-TEST_CASE("s3: put, get, head and delete an object; a missing key is kNotFound") {
-  S3Server server;
+TEST_CASE("s3: put, get, head and delete an object - a missing key is kNotFound") {
+  ServerGuard server(Server::kS3);
   if (!server.running()) return;
-  S3Storage s3(server.options());
+  S3Storage s3(server.s3_options());
   const std::string key = "jobs/a b/ü$+x=1&y.txt";  // every character needs care when signing
   REQUIRE(s3.put(kBucket, key, "hello world").ok());
   auto got = s3.get(kBucket, key);
@@ -112,9 +72,9 @@ TEST_CASE("s3: put, get, head and delete an object; a missing key is kNotFound")
 }
 
 TEST_CASE("s3: byte ranges, also streamed to a file") {
-  S3Server server;
+  ServerGuard server(Server::kS3);
   if (!server.running()) return;
-  S3Storage s3(server.options());
+  S3Storage s3(server.s3_options());
   REQUIRE(s3.put(kBucket, "r", "0123456789").ok());
   CHECK(*s3.get(kBucket, "r", ByteRange{2, 5}) == "234");
   CHECK(*s3.get(kBucket, "r", ByteRange{7, 100}) == "789");
@@ -130,9 +90,9 @@ TEST_CASE("s3: byte ranges, also streamed to a file") {
 }
 
 TEST_CASE("s3: multipart upload from memory and from a file, parts in parallel") {
-  S3Server server;
+  ServerGuard server(Server::kS3);
   if (!server.running()) return;
-  S3Options o = server.options();
+  S3Options o = server.s3_options();
   o.multipart_threshold = 100'000;
   o.multipart_chunk = 64 * 1024;
   S3Storage s3(o);
@@ -151,10 +111,10 @@ TEST_CASE("s3: multipart upload from memory and from a file, parts in parallel")
         pattern(300'000, 8).substr(299'990));
 }
 
-TEST_CASE("s3: listing pages past 1000 keys, sorted, by prefix; batch delete") {
-  S3Server server;
+TEST_CASE("s3: listing pages past 1000 keys, sorted, by prefix - batch delete") {
+  ServerGuard server(Server::kS3);
   if (!server.running()) return;
-  S3Storage s3(server.options());
+  S3Storage s3(server.s3_options());
   constexpr int kKeys = 1100;
   std::atomic<int> next{0}, failures{0};
   std::vector<std::thread> threads;
@@ -186,9 +146,9 @@ TEST_CASE("s3: listing pages past 1000 keys, sorted, by prefix; batch delete") {
 }
 
 TEST_CASE("s3: a wrong secret is refused by the server with SignatureDoesNotMatch") {
-  S3Server server;
+  ServerGuard server(Server::kS3);
   if (!server.running()) return;
-  S3Options o = server.options();
+  S3Options o = server.s3_options();
   o.credentials = {{"S3RVER", "not-the-secret", ""}, "profile default in ~/.aws/credentials"};
   S3Storage s3(o);
   auto r = s3.get(kBucket, "anything");
@@ -202,25 +162,62 @@ TEST_CASE("s3: a wrong secret is refused by the server with SignatureDoesNotMatc
   CHECK(unknown.error().message.find("InvalidAccessKeyId") != std::string::npos);
 }
 
+/// Counts the S3 client's "retry" debug messages while it lives: what a test waits on to know
+/// that a request has met a refused connection.
+class RetryCounter : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  int count() const { return count_; }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    if (std::string_view(msg.payload.data(), msg.payload.size()).find(": retry ") !=
+        std::string_view::npos)
+      ++count_;
+  }
+  void flush_() override {}
+
+ private:
+  std::atomic<int> count_{0};
+};
+
+/// Installs a RetryCounter as the default logger (at debug level) for one scope.
+class CountRetries {
+ public:
+  CountRetries() : sink_(std::make_shared<RetryCounter>()), previous_(spdlog::default_logger()) {
+    auto logger = std::make_shared<spdlog::logger>("retries", sink_);
+    logger->set_level(spdlog::level::debug);
+    spdlog::set_default_logger(logger);
+  }
+  ~CountRetries() { spdlog::set_default_logger(previous_); }
+  int count() const { return sink_->count(); }
+
+ private:
+  std::shared_ptr<RetryCounter> sink_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
+
 TEST_CASE("s3: a request retries until a restarted server answers") {
-  S3Server server;
+  ServerGuard server(Server::kS3);
   if (!server.running()) return;
-  S3Options o = server.options();
-  o.max_retries = 10;
-  o.backoff_base_ms = 100;
-  o.backoff_max_ms = 800;
+  S3Options o = server.s3_options();
+  o.max_retries = 60;  // ~25 s of retries: room for a slow restart on a loaded machine
+  o.backoff_base_ms = 50;
+  o.backoff_max_ms = 400;
   S3Storage s3(o);
   REQUIRE(s3.put(kBucket, "before", "1").ok());
   server.stop();
-  auto started = std::chrono::steady_clock::now();
-  std::thread restarter([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(600));
-    server.restart();
-  });
-  Status put = s3.put(kBucket, "during", "2");  // refused connections until the restart
-  restarter.join();
+  CountRetries retries;
+  Status put;
+  // The put runs in a thread that asserts nothing (a failed REQUIRE there would abort the
+  // binary); the main thread restarts the server once the put has met a refused connection.
+  std::thread putter([&] { put = s3.put(kBucket, "during", "2"); });
+  bool refused = wait_until(std::chrono::seconds(20), [&] { return retries.count() > 0; });
+  std::string why;
+  bool restarted = refused && server.restart(why);
+  putter.join();
+  REQUIRE_MESSAGE(refused, "the put never retried");
+  REQUIRE_MESSAGE(restarted, why);
   CHECK_MESSAGE(put.ok(), put.error().message);
-  CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(600));
   CHECK(*s3.get(kBucket, "during") == "2");
   CHECK(*s3.get(kBucket, "before") == "1");
 
@@ -233,9 +230,9 @@ TEST_CASE("s3: a request retries until a restarted server answers") {
 }
 
 TEST_CASE("s3: create_bucket makes a bucket and accepts one it already owns") {
-  S3Server server;
+  ServerGuard server(Server::kS3);
   if (!server.running()) return;
-  S3Storage s3(server.options());
+  S3Storage s3(server.s3_options());
   Status created = s3.create_bucket("fresh-bucket");
   REQUIRE_MESSAGE(created.ok(), created.error().message);
   REQUIRE(s3.create_bucket("fresh-bucket").ok());
@@ -247,7 +244,7 @@ TEST_CASE("s3: create_bucket makes a bucket and accepts one it already owns") {
 }
 
 TEST_CASE("s3: from config, s3.bucket stores lithops.storage_bucket's data in that bucket") {
-  S3Server server;
+  ServerGuard server(Server::kS3);
   if (!server.running()) return;
   nlohmann::json sections = {{"lithops", {{"storage", "s3"}, {"storage_bucket", "lithops-data"}}},
                              {"s3",
@@ -264,7 +261,7 @@ TEST_CASE("s3: from config, s3.bucket stores lithops.storage_bucket's data in th
   CHECK((*storage)->name() == "s3");
   REQUIRE((*storage)->create_bucket("lithops-data").ok());  // really creates team-bucket
   REQUIRE((*storage)->put("lithops-data", "k", "v").ok());
-  S3Storage direct(server.options());
+  S3Storage direct(server.s3_options());
   CHECK(*direct.get("team-bucket", "k") == "v");
   CHECK(direct.get("lithops-data", "k").error().kind == ErrorKind::kNotFound);
 }
@@ -277,7 +274,8 @@ TEST_CASE("s3: credentials come from config, then AWS_* variables, then a profil
   CHECK(ini["default"]["aws_access_key_id"] == "A1");
   CHECK(ini["work"]["aws_session_token"] == "T2");
 
-  std::string dir = testing::make_scratch_dir("aws");
+  testing::ScratchDir scratch("aws");
+  const std::string& dir = scratch.path();
   std::ofstream(dir + "/credentials") << "[work]\naws_access_key_id=A2\naws_secret_access_key=S2\n";
   CredentialInputs in;
   in.profile = "work";
@@ -302,7 +300,6 @@ TEST_CASE("s3: credentials come from config, then AWS_* variables, then a profil
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().kind == ErrorKind::kConfig);
   CHECK(missing.error().message.find("[absent]") != std::string::npos);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -8,43 +8,27 @@
 #include <set>
 #include <thread>
 
-#include "tests/backends/server_fixture.h"
+#include "tests/support/server_guard.h"
 
 namespace lithops {
 namespace {
 
-constexpr const char* kPassword = "queue-pass-5b1e";
-
+// A redis-server of its own (tests/support/server_guard.h) and queue connections to it.
 class QueueServer {
  public:
-  QueueServer() : dir_(testing::make_scratch_dir("queue")) {
-    bool missing = false;
-    std::string why;
-    auto server = testing::start_server("start_redis.sh", {dir_, kPassword}, why, missing);
-    if (server)
-      server_ = *server;
-    else if (missing && !testing::servers_required())
-      MESSAGE("SKIPPED: no redis-server: " << why);
-    else
-      FAIL("cannot start redis-server: " << why);
-  }
-  ~QueueServer() {
-    testing::stop_server(server_);
-    if (!testing::keep_dirs()) std::filesystem::remove_all(dir_);
-  }
-  bool running() const { return server_.pid > 0; }
-  std::unique_ptr<WorkQueue> connect(const std::string& password = kPassword) const {
-    auto q = WorkQueue::connect({"127.0.0.1", server_.port, password});
+  QueueServer() : server_(testing::Server::kRedis) {}
+  bool running() const { return server_.running(); }
+  std::unique_ptr<WorkQueue> connect() const {
+    auto q = WorkQueue::connect(endpoint(testing::kRedisPassword));
     REQUIRE_MESSAGE(q.ok(), q.error().message);
     return std::move(q).value();
   }
   QueueEndpoint endpoint(const std::string& password) const {
-    return {"127.0.0.1", server_.port, password};
+    return {"127.0.0.1", server_.port(), password};
   }
 
  private:
-  std::string dir_;
-  testing::ServerProcess server_;
+  testing::ServerGuard server_;
 };
 
 // Polls `take_expired` until it returns something (leases of 1 ms expire at once, but the

@@ -19,7 +19,7 @@ TEST_CASE("an unterminated quote is an error") {
   CHECK(r.error().message.find("unterminated") != std::string::npos);
 }
 
-TEST_CASE("{} is the input; a JSON string loses its quotes") {
+TEST_CASE("{} is the input - a JSON string loses its quotes") {
   auto t = CommandTemplate::parse("expr {} + 7");
   REQUIRE(t.ok());
   CHECK(*t->render("41", 0) == Words{"expr", "41", "+", "7"});

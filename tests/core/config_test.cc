@@ -3,9 +3,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <vector>
 
 #include "core/config.h"
 #include "core/core_schema.h"
+#include "tests/support/scratch_dir.h"
 
 using namespace lithops;
 
@@ -16,16 +19,13 @@ Schema test_schema() {
   s.push_back({"localhost", "worker_processes", ValueType::kInt, 2, "doc"});
   s.push_back({"localhost", "max_workers", ValueType::kInt, 1, "doc"});
   s.push_back({"s3", "secret_access_key", ValueType::kString, nullptr, "doc", true});
+  s.push_back({"s3", "secret_pin", ValueType::kInt, nullptr, "doc", true});  // a typed secret
   return s;
 }
 
 struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/lithops-config-test-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
+  testing::ScratchDir dir{"config-test"};
+  std::filesystem::path path = dir.path();
   std::string write(const std::string& name, const std::string& text) const {
     std::ofstream(path / name) << text;
     return (path / name).string();
@@ -66,6 +66,53 @@ TEST_CASE("layers override each other from low to high, each value keeping its o
   CHECK(c->get_int("lithops", "chunksize") == 8);
   CHECK(c->get_string("lithops", "log_level") == "debug");
   CHECK(c->at("lithops", "backend").origin == "-b/--backend");
+}
+
+TEST_CASE("each layer overrides every layer below it, for every pair of layers") {
+  // The six layers, low to high: /etc/lithops/config.yaml, the user file (~/.lithops/config
+  // or $LITHOPS_CONFIG_FILE), ./lithops.yaml, LITHOPS_* variables, -c FILE, --set.
+  struct Layer {
+    const char* name;
+    std::function<std::string(ConfigSources&, TempDir&, int)> set;  // returns the origin
+  };
+  auto file_layer = [](std::string ConfigSources::*member, const char* file) {
+    return [member, file](ConfigSources& s, TempDir& dir, int value) {
+      s.*member = dir.write(file, "localhost:\n  worker_processes: " + std::to_string(value) + "\n");
+      return s.*member + ":2";
+    };
+  };
+  std::vector<Layer> layers = {
+      {"system file", file_layer(&ConfigSources::system_file, "system.yaml")},
+      {"user file", file_layer(&ConfigSources::user_file, "user.yaml")},
+      {"project file", file_layer(&ConfigSources::project_file, "lithops.yaml")},
+      {"environment",
+       [](ConfigSources& s, TempDir&, int value) {
+         s.environment["LITHOPS_LOCALHOST_WORKER_PROCESSES"] = std::to_string(value);
+         return std::string("env LITHOPS_LOCALHOST_WORKER_PROCESSES");
+       }},
+      {"-c file", file_layer(&ConfigSources::cli_file, "cli.yaml")},
+      {"--set",
+       [](ConfigSources& s, TempDir&, int value) {
+         s.cli_sets.push_back("localhost.worker_processes=" + std::to_string(value));
+         return std::string("--set localhost.worker_processes");
+       }},
+  };
+  for (size_t low = 0; low < layers.size(); ++low) {
+    for (size_t high = low + 1; high < layers.size(); ++high) {
+      CAPTURE(layers[low].name);
+      CAPTURE(layers[high].name);
+      TempDir dir;
+      ConfigSources s = empty_sources();
+      // The higher layer is applied first here, so that the order of the code under test,
+      // not the order of this loop, decides.
+      std::string origin = layers[high].set(s, dir, 100 + static_cast<int>(high));
+      layers[low].set(s, dir, 100 + static_cast<int>(low));
+      auto c = Config::load(test_schema(), s);
+      REQUIRE(c.ok());
+      CHECK(c->get_int("localhost", "worker_processes") == 100 + static_cast<long long>(high));
+      CHECK(c->at("localhost", "worker_processes").origin == origin);
+    }
+  }
 }
 
 TEST_CASE("an unknown key is an error with file:line and a suggestion") {
@@ -109,7 +156,7 @@ TEST_CASE("a YAML syntax error names the file and line") {
   CHECK(c.error().message.find(s.user_file + ":") != std::string::npos);
 }
 
-TEST_CASE("a -c file that does not exist is an error; optional layers may be missing") {
+TEST_CASE("a -c file that does not exist is an error - optional layers may be missing") {
   ConfigSources s = empty_sources();
   s.user_file = "/nonexistent/lithops/config";
   CHECK(Config::load(test_schema(), s).ok());
@@ -117,6 +164,19 @@ TEST_CASE("a -c file that does not exist is an error; optional layers may be mis
   auto c = Config::load(test_schema(), s);
   REQUIRE_FALSE(c.ok());
   CHECK(c.error().message.find("/nonexistent/cli.yaml") != std::string::npos);
+}
+
+TEST_CASE("a user file named by LITHOPS_CONFIG_FILE must exist - ~/.lithops/config need not") {
+  ConfigSources s = empty_sources();
+  s.user_file = "/nonexistent/named.yaml";
+  CHECK(Config::load(test_schema(), s).ok());
+  s.user_file_named = true;
+  auto c = Config::load(test_schema(), s);
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().kind == ErrorKind::kConfig);
+  CHECK(c.error().message ==
+        "config /nonexistent/named.yaml: no such file (named by LITHOPS_CONFIG_FILE): create it, "
+        "or unset LITHOPS_CONFIG_FILE");
 }
 
 TEST_CASE("--set rejects unknown keys and bad values") {
@@ -139,6 +199,35 @@ TEST_CASE("secrets are masked when shown and never echoed in errors") {
   CHECK(c->to_json(false, true)["s3"]["secret_access_key"] == "********");
   CHECK(c->to_json(false, false)["s3"]["secret_access_key"] == "hunter2");
   CHECK(c->to_json(true, true).dump().find("hunter2") == std::string::npos);
+
+  // Every way a secret's value can be refused: the error says where and what, never the value.
+  auto error_of = [](ConfigSources sources) {
+    auto loaded = Config::load(test_schema(), sources);
+    REQUIRE_FALSE(loaded.ok());
+    return loaded.error().message;
+  };
+  TempDir dir;
+  ConfigSources bad = empty_sources();
+  bad.environment = {{"LITHOPS_S3_SECRET_PIN", "hunter2"}};
+  std::string env_error = error_of(bad);
+  CHECK(env_error == "config env LITHOPS_S3_SECRET_PIN: s3.secret_pin must be an integer, got '(secret)'");
+  bad = empty_sources();
+  bad.user_file = dir.write("c.yaml", "s3:\n  secret_pin: hunter2\n");
+  CHECK(error_of(bad) == "config " + bad.user_file + ":2: s3.secret_pin must be an integer, got '(secret)'");
+  bad = empty_sources();
+  bad.cli_sets = {"s3.secret_pin=hunter2"};
+  CHECK(error_of(bad) == "config --set s3.secret_pin: s3.secret_pin must be an integer, got '(secret)'");
+  bad.cli_sets = {"s3.secret_acess_key=hunter2"};  // a typo in the key: still a secret
+  std::string typo = error_of(bad);
+  CHECK(typo.find("hunter2") == std::string::npos);
+  CHECK(typo.find("--set s3.secret_acess_key: unknown key") != std::string::npos);
+  CHECK(typo.find("did you mean 'secret_access_key'") != std::string::npos);
+  bad.cli_sets = {"s4.secret_access_key=hunter2"};
+  CHECK(error_of(bad).find("hunter2") == std::string::npos);
+  bad.cli_sets = {"secret_access_key=hunter2"};  // no section
+  std::string no_section = error_of(bad);
+  CHECK(no_section.find("hunter2") == std::string::npos);
+  CHECK(no_section.find("expected section.key=value") != std::string::npos);
 }
 
 TEST_CASE("the config handed to workers rebuilds the same values") {

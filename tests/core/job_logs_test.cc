@@ -58,17 +58,23 @@ TEST_CASE("the follower returns each chunk once, in order, and knows when every 
   CHECK(follower.all_ended());
 }
 
-TEST_CASE("a poll costs one get per running worker, not one per call or invocation") {
+TEST_CASE("a poll costs a request per open invocation in a window of two per worker, plus one") {
   testing::MemoryStorage storage;
   REQUIRE(storage.create_bucket("b").ok());
   JobStore store(storage, "b");
   LogFollower follower(store, spec_of(10000, 1, 4));  // 10000 invocations, 4 workers
   for (uint64_t i = 0; i < 100; ++i) publish(storage, i, 0, {{}, true});
+  for (uint64_t i = 100; i < 104; ++i) publish(storage, i, 0, {{{i, "running\n"}}, false});
   REQUIRE(follower.poll().ok());  // catches up through the ended ones
-  int before = storage.gets;
+  storage.gets = storage.heads = storage.lists = storage.puts = 0;
   REQUIRE(follower.poll().ok());
-  // Two invocations per worker (the running one and the one handed ahead), plus one.
-  CHECK(storage.gets - before <= 9);
+  // The window is 2 * 4 + 1 = 9 open invocations, whatever the job's size: 100..103 have
+  // printed (one get each, for their next chunk); 104..108 have not (a get, then a head of
+  // their final results). No listing, nothing for the 9891 others.
+  CHECK(storage.gets == 9);
+  CHECK(storage.heads == 5);
+  CHECK(storage.lists == 0);
+  CHECK(storage.requests() == 14);
 }
 
 TEST_CASE("an invocation that printed nothing has ended once its final results are stored") {

@@ -1,7 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "core/job_store.h"
 #include "memory_storage.h"
+#include "tests/support/wait_until.h"
 
 using namespace lithops;
 
@@ -76,7 +80,7 @@ TEST_CASE("range inputs need no stored object") {
   auto inputs = store.read_inputs(spec, {8, 10});
   REQUIRE(inputs.ok());
   CHECK(*inputs == std::vector<std::string>{"108", "109"});
-  CHECK(storage.gets == 0);
+  CHECK(storage.requests() == 0);
 }
 
 TEST_CASE("all results come back in call order, the latest attempt winning") {
@@ -102,7 +106,7 @@ TEST_CASE("all results come back in call order, the latest attempt winning") {
   CHECK((*all)[3].attempt == 2);
 }
 
-TEST_CASE("a unique prefix resolves to its job; an ambiguous one lists the candidates") {
+TEST_CASE("a unique prefix resolves to its job - an ambiguous one lists the candidates") {
   testing::MemoryStorage storage;
   JobStore store(storage, "b");
   for (const char* key : {"abc111", "abc222", "xyz333"}) REQUIRE(store.write_spec(sample_spec(key, 1)).ok());
@@ -117,9 +121,29 @@ TEST_CASE("a unique prefix resolves to its job; an ambiguous one lists the candi
 }
 
 TEST_CASE("job keys sort by submission time") {
-  std::string a = new_job_key();
-  CHECK(a.size() == 14);
-  CHECK(a[9] == '-');
+  // A key is the submit time in ms (9 base-36 digits), a dash, 4 random base-36 digits.
+  auto ms_of = [](const std::string& key) { return std::stoull(key.substr(0, 9), nullptr, 36); };
+  auto now = [] {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+  };
+  std::vector<std::string> keys;
+  for (int i = 0; i < 5; ++i) {
+    uint64_t before = now();
+    keys.push_back(new_job_key());
+    uint64_t after = now();
+    const std::string& key = keys.back();
+    REQUIRE(key.size() == 14);
+    CHECK(key[9] == '-');
+    CHECK(key.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz", 10) == std::string::npos);
+    CHECK(ms_of(key) >= before);
+    CHECK(ms_of(key) <= after);
+    // The next key is made in a later millisecond (wait for it: this is not a timing claim).
+    testing::wait_until(std::chrono::seconds(5), [&] { return now() > after; });
+  }
+  CHECK(std::is_sorted(keys.begin(), keys.end()));
+  CHECK(std::adjacent_find(keys.begin(), keys.end()) == keys.end());
 }
 
 TEST_CASE("task artifacts are content-addressed and uploaded once") {

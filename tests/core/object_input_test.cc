@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "memory_storage.h"
+#include "tests/support/scratch_dir.h"
 
 using namespace lithops;
 
@@ -48,7 +49,7 @@ TEST_CASE("bad input URLs are usage errors that say what is wrong") {
   }
 }
 
-TEST_CASE("objects under a prefix become partitions; an empty prefix or bucket is an error") {
+TEST_CASE("objects under a prefix become partitions - an empty prefix or bucket is an error") {
   testing::MemoryStorage storage;
   REQUIRE(storage.create_bucket("b").ok());
   REQUIRE(storage.put("b", "in/a.txt", "1\n2\n3\n").ok());
@@ -79,7 +80,8 @@ TEST_CASE("objects under a prefix become partitions; an empty prefix or bucket i
 
 TEST_CASE("a local directory gives one partition per file, keys relative to it") {
   namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / ("lithops-objin-" + std::to_string(::getpid()));
+  testing::ScratchDir scratch("objin");
+  fs::path dir = scratch.path();
   fs::create_directories(dir / "sub");
   std::ofstream(dir / "b.txt") << "hello\nworld\n";
   std::ofstream(dir / "sub" / "a.txt") << "x";
@@ -101,5 +103,4 @@ TEST_CASE("a local directory gives one partition per file, keys relative to it")
   auto file = parse_input_url((dir / "b.txt").string(), "localhost", kKnown);
   REQUIRE(file.ok());
   CHECK(plan_object_inputs(*file, {}, none)->size() == 1);
-  fs::remove_all(dir);
 }

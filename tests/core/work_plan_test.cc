@@ -124,7 +124,7 @@ TEST_CASE("retries, memory and the reducer survive the job record's round trip")
   CHECK_FALSE(plain->reducer.has_value());
 }
 
-TEST_CASE("an invocation's results may come in parts; the latest attempt of a call wins") {
+TEST_CASE("an invocation's results may come in parts - the latest attempt of a call wins") {
   testing::MemoryStorage storage;
   JobStore store(storage, "b");
   JobSpec spec;

@@ -1,5 +1,7 @@
 # Helpers for the end-to-end tests: each test runs in a fresh HOME, with its own storage
-# and config, and reports through fail(). Sourced by run.sh.
+# and config, and reports through fail(). Sourced by run.sh; a test file may use these and
+# tests/support/lib.sh's (skip, wait_until, at_exit, start_server), never another file's.
+source "$(dirname "${BASH_SOURCE[0]}")/../support/lib.sh"
 
 fail() {
   echo "    FAIL: $*" >&2
@@ -50,20 +52,82 @@ expect_no_job_stored() {
   fi
 }
 
-# No process whose command line contains MARKER survives.
-expect_no_process() {
-  local marker=$1 what=$2 i
-  for i in $(seq 1 50); do
-    pgrep -f -- "$marker" >/dev/null || return 0
-    sleep 0.1
+# The test's own processes (started under its HOME) whose command line contains MARKER.
+own_processes_matching() {
+  local pid
+  for pid in $(processes_of_home "$HOME"); do
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$1" && echo "$pid"
   done
-  fail "$what: processes still running: $(pgrep -af -- "$marker")"
+}
+
+# No process of this test whose command line contains MARKER survives (bounded wait). Other
+# tests' and other users' processes on the machine are not looked at.
+expect_no_process() {
+  local marker=$1 what=$2
+  wait_until 10 eval '[ -z "$(own_processes_matching "$marker")" ]' && return 0
+  fail "$what: processes still running: $(own_processes_matching "$marker" | xargs -r ps -o pid=,args= -p)"
+}
+
+# wait_for_text FILE TEXT: waits (bounded, generously) until FILE contains TEXT.
+wait_for_text() {
+  wait_until 30 grep -qF -- "$2" "$1" 2>/dev/null ||
+    fail "timed out waiting for [$2] in $1: $(cat "$1" 2>/dev/null)"
 }
 
 json_field() {  # json_field JSON JQ_FILTER
   printf '%s' "$1" | jq -r "$2"
 }
 
+# The key of the only job of this test's storage.
+only_job_key() {
+  ls "$XDG_CACHE_HOME/lithops/storage/lithops-data/lithops.jobs"
+}
+
+# STATUS: `job status --json` of the only job.
+job_status_json() {
+  STATUS=$("$LITHOPS" --json job status "$(only_job_key)")
+}
+
+failure_field() {  # failure_field CALL FIELD
+  json_field "$STATUS" ".failures[] | select(.call == $1) | .$2"
+}
+
+runs_of() {  # how many times a flaky call with marker PATH ran
+  [ -f "$1.runs" ] && wc -l <"$1.runs" | tr -d ' ' || echo 0
+}
+
+# Servers for a test, stopped by PID when the test ends (at_exit): PIDs in STARTED_PIDS.
+STARTED_PIDS=""
+
+# Starts s3rver; sets S3_PORT, S3_PID and adds the s3 section to the user config.
+start_s3() {
+  start_server s3 "$HOME/s3-data" || { fail "s3rver did not start"; return 1; }
+  S3_PORT=$SERVER_PORT S3_PID=$SERVER_PID
+  STARTED_PIDS="$STARTED_PIDS $S3_PID"
+  mkdir -p "$HOME/.lithops"
+  cat >>"$HOME/.lithops/config" <<CFG
+s3:
+  endpoint: http://127.0.0.1:$S3_PORT
+  region: us-east-1
+  access_key_id: S3RVER
+  secret_access_key: S3RVER
+CFG
+}
+
+# Starts redis-server with a password; sets REDIS_PORT, REDIS_PID, REDIS_PASS and adds the
+# redis section to the user config.
+start_redis() {
+  start_server redis "$HOME/redis-data" || { fail "redis-server did not start"; return 1; }
+  REDIS_PORT=$SERVER_PORT REDIS_PID=$SERVER_PID REDIS_PASS=$SERVER_PASS
+  STARTED_PIDS="$STARTED_PIDS $REDIS_PID"
+  mkdir -p "$HOME/.lithops"
+  cat >>"$HOME/.lithops/config" <<CFG
+redis:
+  host: 127.0.0.1
+  port: $REDIS_PORT
+  password: $REDIS_PASS
+CFG
+}
 # PIDs of every process whose environment has HOME=DIR: everything a test started, however
 # it detached (a pool in its own session, commands in their own groups).
 processes_of_home() {

@@ -30,7 +30,8 @@ expect -q job "" :: submit status wait result  # a global flag before the comman
 # Options: the command's own and the global ones, after the command too.
 expect job submit --fu :: --function
 expect job submit -- :: --command --range --iterdata --chunksize --detach --backend --json
-refuse job submit :: -- --origin
+refuse job submit -- :: --origin  # config show's, not submit's (the cursor on an option)
+refuse job submit --o :: --origin
 expect config show --o :: --origin
 expect --v :: --version
 # Backend names from the registry, in every form an option value can take.

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Drives the zsh completion function with the completion system's builtins replaced by
 # functions that print what they are given (compadd, _describe, _files), so the candidates
-# _lithops offers can be checked without a terminal. Skipped when zsh is not installed.
+# _lithops offers can be checked without a terminal. Skipped (exit 77; a failure under
+# LITHOPS_REQUIRE_SERVERS=1) when zsh is not installed.
 #   completion_zsh_test.sh LITHOPS SCRIPT
 set -euo pipefail
 lithops=$(realpath "$1") script=$(realpath "$2")
-command -v zsh >/dev/null || { echo "SKIP: zsh is not installed"; exit 0; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/../support/lib.sh"
+require_command zsh
+scratch_dir completion-zsh
+work=$SCRATCH
 export HOME=$work/home XDG_CACHE_HOME=$work/cache
 mkdir -p "$HOME"
 

@@ -4,12 +4,12 @@
 # a `lithops hello` that finds its own lithops-runtime, a --version that says what it is, and a
 # job whose state is in Redis, through the package's own S3/Redis storage module.
 # (The full check on a fresh Debian 12 is in README.md: apt install ./lithops_*.deb.)
-#   deb_package_test.sh BUILD_DIR SERVERS_DIR
+#   deb_package_test.sh BUILD_DIR
 set -euo pipefail
+source "$(dirname "$0")/../support/lib.sh"
 build=$1
-servers=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+scratch_dir deb
+work=$SCRATCH
 fail() { echo "FAIL: $*"; exit 1; }
 
 cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/pkg" >"$work/cpack.log" 2>&1 ||
@@ -57,19 +57,10 @@ echo "$hello"
 grep -q "Hello from lithops" <<<"$hello" || fail "unexpected hello output: $hello"
 
 # The storage module from the package, in the driver and in its workers: a job in Redis.
-redis_out=$(bash "$servers/start_redis.sh" "$work/redis" deb-test-pw) || {
-  code=$?
-  if [ "$code" = 3 ] && [ "${LITHOPS_REQUIRE_SERVERS:-}" != 1 ]; then
-    echo "SKIP: the job in Redis (redis-server is not installed)"
-    echo "deb package: all checks passed"
-    exit 0
-  fi
-  fail "redis-server did not start"
-}
-read -r redis_port redis_pid <<<"$redis_out"
-trap 'kill "$redis_pid" 2>/dev/null; rm -rf "$work"' EXIT
+# (Skips, exit 77, if redis-server is not installed: everything above has passed then.)
+start_server redis "$work/redis" || fail "redis-server did not start"
 mkdir -p "$HOME/.lithops"
-printf 'redis:\n  port: %s\n  password: deb-test-pw\n' "$redis_port" >"$HOME/.lithops/config"
+printf 'redis:\n  port: %s\n  password: %s\n' "$SERVER_PORT" "$SERVER_PASS" >"$HOME/.lithops/config"
 out=$("$work/root/usr/bin/lithops" -s redis job submit --command 'expr {} + 1' --range 3 2>&1) ||
   fail "installed lithops -s redis job submit failed: $out"
 [ "$out" = "$(printf '1\n2\n3')" ] || fail "unexpected outputs of the job in Redis: $out"

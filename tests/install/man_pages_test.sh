@@ -42,7 +42,9 @@ listing=$("$lithops" completion options) || { echo "FAIL: lithops completion opt
 while IFS=$'\t' read -r what path name; do
   page=$(page_for "$path")
   if [ "$what" = command ]; then
-    if ! grep -qF -- "$path" "$src/$page"; then
+    # As a term of its own: a line starting *lithops PATH* (a synopsis) or *PATH* (the list of
+    # commands in lithops(1)); a mere mention elsewhere, or the page's own name, does not count.
+    if ! grep -qE -- "^\*(lithops )?$(printf '%s' "$path" | sed 's/[.[\*^$]/\\&/g')[* ]" "$src/$page"; then
       echo "FAIL: command \`lithops $path\` is not in $page: document it there" \
            "(or in a new man/lithops-${path%% *}.1.scd)"
       status=1

@@ -3,13 +3,12 @@
 # unpacked inside some other git repository: configure such a copy and read the definition.
 #   version_without_git_test.sh SOURCE_DIR
 set -euo pipefail
+source "$(dirname "$0")/../support/lib.sh"
 src=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-if ! git -C "$src" rev-parse --show-toplevel >/dev/null 2>&1; then
-  echo "SKIP: $src is not a git checkout"
-  exit 0
-fi
+require_command git
+git -C "$src" rev-parse --show-toplevel >/dev/null 2>&1 || skip "$src is not a git checkout"
+scratch_dir version-without-git
+work=$SCRATCH
 git init -q "$work/outer"
 git -C "$work/outer" -c user.name=t -c user.email=t@t commit -q --allow-empty -m outer
 mkdir "$work/outer/lithops-src"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Starts the S3 server @20minutes/s3rver (it checks SigV4 signatures) on 127.0.0.1.
 #   start_s3rver.sh DATA_DIR [PORT]
-# Installs the npm package on first use into $LITHOPS_S3RVER_PREFIX (default tests/.s3rver),
-# picks a free port unless one is given (a restart reuses its port), creates the bucket
-# lithops-data, waits until the server answers, and prints "PORT PID" on stdout.
+# Installs the pinned npm tree on first use (install_s3rver.sh) into $LITHOPS_S3RVER_PREFIX
+# (default tests/.s3rver), picks a free port unless one is given (a restart reuses its port),
+# creates the bucket lithops-data, waits until the server answers, and prints "PORT PID" on stdout.
 # Stop it with: kill PID. S3RVER_VERBOSE=1 logs every request to DATA_DIR/s3rver.log.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,12 +13,7 @@ port=${2:-}
 prefix=${LITHOPS_S3RVER_PREFIX:-$here/../.s3rver}
 module=$prefix/node_modules/@20minutes/s3rver
 
-command -v node >/dev/null || { echo "start_s3rver: node is not installed (apt-get install nodejs npm)" >&2; exit 3; }
-if [[ ! -d $module ]]; then
-  command -v npm >/dev/null || { echo "start_s3rver: npm is not installed (apt-get install npm)" >&2; exit 3; }
-  mkdir -p "$prefix"
-  npm install --prefix "$prefix" --no-audit --no-fund --silent @20minutes/s3rver >&2
-fi
+bash "$here/install_s3rver.sh"
 mkdir -p "$dir"
 fixed_port=$port
 # A port found free can still be taken before the server binds it: then try another.
