@@ -2,9 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "backends/compute/local_pool_compute.h"
 #include "backends/compute/localhost_compute.h"
+#include "backends/compute/localhost_launcher.h"
+#include "backends/compute/localhost_runtime.h"
 #include "backends/compute/ssh_compute.h"
 #include "backends/compute/ssh_config.h"
+#include "backends/compute/ssh_runtime.h"
+#include "backends/sys/process.h"
 #include "backends/storage/local_storage.h"
 #include "backends/storage/redis_storage.h"
 #include "backends/storage/remote_module.h"
@@ -41,10 +46,23 @@ const std::vector<ComputeEntry>& compute_entries() {
       {"localhost",
        [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<ComputeBackend>> {
          return std::unique_ptr<ComputeBackend>(std::make_unique<LocalhostCompute>(c, s));
+       },
+       [](const Config&, const JobSpec& spec) -> Result<std::unique_ptr<WorkerLauncher>> {
+         // The pool is itself the lithops-runtime: its workers are the same executable.
+         return std::unique_ptr<WorkerLauncher>(std::make_unique<LocalhostLauncher>(
+             self_exe_dir() + "/lithops-runtime", pool_log_path(spec.job_key)));
+       },
+       [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<RuntimeManager>> {
+         return std::unique_ptr<RuntimeManager>(std::make_unique<LocalhostRuntimes>(c, s));
        }},
       {"ssh",
        [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<ComputeBackend>> {
          return std::unique_ptr<ComputeBackend>(std::make_unique<SshCompute>(c, s));
+       },
+       // No pool: the hosts' daemons pull the calls from the master's work queue.
+       nullptr,
+       [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<RuntimeManager>> {
+         return std::unique_ptr<RuntimeManager>(std::make_unique<SshRuntimes>(c, s));
        }},
   };
   return entries;
@@ -61,6 +79,10 @@ std::vector<Schema> backend_schemas() {
 Schema full_schema() {
   Schema schema = core_schema();
   for (const auto& s : backend_schemas()) schema.insert(schema.end(), s.begin(), s.end());
+  for (const auto& e : compute_entries()) {  // every compute backend can be priced
+    Schema prices = price_schema(e.name);
+    schema.insert(schema.end(), prices.begin(), prices.end());
+  }
   return schema;
 }
 
@@ -97,6 +119,40 @@ Result<std::unique_ptr<StorageBackend>> make_storage_named(const std::string& na
 Result<std::unique_ptr<ComputeBackend>> make_compute(const Config& config,
                                                      StorageBackend& storage) {
   return make_compute_named(config.get_string("lithops", "backend"), config, storage);
+}
+
+namespace {
+
+const ComputeEntry* compute_entry(const std::string& name) {
+  for (const auto& e : compute_entries())
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<WorkerLauncher>> make_worker_launcher(const Config& config,
+                                                             const JobSpec& spec) {
+  const ComputeEntry* e = compute_entry(spec.backend);
+  if (!e || !e->make_launcher)
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("job {}: compute backend '{}' cannot run a pool here; known: {}",
+                                  spec.job_key, spec.backend, join(compute_names(), ", ")));
+  return e->make_launcher(config, spec);
+}
+
+Result<std::unique_ptr<RuntimeManager>> make_runtime_manager(const std::string& name,
+                                                             const Config& config,
+                                                             StorageBackend& storage) {
+  std::string backend = name.empty() ? config.get_string("lithops", "backend") : name;
+  const ComputeEntry* e = compute_entry(backend);
+  if (!e)
+    return make_error(ErrorKind::kConfig, fmt::format("unknown compute backend '{}'; known: {}",
+                                                      backend, join(compute_names(), ", ")));
+  if (!e->make_runtimes)
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("compute backend '{}' has no runtimes to manage", backend));
+  return e->make_runtimes(config, storage);
 }
 
 Result<std::unique_ptr<ComputeBackend>> make_compute_named(const std::string& name,

@@ -3,7 +3,8 @@
 # alternating, several repetitions; medians and ratios. Not part of the test suite.
 #
 #   bench/run.sh [BUILD_DIR] [REPS]        (default: build, 5)
-#   BENCH_ONLY=W2 bench/run.sh             run one workload
+#   BENCH_ONLY=W2 bench/run.sh             run some workloads (a list: W10,W11; of W1 W2 W3
+#                                          W4 W5 W10 W11 W10S3 W1X W12)
 #
 # Prints a Markdown report (paste into bench/RESULTS.md) with the targets it missed.
 set -uo pipefail
@@ -13,8 +14,8 @@ reps=${2:-5}
 lithops="$build/bin/lithops"
 add7="$build/examples/libadd7.so"
 only=${BENCH_ONLY:-}
-for tool in parallel xargs awk jq; do
-  command -v $tool >/dev/null || { echo "bench: $tool is missing (apt-get install parallel jq)" >&2; exit 2; }
+for tool in parallel xargs awk jq bc /usr/bin/time; do
+  command -v $tool >/dev/null || { echo "bench: $tool is missing (apt-get install parallel jq bc time)" >&2; exit 2; }
 done
 
 # Every run in a scratch HOME so that storage and caches start the same each time.
@@ -67,7 +68,7 @@ ratio() { echo "scale=2; $1 / $2" | bc -l; }
 target() {
   if [ "$(echo "$1" | bc -l)" = 1 ]; then echo "met"; else echo "$2" >>"$scratch/missed"; echo "**MISSED**"; fi
 }
-run() { [ -z "$only" ] || [ "$only" = "$1" ]; }
+run() { [ -z "$only" ] || [[ " ${only//,/ } " == *" $1 "* ]]; }
 
 echo "# lithops benchmarks"
 echo
@@ -155,6 +156,171 @@ if run W5; then
   echo
   echo "CPU per call at 10^6 / at 10^4: ${r}× (target ≤ 1.5×: $(target "$r <= 1.5" "W5: ${r}×"))"
   echo
+fi
+
+if run W13; then
+  echo "## W13: execution details of the 10^6-call W1 job"
+  echo
+  echo "Recording per-call stats (getrusage + clocks per call, stored in the result batches) vs"
+  echo "not recording (LITHOPS_CALL_STATS=0), alternating in this run:"
+  echo
+  echo "| W1 10^6 calls | with stats s | without s | slowdown | target ≤ 5 % |"
+  echo "|---|---|---|---|---|"
+  compare w13 env LITHOPS_CALL_STATS=1 "$lithops" job submit --function "$add7" --range 1000000 -q \
+    -- env LITHOPS_CALL_STATS=0 "$lithops" job submit --function "$add7" --range 1000000 -q
+  with=${MEDIAN[w13.0]} without=${MEDIAN[w13.1]}
+  slow=$(echo "($with / $without - 1) * 100" | bc -l)
+  printf '| | %.2f | %.2f | %+.1f %% | %s |\n' "$with" "$without" "$slow" \
+    "$(target "$slow <= 5" "W13: recording stats slows W1 by $slow %")"
+  echo
+  "$lithops" job submit --function "$add7" --range 1000000 -q >/dev/null
+  job=$("$lithops" --json job list | jq -r '.[0].job_key')
+  echo "| on that job | median s | peak RSS MiB | output |"
+  echo "|---|---|---|---|"
+  for what in "job stats" "job stats --csv" "job plot -o plots" "job plot -o plots --format png"; do
+    # shellcheck disable=SC2086
+    compare w13s "$lithops" $what "$job"
+    # shellcheck disable=SC2086
+    rss=$( { /usr/bin/time -f '%M' "$lithops" $what "$job" >"$scratch/out"; } 2>&1 | tail -1)
+    case $what in
+      *plot*png*) out="$(du -cb plots/"$job"_*.png | tail -1 | cut -f1) bytes of PNG" ;;
+      *plot*) out="$(du -cb plots/"$job"_*.svg | tail -1 | cut -f1) bytes of SVG" ;;
+      *) out="$(wc -c <"$scratch/out") bytes" ;;
+    esac
+    printf '| `%s` | %.2f | %.1f | %s |\n' "$what" "${MEDIAN[w13s.0]}" "$(echo "$rss / 1024" | bc -l)" "$out"
+  done
+  echo
+fi
+
+# Big files in parts (W10, W11): the same part size and parallelism everywhere; the per-part
+# counts are summed by the same `paste -sd+ | bc` after each tool. The data is generated
+# into the scratch dir: a 16 MiB block of varied text lines, repeated.
+make_text() {  # make_text FILE MIB
+  [ -s "$scratch/block.txt" ] || awk 'BEGIN { srand(7); split("the of and a to in is was that for it with as his on be at by had not are but from or have", w, " ");
+    while (n < 16777216) { line = ""; k = 3 + int(rand() * 14); for (i = 0; i < k; i++) line = line w[1 + int(rand() * 27)] (rand() < 0.3 ? "x" : "") " "; print line; n += length(line) + 1 } }' |
+    head -c 16777216 >"$scratch/block.txt"
+  : >"$1"
+  for _ in $(seq 1 $(($2 / 16))); do cat "$scratch/block.txt" >>"$1"; done
+}
+# parts_row NAME ONE_PROCESS_CMD LITHOPS_CMD PARALLEL_CMD: medians, ratio, target ≤ 1.0×.
+parts_row() {
+  local name=$1
+  echo "check: $name: one process $(bash -c "$2"), lithops $(bash -c "$3"), parallel $(bash -c "$4")" >&2
+  compare "$name" bash -c "$2" -- bash -c "$3" -- bash -c "$4"
+  local one=${MEDIAN[$name.0]} l=${MEDIAN[$name.1]} p=${MEDIAN[$name.2]}
+  local r
+  r=$(ratio "$l" "$p")
+  printf '| %s | %.2f | %.2f | %.2f | %s× | %s |\n' "$name" "$one" "$l" "$p" "$r" \
+    "$(target "$r <= 1.0" "$name: lithops ${r}× parallel --pipepart")"
+}
+
+if run W10 || run W11; then
+  echo "## W10, W11: a big file in parts, 2 at a time (lithops --input FILE vs parallel --pipepart)"
+  echo
+  echo "| workload | one process s | lithops s | parallel s | lithops / parallel | target ≤ 1.0× |"
+  echo "|---|---|---|---|---|---|"
+  sum="paste -sd+ | bc"
+  if run W10; then
+    make_text "$scratch/w10.txt" 1024
+    f=$scratch/w10.txt
+    parts_row "W10 grep -c the, 1 GiB, 64 MiB parts" "grep -c the $f" \
+      "$lithops job submit --command 'grep -c the' --input $f --obj-chunk-size 64MiB --obj-newline --worker-processes 2 -q | $sum" \
+      "parallel --pipepart -a $f --block 64M -j2 grep -c the | $sum"
+  fi
+  if run W11; then
+    make_text "$scratch/w11.txt" 400
+    f=$scratch/w11.txt
+    parts_row "W11 gzip -1 | wc -c, 400 MiB, 32 MiB parts" "gzip -1 -c <$f | wc -c" \
+      "$lithops job submit --command 'sh -c \"gzip -1 -c | wc -c\"' --input $f --obj-chunk-size 32MiB --obj-newline --worker-processes 2 -q | $sum" \
+      "parallel --pipepart -a $f --block 32M -j2 'gzip -1 -c | wc -c' | $sum"
+  fi
+  rm -f "$scratch"/w1[01].txt
+  echo
+fi
+
+# W10 with the file in S3 (s3rver on 127.0.0.1), against the same job over the same file in
+# localhost storage: what the S3 path costs.
+if run W10S3; then
+  echo "## W10 over S3: the file in s3rver vs in localhost storage"
+  echo
+  out=$(bash "$here/../tests/servers/start_s3rver.sh" "$scratch/s3-data") || { echo "bench: s3rver did not start" >&2; exit 2; }
+  read -r s3_port s3_pid <<<"$out"
+  trap 'kill $s3_pid 2>/dev/null; rm -rf "$scratch"' EXIT
+  mkdir -p "$HOME/.lithops"
+  printf 's3:\n  endpoint: http://127.0.0.1:%s\n  region: us-east-1\n  access_key_id: S3RVER\n  secret_access_key: S3RVER\n' "$s3_port" >"$HOME/.lithops/config"
+  make_text "$scratch/w10.txt" 1024
+  "$lithops" storage put "$scratch/w10.txt" lithops-data -k w10.txt -s s3 -q
+  "$lithops" storage put "$scratch/w10.txt" lithops-data -k w10.txt -s localhost -q
+  rm -f "$scratch/w10.txt"
+  job="job submit --command 'grep -c the' --obj-chunk-size 64MiB --obj-newline --worker-processes 2 -q"
+  echo "check: s3 $(bash -c "$lithops $job --input s3://lithops-data/w10.txt | paste -sd+ | bc"), localhost $(bash -c "$lithops $job --input localhost://lithops-data/w10.txt | paste -sd+ | bc")" >&2
+  compare w10s3 bash -c "$lithops $job --input s3://lithops-data/w10.txt" -- \
+    bash -c "$lithops $job --input localhost://lithops-data/w10.txt"
+  s3=${MEDIAN[w10s3.0]} local_t=${MEDIAN[w10s3.1]}
+  printf '| input in | median s |\n|---|---|\n| s3rver (127.0.0.1) | %.2f |\n| localhost storage | %.2f |\n\nThe S3 path costs %s× (%.2f s more for 1 GiB).\n\n' \
+    "$s3" "$local_t" "$(ratio "$s3" "$local_t")" "$(echo "$s3 - $local_t" | bc -l)"
+  kill "$s3_pid" 2>/dev/null
+fi
+
+# W1 at 10^7 calls: time against 10^6, the driver's peak RSS, and the peak RSS (VmHWM) of
+# every worker and of the pool, sampled from /proc while the job runs.
+peak_runtime_rss() {  # prints "worker_kib pool_kib" of this HOME's lithops-runtime processes
+  local worker=0 pool=0 pid hwm args
+  while [ ! -e "$scratch/w1-done" ]; do
+    for pid in $(pgrep -f lithops-runtime); do
+      tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "HOME=$HOME" || continue
+      hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+      args=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)
+      [ -n "$hwm" ] || continue
+      if [[ $args == *" pool "* ]]; then
+        [ "$hwm" -gt "$pool" ] && pool=$hwm
+      elif [ "$hwm" -gt "$worker" ]; then worker=$hwm; fi
+    done
+    sleep 0.2
+  done
+  echo "$worker $pool"
+}
+if run W1X; then
+  echo "## W1 at 10^7 calls: time and memory flat in N"
+  echo
+  echo "| calls | median s | driver peak RSS MiB | worker peak RSS MiB | pool peak RSS MiB |"
+  echo "|---|---|---|---|---|"
+  declare -A w1x
+  for n in 1000000 10000000; do
+    compare w1x "$lithops" job submit --function "$add7" --range $n -q
+    w1x[$n]=${MEDIAN[w1x.0]}
+    rm -f "$scratch/w1-done"
+    peak_runtime_rss >"$scratch/w1-rss" &
+    sampler=$!
+    read -r cpu rss <<<"$(driver_usage "$lithops" job submit --function "$add7" --range $n -q)"
+    touch "$scratch/w1-done"
+    wait $sampler
+    read -r wrss prss <"$scratch/w1-rss"
+    printf '| %d | %.2f | %.1f | %.1f | %.1f |\n' $n "${w1x[$n]}" "$(echo "${rss:-0} / 1024" | bc -l)" \
+      "$(echo "$wrss / 1024" | bc -l)" "$(echo "$prss / 1024" | bc -l)"
+    [ $n = 10000000 ] && {
+      target "${rss:-0} <= 262144" "W1 10^7: driver RSS ${rss} KiB" >/dev/null
+      target "$wrss <= 131072" "W1 10^7: a worker at ${wrss} KiB" >/dev/null
+    }
+  done
+  r=$(ratio "${w1x[10000000]}" "${w1x[1000000]}")
+  echo
+  echo "10^7 / 10^6 time: ${r}× (target ≤ 10×: $(target "$r <= 10" "W1 10^7: ${r}× the 10^6 time"))"
+  echo
+fi
+
+# A 10^7-line --iterdata file: what the driver holds while it submits.
+if run W12; then
+  echo "## W12: submitting a 10,000,000-line --iterdata file"
+  echo
+  seq 1 10000000 >"$scratch/w12.jsonl"
+  t0=$(now)
+  read -r cpu rss <<<"$(driver_usage "$lithops" job submit --function "$add7" --iterdata "$scratch/w12.jsonl" --detach)"
+  t1=$(now)
+  "$lithops" job cancel "$("$lithops" --json job list | jq -r '.[0].job_key')" >/dev/null 2>&1
+  printf '| lines | submit s | driver CPU s | driver peak RSS MiB | target ≤ 256 MiB |\n|---|---|---|---|---|\n| 10000000 | %.2f | %s | %.1f | %s |\n\n' \
+    "$(echo "$t1 - $t0" | bc -l)" "$cpu" "$(echo "${rss:-0} / 1024" | bc -l)" "$(target "${rss:-0} <= 262144" "W12: driver RSS ${rss} KiB")"
+  rm -f "$scratch/w12.jsonl"
 fi
 
 if [ -s "$scratch/missed" ]; then

@@ -21,10 +21,10 @@ void register_hello_command(CLI::App& app, Context& ctx, int& exit_code) {
     request.range = "1";
     request.worker_processes = 1;
     request.max_workers = 1;
-    BuilderDeps deps{check_task_library, read_iterdata_source, nullptr};
+    BuilderDeps deps{check_task_library, open_iterdata_source, nullptr};
     auto job = build_job(request, **config, deps);
     if (!job.ok()) return void(exit_code = report_error(job.error()));
-    exit_code = run_job(ctx, *job, RunOptions{});
+    exit_code = run_job(ctx, std::move(job).value(), RunOptions{});
   });
 }
 

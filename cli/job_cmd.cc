@@ -11,10 +11,14 @@
 #include "cli/job_list_cmd.h"
 #include "cli/job_output.h"
 #include "cli/job_retry_cmd.h"
+#include "cli/job_stats_cmd.h"
 #include "cli/progress_line.h"
+#include "cli/result_printer.h"
 #include "backends/registry.h"
+#include "cli/runtime_cmd.h"
 #include "core/job_builder.h"
 #include "core/job_monitor.h"
+#include "core/result_stream.h"
 #include "runtime/task_check.h"
 
 namespace lithops::cli {
@@ -30,6 +34,15 @@ Result<std::string> read_whole_file(const std::string& path) {
 
 // Calls without a result in a finished job were lost with their worker, or, in a cancelled
 // job, stopped by the cancellation.
+CallResult missing_result(uint64_t call, bool cancelled) {
+  CallResult r;
+  r.call = call;
+  r.reason = cancelled ? FailureReason::kCancelled : FailureReason::kLost;
+  r.error = cancelled ? "the job was cancelled before this call finished"
+                      : "no result was recorded for this call";
+  return r;
+}
+
 std::vector<CallResult> complete_results(const JobSpec& spec, std::vector<CallResult> results,
                                          bool cancelled) {
   if (results.size() == spec.total_calls) return results;
@@ -41,12 +54,7 @@ std::vector<CallResult> complete_results(const JobSpec& spec, std::vector<CallRe
       all[r.call] = std::move(r);
     }
   for (uint64_t i = 0; i < spec.total_calls; ++i)
-    if (!seen[i]) {
-      all[i].call = i;
-      all[i].reason = cancelled ? FailureReason::kCancelled : FailureReason::kLost;
-      all[i].error = cancelled ? "the job was cancelled before this call finished"
-                               : "no result was recorded for this call";
-    }
+    if (!seen[i]) all[i] = missing_result(i, cancelled);
   return all;
 }
 
@@ -61,10 +69,7 @@ Result<std::vector<CallResult>> final_results(Context& ctx, const JobSpec& spec)
 }
 
 // The reducer's result, or why there is none (a map call failed, or its worker was lost).
-Result<CallResult> reduce_result(Context& ctx, const JobSpec& spec,
-                                 const std::vector<CallResult>& maps) {
-  size_t failed = 0;
-  for (const auto& r : maps) failed += r.ok ? 0 : 1;
+Result<CallResult> reduce_result(Context& ctx, const JobSpec& spec, uint64_t failed) {
   auto stored = ctx.store().value()->read_reduce_result(spec.job_key);
   if (stored.ok() || stored.error().kind != ErrorKind::kNotFound) return stored;
   CallResult none;
@@ -75,35 +80,55 @@ Result<CallResult> reduce_result(Context& ctx, const JobSpec& spec,
   return none;
 }
 
+// Streams every call's result, in call order, to `printer` (if any; none with a reducer: its
+// output alone is the job's result) and tallies the failures; holds a window of results, not
+// the job.
+Status stream_results(Context& ctx, const JobSpec& spec, ResultPrinter* printer,
+                      FailureTally& tally) {
+  auto store = ctx.store();
+  if (!store.ok()) return store.error();
+  auto progress = ctx.progress_of(spec);
+  bool cancelled = progress.ok() && progress->state == JobState::kCancelled;
+  ResultStream stream(**store, spec);
+  LITHOPS_TRY(stream.open());
+  for (uint64_t call = 0; call < spec.total_calls; ++call) {
+    auto stored = stream.next(call);
+    if (!stored.ok()) return stored.error();
+    CallResult r = *stored ? std::move(**stored) : missing_result(call, cancelled);
+    tally.add(r);
+    if (printer && !spec.reducer) printer->print(r);
+  }
+  return {};
+}
+
 // Writes outputs to stdout or --output FILE; returns 0 if every call succeeded, else 1.
 // With a reducer, its output alone is the job's result.
 int emit_results(Context& ctx, const JobSpec& spec, const std::string& output_file) {
-  auto results = final_results(ctx, spec);
-  if (!results.ok()) return report_error(results.error());
-  std::vector<CallResult> shown;
+  std::ofstream file;
+  bool to_file = !output_file.empty() && output_file != "-";
+  if (to_file) {
+    file.open(output_file, std::ios::binary | std::ios::trunc);
+    if (!file) return report_error(make_error(ErrorKind::kIo, "cannot write " + output_file));
+  }
+  ResultPrinter printer(to_file ? static_cast<std::ostream&>(file) : std::cout,
+                        ctx.options().json);
+  FailureTally tally;
+  if (auto s = stream_results(ctx, spec, &printer, tally); !s.ok()) return report_error(s.error());
   std::optional<CallResult> reduced;
   if (spec.reducer) {
-    auto r = reduce_result(ctx, spec, *results);
+    auto r = reduce_result(ctx, spec, tally.failed());
     if (!r.ok()) return report_error(r.error());
     reduced = std::move(r).value();
-    if (reduced->ok) shown.push_back(*reduced);
+    if (reduced->ok) printer.print(*reduced);
   }
-  const auto& printed = spec.reducer ? shown : *results;
-  if (output_file.empty() || output_file == "-") {
-    print_results(std::cout, printed, ctx.options().json);
-  } else {
-    std::ofstream out(output_file, std::ios::binary | std::ios::trunc);
-    if (!out) return report_error(make_error(ErrorKind::kIo, "cannot write " + output_file));
-    print_results(out, printed, ctx.options().json);
-  }
-  print_failure_summary(std::cerr, spec.job_key, *results);
+  if (!printer.finish() && to_file)
+    return report_error(make_error(ErrorKind::kIo, "cannot write " + output_file));
+  tally.print_summary(std::cerr, spec.job_key);
   if (reduced && !reduced->ok)
     std::cerr << fmt::format("lithops: the reducer {}: {}: {}\n", spec.reducer->display,
                              reason_name(reduced->reason), reduced->error);
   if (reduced && !reduced->ok) return kExitFailed;
-  for (const auto& r : *results)
-    if (!r.ok) return kExitFailed;
-  return kExitOk;
+  return tally.failed() ? kExitFailed : kExitOk;
 }
 
 // Follows a job with the progress line; handles Ctrl-C by cancelling it.
@@ -139,12 +164,12 @@ int run_submit(Context& ctx, const SubmitFlags& flags) {
   if (!config.ok()) return report_error(config.error());
   // Backends first: an unknown name should be said before any input is read.
   if (auto compute = ctx.compute(); !compute.ok()) return report_error(compute.error());
-  BuilderDeps deps{check_task_library, read_iterdata_source, read_whole_file};
+  BuilderDeps deps{check_task_library, open_iterdata_source, read_whole_file};
   deps.storage_named = [&ctx](const std::string& name) { return ctx.storage_named(name); };
   deps.storage_names = storage_names();
   auto job = build_job(flags.request, **config, deps);
   if (!job.ok()) return report_error(job.error());
-  return run_job(ctx, *job, flags.run);
+  return run_job(ctx, std::move(job).value(), flags.run);
 }
 
 void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
@@ -198,7 +223,13 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
       ->allow_extra_args(false);
   cmd->add_option("--output", flags->run.output_file, "Write results to FILE instead of stdout")
       ->type_name("FILE");
+  cmd->add_option("--runtime", flags->run.runtime,
+                  "Runtime the workers run (see `lithops runtime list`; default: the backend's)")
+      ->type_name("NAME");
   cmd->add_flag("--detach", flags->run.detach, "Print the job key and return at once");
+  cmd->add_option("--plot", flags->run.plot_dir,
+                  "When the job ends, draw its timeline and histogram (SVG) into DIR")
+      ->type_name("DIR");
   cmd->callback([&ctx, &exit_code, flags] { exit_code = run_submit(ctx, *flags); });
 }
 
@@ -235,12 +266,19 @@ void add_status(CLI::App& job, Context& ctx, int& exit_code) {
         have_results = true;
       }
     }
+    // A finished job's figures (job stats has them all).
+    std::optional<JobSummary> summary;
+    if (is_terminal(progress->state))
+      if (auto s = job_summary(ctx, *spec); s.ok()) summary = std::move(s).value();
     if (ctx.options().json) {
       auto j = status_json(*spec, *progress, have_results ? &results : nullptr, *calls);
       add_reduce_failure(ctx, *spec, j);
+      if (summary) j["stats"] = summary_json(*summary);
       std::cout << j.dump(2) << "\n";
     } else {
       print_status_text(std::cout, *spec, *progress, have_results ? &results : nullptr, *calls);
+      if (std::string line = summary ? stats_line(*summary) : ""; !line.empty())
+        std::cout << line << "\n";
     }
     exit_code = kExitOk;
   });
@@ -263,8 +301,8 @@ void add_wait(CLI::App& job, Context& ctx, int& exit_code) {
       return void(exit_code = kExitWaitTimeout);
     }
     if (progress->state == JobState::kDone) return void(exit_code = kExitOk);
-    auto results = final_results(ctx, *spec);
-    if (results.ok()) print_failure_summary(std::cerr, spec->job_key, *results);
+    FailureTally tally;  // streamed: a window of results, not the job's
+    if (stream_results(ctx, *spec, nullptr, tally).ok()) tally.print_summary(std::cerr, spec->job_key);
     if (progress->state != JobState::kFailed)
       std::cerr << fmt::format("lithops: job {} is {}{}\n", spec->job_key,
                                state_name(progress->state),
@@ -297,17 +335,27 @@ void add_result(CLI::App& job, Context& ctx, int& exit_code) {
 
 }  // namespace
 
-int run_job(Context& ctx, const PreparedJob& job, const RunOptions& options) {
+int run_job(Context& ctx, PreparedJob job, const RunOptions& options) {
   auto store = ctx.store();
   if (!store.ok()) return report_error(store.error());
   auto compute = ctx.compute();
   if (!compute.ok()) return report_error(compute.error());
+  // Its runtime is checked first (and built and deployed if missing).
+  if (auto s = prepare_job_runtime(ctx, job.spec, options.runtime); !s.ok())
+    return report_error(s.error());
   if (auto s = launch_job(job, **store, **compute); !s.ok()) return report_error(s.error());
   if (options.detach) {
     std::cout << job.spec.job_key << std::endl;
     return kExitOk;
   }
-  return follow_and_report(ctx, job.spec, options.output_file);
+  int code = follow_and_report(ctx, job.spec, options.output_file);
+  if (!options.plot_dir.empty()) {
+    auto written = write_job_plots(ctx, job.spec, options.plot_dir, "svg");
+    if (!written.ok()) return report_error(written.error());
+    if (!ctx.options().quiet)
+      for (const auto& path : *written) std::cerr << "lithops: wrote " << path << "\n";
+  }
+  return code;
 }
 
 int follow_and_report(Context& ctx, const JobSpec& spec, const std::string& output_file) {
@@ -332,6 +380,8 @@ void register_job_commands(CLI::App& app, Context& ctx, int& exit_code) {
   add_job_retry(*job, ctx, exit_code);
   add_list_command(*job, ctx, exit_code);
   add_cancel_command(*job, ctx, exit_code);
+  add_stats_command(*job, ctx, exit_code);
+  add_plot_command(*job, ctx, exit_code);
 }
 
 }  // namespace lithops::cli

@@ -7,18 +7,6 @@
 namespace lithops::cli {
 namespace {
 
-nlohmann::ordered_json call_json(const CallResult& r) {
-  nlohmann::ordered_json j = {{"call", r.call}, {"status", r.ok ? "ok" : "failed"}, {"output", r.output}};
-  if (r.ok) {
-    j["error"] = nullptr;
-  } else {
-    j["error"] = r.error;
-    j["reason"] = reason_name(r.reason);
-    j["exit_code"] = r.exit_code;
-  }
-  return j;
-}
-
 // A call's state as `job status --calls` shows it.
 const char* call_state(const CallResult* r) {
   if (!r) return "pending";
@@ -51,34 +39,6 @@ std::string iso_time(int64_t ms) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", std::gmtime(&t));
   return fmt::format("{}.{:03d}Z", buf, ms % 1000);
-}
-
-void print_results(std::ostream& out, const std::vector<CallResult>& results, bool json) {
-  for (const auto& r : results) {
-    if (json) {
-      out << call_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-    } else {
-      out << r.output;
-      if (r.output.empty() || r.output.back() != '\n') out << '\n';
-    }
-  }
-  out.flush();
-}
-
-void print_failure_summary(std::ostream& err, const std::string& job_key,
-                           const std::vector<CallResult>& results) {
-  std::vector<const CallResult*> failed;
-  for (const auto& r : results)
-    if (!r.ok) failed.push_back(&r);
-  if (failed.empty()) return;
-  err << fmt::format("lithops: {} of {} calls failed:\n", failed.size(), results.size());
-  constexpr size_t kShown = 10;
-  for (size_t i = 0; i < failed.size() && i < kShown; ++i)
-    err << fmt::format("  call {}: {}: {}\n", failed[i]->call, reason_name(failed[i]->reason),
-                       failed[i]->error);
-  if (failed.size() > kShown)
-    err << fmt::format("  ... and {} more (see `lithops job status {} --json`)\n",
-                       failed.size() - kShown, job_key);
 }
 
 nlohmann::json status_json(const JobSpec& spec, const JobProgress& p,
@@ -114,6 +74,7 @@ nlohmann::json status_json(const JobSpec& spec, const JobProgress& p,
       {"retried", p.retried},
       {"retries", spec.retries},
   };
+  if (!p.calls_by_host.empty()) j["calls_by_host"] = p.calls_by_host;
   if (spec.reducer) j["reduce"] = {{"task", spec.reducer->display}, {"state", p.reduce}};
   if (results) {
     nlohmann::json failures = nlohmann::json::array();
@@ -162,6 +123,12 @@ void print_status_text(std::ostream& out, const JobSpec& spec, const JobProgress
   if (spec.reducer)
     out << fmt::format("reduce    {} ({})\n", spec.reducer->display,
                        p.reduce.empty() ? "waiting" : p.reduce);
+  if (!p.calls_by_host.empty()) {
+    std::string hosts;
+    for (const auto& [host, n] : p.calls_by_host)
+      hosts += fmt::format("{}{} {}", hosts.empty() ? "" : ", ", host, n);
+    out << fmt::format("hosts     {} (calls ended on each)\n", hosts);
+  }
   if (p.retried) out << fmt::format("retried   {} failed attempts\n", p.retried);
   if (!p.message.empty()) out << fmt::format("note      {}\n", p.message);
   if (results && !with_calls) {

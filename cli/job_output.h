@@ -1,5 +1,5 @@
-// How jobs and their results are shown: outputs in call order (text or JSON lines), the
-// failure summary, and the status of a job.
+// How jobs are shown: the status of a job (results themselves go out through
+// cli/result_printer.h).
 #pragma once
 
 #include <ostream>
@@ -12,13 +12,6 @@
 #include "core/job_spec.h"
 
 namespace lithops::cli {
-
-/// Text: each call's output, a newline added if missing. JSON: one object per call.
-void print_results(std::ostream& out, const std::vector<CallResult>& results, bool json);
-
-/// "N of M calls failed" and the first failures with their reasons, on stderr.
-void print_failure_summary(std::ostream& err, const std::string& job_key,
-                           const std::vector<CallResult>& results);
 
 /// "2026-11-23T17:01:02.345Z", "" for 0.
 std::string iso_time(int64_t ms);

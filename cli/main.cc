@@ -15,6 +15,7 @@
 #include "cli/hello_cmd.h"
 #include "cli/job_cmd.h"
 #include "cli/logs_cmd.h"
+#include "cli/runtime_cmd.h"
 #include "cli/storage_cmd.h"
 #include "cli/worker_cmd.h"
 #include "lithops/task.h"
@@ -70,6 +71,7 @@ int run(int argc, char** argv) {
   register_config_commands(app, ctx, exit_code);
   register_storage_commands(app, ctx, exit_code);
   register_logs_commands(app, ctx, exit_code);
+  register_runtime_commands(app, ctx, exit_code);
   register_clean_command(app, ctx, exit_code);
   register_worker_commands(app, ctx, exit_code);
   register_attach_command(app, ctx, exit_code);

@@ -4,11 +4,12 @@
 # The subcommands of a command path ('' is lithops).
 _lithops_subcommands() {
   case "$1" in
-    '') echo 'hello job config storage logs clean' ;;
-    'job') echo 'submit status wait result retry list cancel' ;;
+    '') echo 'hello job config storage logs runtime clean' ;;
+    'job') echo 'submit status wait result retry list cancel stats plot' ;;
     'config') echo 'show example' ;;
     'storage') echo 'put get list delete empty mb' ;;
     'logs') echo 'get poll' ;;
+    'runtime') echo 'build deploy list update delete' ;;
   esac
 }
 
@@ -18,13 +19,15 @@ _lithops_options() {
     '') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'hello') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
-    'job submit') echo '-h --help --function --command --range --iterdata --input --obj-chunk-size --obj-chunk-number --obj-newline --chunksize --worker-processes --max-workers --timeout --memory --retries --retry-on --reduce --reduce-command --reduce-after --env --output --detach -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'job submit') echo '-h --help --function --command --range --iterdata --input --obj-chunk-size --obj-chunk-number --obj-newline --chunksize --worker-processes --max-workers --timeout --memory --retries --retry-on --reduce --reduce-command --reduce-after --env --output --runtime --detach --plot -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job status') echo '-h --help --calls -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job wait') echo '-h --help --timeout -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job result') echo '-h --help --output -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job retry') echo '-h --help --failed --detach --output -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job list') echo '-h --help --state --limit -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job cancel') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'job stats') echo '-h --help --csv -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'job plot') echo '-h --help -o --output-dir --format -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'config') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'config show') echo '-h --help --origin -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'config example') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
@@ -38,6 +41,12 @@ _lithops_options() {
     'logs') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'logs get') echo '-h --help --call -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'logs poll') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'runtime') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'runtime build') echo '-h --help -f --file -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'runtime deploy') echo '-h --help --memory --timeout -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'runtime list') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'runtime update') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'runtime delete') echo '-h --help --force -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'clean') echo '-h --help --all --force -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
   esac
 }
@@ -64,11 +73,16 @@ _lithops_value_kind() {
     'job submit|--reduce-after') echo 'free' ;;
     'job submit|--env') echo 'free' ;;
     'job submit|--output') echo 'file' ;;
+    'job submit|--runtime') echo 'free' ;;
+    'job submit|--plot') echo 'file' ;;
     'job wait|--timeout') echo 'free' ;;
     'job result|--output') echo 'file' ;;
     'job retry|--output') echo 'file' ;;
     'job list|--state') echo 'free' ;;
     'job list|--limit') echo 'free' ;;
+    'job plot|-o') echo 'file' ;;
+    'job plot|--output-dir') echo 'file' ;;
+    'job plot|--format') echo 'free' ;;
     'storage put|-k') echo 'free' ;;
     'storage put|--key') echo 'free' ;;
     'storage get|-o') echo 'file' ;;
@@ -78,6 +92,10 @@ _lithops_value_kind() {
     'storage delete|-p') echo 'free' ;;
     'storage delete|--prefix') echo 'free' ;;
     'logs get|--call') echo 'free' ;;
+    'runtime build|-f') echo 'file' ;;
+    'runtime build|--file') echo 'file' ;;
+    'runtime deploy|--memory') echo 'free' ;;
+    'runtime deploy|--timeout') echo 'free' ;;
     *'|-c') echo 'file' ;;
     *'|--config') echo 'file' ;;
     *'|-b') echo 'compute' ;;
@@ -96,6 +114,8 @@ _lithops_positional_kind() {
     'job result') echo 'job' ;;
     'job retry') echo 'job' ;;
     'job cancel') echo 'job' ;;
+    'job stats') echo 'job' ;;
+    'job plot') echo 'job' ;;
     'logs get') echo 'job' ;;
     'logs poll') echo 'job' ;;
     'clean') echo 'job' ;;
@@ -116,7 +136,7 @@ _lithops_values() {
     storage) COMPREPLY+=($(compgen -W 'localhost s3 redis' -- "$2")) ;;
     config-key)
       compopt -o nospace 2>/dev/null
-      COMPREPLY+=($(compgen -W 'lithops.backend= lithops.storage= lithops.storage_bucket= lithops.log_level= lithops.execution_timeout= lithops.chunksize= lithops.data_limit= lithops.monitoring_interval= lithops.retries= lithops.retry_on= lithops.result_flush_interval= lithops.worker_stall_timeout= lithops.stall_timeout= localhost.worker_processes= localhost.max_workers= localhost.runtime= localhost.runtime_memory= localhost.storage_root= s3.endpoint= s3.region= s3.bucket= s3.access_key_id= s3.secret_access_key= s3.session_token= s3.profile= s3.addressing_style= s3.verify_tls= s3.multipart_threshold_mb= s3.multipart_chunk_mb= s3.max_retries= redis.host= redis.port= redis.password= redis.db= redis.key_prefix= redis.chunk_size_mb=' -- "$2")) ;;
+      COMPREPLY+=($(compgen -W 'lithops.backend= lithops.storage= lithops.storage_bucket= lithops.log_level= lithops.execution_timeout= lithops.chunksize= lithops.data_limit= lithops.monitoring_interval= lithops.retries= lithops.retry_on= lithops.result_flush_interval= lithops.stream_buffer= lithops.worker_stall_timeout= lithops.stall_timeout= localhost.worker_processes= localhost.max_workers= localhost.runtime= localhost.runtime_memory= localhost.storage_root= s3.endpoint= s3.region= s3.bucket= s3.access_key_id= s3.secret_access_key= s3.session_token= s3.profile= s3.addressing_style= s3.verify_tls= s3.multipart_threshold_mb= s3.multipart_chunk_mb= s3.max_retries= redis.host= redis.port= redis.password= redis.db= redis.key_prefix= redis.chunk_size_mb= localhost.price_per_cpu_second= localhost.price_per_gb_second= localhost.price_per_invocation=' -- "$2")) ;;
     job)
       COMPREPLY+=($(compgen -W "$("$_lithops_exe" "${forward[@]}" completion job-keys 2>/dev/null)" -- "$2")) ;;
   esac

@@ -32,16 +32,17 @@ Result<CallRange> parse_range_spec(const std::string& spec) {
   return CallRange{static_cast<uint64_t>(*a), static_cast<uint64_t>(*b)};
 }
 
-Result<std::vector<std::string>> read_json_lines(std::istream& in,
-                                                 const std::string& source_name) {
-  std::vector<std::string> inputs;
+Result<uint64_t> for_each_json_line(std::istream& in, const std::string& source_name,
+                                    const InputVisitor& each) {
   std::string line;
   size_t line_number = 0;
+  uint64_t count = 0;
   while (std::getline(in, line)) {
     ++line_number;
     if (trim(line).empty()) continue;
+    std::string input;
     try {
-      inputs.push_back(nlohmann::json::parse(line).dump());
+      input = nlohmann::json::parse(line).dump();
     } catch (const nlohmann::json::parse_error& e) {
       std::string what = e.what();
       auto pos = what.find("parse error");
@@ -51,12 +52,24 @@ Result<std::vector<std::string>> read_json_lines(std::istream& in,
                                     source_name, line_number,
                                     pos == std::string::npos ? what : what.substr(pos)));
     }
+    LITHOPS_TRY(each(std::move(input), count++));
   }
-  if (inputs.empty())
+  if (count == 0)
     return make_error(ErrorKind::kInvalidInput,
                       fmt::format("{}: no inputs (the file has no JSON lines); a job needs at "
                                   "least one call",
                                   source_name));
+  return count;
+}
+
+Result<std::vector<std::string>> read_json_lines(std::istream& in,
+                                                 const std::string& source_name) {
+  std::vector<std::string> inputs;
+  auto count = for_each_json_line(in, source_name, [&](std::string input, uint64_t) {
+    inputs.push_back(std::move(input));
+    return Status{};
+  });
+  if (!count.ok()) return count.error();
   return inputs;
 }
 

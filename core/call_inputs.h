@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <string>
 #include <vector>
@@ -15,6 +16,15 @@ namespace lithops {
 
 /// Parses --range: "N" (0..N-1) or "A:B" (A..B-1).
 Result<CallRange> parse_range_spec(const std::string& spec);
+
+/// Sees each input of a JSON-lines source in turn (as compact JSON text, with its call index);
+/// an error stops the reading and is returned as is.
+using InputVisitor = std::function<Status(std::string input, uint64_t index)>;
+
+/// Reads JSON lines one at a time, holding one line: what read_json_lines does without
+/// keeping the inputs. Returns how many there were (at least one).
+Result<uint64_t> for_each_json_line(std::istream& in, const std::string& source_name,
+                                    const InputVisitor& each);
 
 /// Reads JSON lines (one JSON value per line; blank lines skipped). Each value becomes
 /// a call input as compact JSON text. Errors name `source_name` and the line number.

@@ -30,7 +30,14 @@ FailureReason reason_from_name(const std::string& name) {
 
 namespace {
 
-constexpr std::string_view kBatchMagic = "LTHRES1\n";
+constexpr std::string_view kBatchMagic = "LTHRES2\n";
+constexpr std::string_view kFirstMagic = "LTHRES1\n";  // read only: no extension fields
+
+// Tags of the extension fields. Add new ones at the end; never reuse a number.
+enum FieldTag : uint8_t {
+  kStatsField = 1,  // CallStats without the host (call_stats.h)
+  kHostField = 2,   // the host that ran the call; absent: that of the previous record
+};
 
 // The fixed part of a record; little-endian like every machine lithops runs on.
 struct RecordHeader {
@@ -43,7 +50,7 @@ struct RecordHeader {
   uint32_t log_size;
   uint8_t ok;
   uint8_t reason;
-  uint16_t reserved;
+  uint16_t fields_size;  // bytes of extension fields after the log ("reserved", 0, in LTHRES1)
 };
 static_assert(sizeof(RecordHeader) == 40);
 
@@ -58,8 +65,26 @@ CallResult failed_call(uint64_t call, uint32_t attempt, FailureReason reason, st
   return r;
 }
 
-void encode_result(const CallResult& r, std::string& out) {
-  if (out.empty()) out += kBatchMagic;
+namespace {
+
+void put_field(std::string& out, uint8_t tag, std::string_view value) {
+  out += static_cast<char>(tag);
+  put_varint(out, value.size());
+  out += value;
+}
+
+// The extension fields of `r`; the host only if it differs from `*previous_host`.
+std::string encode_fields(const CallResult& r, const std::string* previous_host) {
+  std::string fields;
+  if (!r.stats) return fields;
+  std::string value;
+  encode_call_stats(*r.stats, value);
+  put_field(fields, kStatsField, value);
+  if (!previous_host || *previous_host != r.stats->host) put_field(fields, kHostField, r.stats->host);
+  return fields;
+}
+
+void append_record(const CallResult& r, const std::string& fields, std::string& out) {
   RecordHeader h{r.call,
                  r.duration_ms,
                  r.attempt,
@@ -69,23 +94,63 @@ void encode_result(const CallResult& r, std::string& out) {
                  static_cast<uint32_t>(r.log.size()),
                  static_cast<uint8_t>(r.ok),
                  static_cast<uint8_t>(r.reason),
-                 0};
+                 static_cast<uint16_t>(fields.size())};
   out.append(reinterpret_cast<const char*>(&h), sizeof h);
   out += r.error;
   out += r.output;
   out += r.log;
+  out += fields;
+}
+
+}  // namespace
+
+void encode_result(const CallResult& r, std::string& out) {
+  if (out.empty()) out += kBatchMagic;
+  append_record(r, encode_fields(r, nullptr), out);
 }
 
 std::string encode_results(const std::vector<CallResult>& results) {
   std::string out(kBatchMagic);
-  for (const auto& r : results) encode_result(r, out);
+  const std::string* host = nullptr;  // the host written last
+  for (const auto& r : results) {
+    append_record(r, encode_fields(r, host), out);
+    if (r.stats) host = &r.stats->host;
+  }
   return out;
 }
 
-Result<std::vector<CallResult>> decode_results(const std::string& data, const std::string& what) {
-  if (data.compare(0, kBatchMagic.size(), kBatchMagic) != 0)
+namespace {
+
+// Reads the extension fields of one record; `host` carries the last host seen in the batch.
+bool decode_fields(std::string_view in, bool with_stats, std::string& host, CallResult& r) {
+  while (!in.empty()) {
+    auto tag = static_cast<uint8_t>(in.front());
+    in.remove_prefix(1);
+    uint64_t size = 0;
+    if (!get_varint(in, size) || size > in.size()) return false;
+    std::string_view value = in.substr(0, size);
+    in.remove_prefix(size);
+    if (tag == kHostField) {
+      host.assign(value);
+      if (r.stats) r.stats->host = host;
+    } else if (tag == kStatsField && with_stats) {
+      r.stats = std::make_shared<CallStats>();
+      if (!decode_call_stats(value, *r.stats)) return false;
+      r.stats->host = host;
+    }  // else: a field of a later version (or stats not wanted)
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::vector<CallResult>> decode_results(const std::string& data, const std::string& what,
+                                               bool with_stats) {
+  bool first_format = data.compare(0, kFirstMagic.size(), kFirstMagic) == 0;
+  if (!first_format && data.compare(0, kBatchMagic.size(), kBatchMagic) != 0)
     return make_error(ErrorKind::kIo, fmt::format("{}: not a lithops result batch", what));
   std::vector<CallResult> results;
+  std::string host;
   size_t pos = kBatchMagic.size();
   while (pos < data.size()) {
     RecordHeader h;
@@ -93,7 +158,8 @@ Result<std::vector<CallResult>> decode_results(const std::string& data, const st
       return make_error(ErrorKind::kIo, fmt::format("{}: truncated result header", what));
     std::memcpy(&h, data.data() + pos, sizeof h);
     pos += sizeof h;
-    uint64_t body = uint64_t(h.error_size) + h.output_size + h.log_size;
+    if (first_format) h.fields_size = 0;
+    uint64_t body = uint64_t(h.error_size) + h.output_size + h.log_size + h.fields_size;
     if (data.size() - pos < body || h.reason > static_cast<uint8_t>(FailureReason::kCancelled))
       return make_error(ErrorKind::kIo, fmt::format("{}: truncated or damaged result", what));
     CallResult& r = results.emplace_back();
@@ -106,6 +172,9 @@ Result<std::vector<CallResult>> decode_results(const std::string& data, const st
     r.error.assign(data, pos, h.error_size);
     r.output.assign(data, pos + h.error_size, h.output_size);
     r.log.assign(data, pos + h.error_size + h.output_size, h.log_size);
+    std::string_view fields(data.data() + pos + body - h.fields_size, h.fields_size);
+    if (!decode_fields(fields, with_stats, host, r))
+      return make_error(ErrorKind::kIo, fmt::format("{}: damaged fields of call {}", what, r.call));
     pos += body;
   }
   return results;

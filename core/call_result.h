@@ -1,12 +1,17 @@
 // What one call produced. Results are written in batches (one object per worker invocation):
 // a magic line, then per call a fixed binary header followed by the raw error, output and
 // log bytes, so outputs may hold any bytes and a million records decode in milliseconds.
+// After the log come the record's extension fields (tag, length, bytes), which readers skip
+// when they do not know the tag: new per-call data is a new tag, not a new format. Batches
+// of the first format ("LTHRES1", no extension fields) are still read.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "core/call_stats.h"
 #include "core/result.h"
 
 namespace lithops {
@@ -27,6 +32,9 @@ struct CallResult {
   double duration_ms = 0;
   std::string output;
   std::string log;
+  /// How the call ran, if the runtime measured it (null: not run, or stored by a version
+  /// without stats, or decoded without them). Shared and immutable once stored.
+  std::shared_ptr<CallStats> stats;
 };
 
 /// The result of a call that failed without an outcome of its own (not run, or run by a
@@ -36,7 +44,9 @@ CallResult failed_call(uint64_t call, uint32_t attempt, FailureReason reason, st
 /// Appends one encoded record to `out`.
 void encode_result(const CallResult& result, std::string& out);
 std::string encode_results(const std::vector<CallResult>& results);
-/// Decodes a batch; a truncated or garbled batch is an error naming `what`.
-Result<std::vector<CallResult>> decode_results(const std::string& data, const std::string& what);
+/// Decodes a batch; a truncated or garbled batch is an error naming `what`. Without
+/// `with_stats` the stats are skipped (a million results stay small in memory).
+Result<std::vector<CallResult>> decode_results(const std::string& data, const std::string& what,
+                                               bool with_stats = true);
 
 }  // namespace lithops

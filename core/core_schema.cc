@@ -26,11 +26,26 @@ Schema core_schema() {
        "Failure reasons that are retried, comma-separated; --retry-on overrides it."},
       {"lithops", "result_flush_interval", T::kDouble, 1.0,
        "Seconds between two writes of a worker's completed results (0 = after every call)."},
+      {"lithops", "stream_buffer", T::kInt, 1024,
+       "KiB a worker holds of each running command's object partition: the command reads "
+       "its part from stdin as it is read from storage, whatever the part's size."},
       {"lithops", "worker_stall_timeout", T::kDouble, 300.0,
        "A worker silent for this many seconds is killed and its calls in flight are lost."},
       {"lithops", "stall_timeout", T::kDouble, 30.0,
        "Seconds without news (no worker started, no call finished, no progress record) after "
        "which the progress display and `job status` explain the stall."},
+  };
+}
+
+Schema price_schema(const std::string& section) {
+  using T = ValueType;
+  return {
+      {section, "price_per_cpu_second", T::kDouble, nullptr,
+       "Price of one CPU-second of calls on this backend, for the cost `job stats` estimates."},
+      {section, "price_per_gb_second", T::kDouble, nullptr,
+       "Price of one GB-second (memory × time) of calls on this backend."},
+      {section, "price_per_invocation", T::kDouble, nullptr,
+       "Price of one worker invocation on this backend."},
   };
 }
 

@@ -8,4 +8,8 @@ namespace lithops {
 
 Schema core_schema();
 
+/// The price keys of compute backend `section` (`price_per_cpu_second`, `price_per_gb_second`,
+/// `price_per_invocation`), unset by default: `job stats` estimates a cost from those set.
+Schema price_schema(const std::string& section);
+
 }  // namespace lithops

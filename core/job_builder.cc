@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -129,6 +130,51 @@ Status build_object_inputs(const SubmitRequest& r, const Config& config, const B
   return {};
 }
 
+// A command that names {field}s must find them in every input: checked now, not mid-job.
+Status check_command_input(const std::optional<CommandTemplate>& command, const std::string& input,
+                           uint64_t index) {
+  if (!command || command->fields().empty()) return {};
+  auto argv = command->render(input, index);
+  if (!argv.ok()) return argv.error();
+  return {};
+}
+
+// The command template of a command job, to check inputs against (none for a .so task).
+Result<std::optional<CommandTemplate>> command_of(const PreparedJob& job) {
+  if (job.spec.task.kind != TaskKind::kCommand) return std::optional<CommandTemplate>();
+  auto command = CommandTemplate::from_words(job.spec.task.argv);
+  if (!command.ok()) return command.error();
+  return std::optional<CommandTemplate>(std::move(command).value());
+}
+
+// --iterdata: each line is checked and spooled to disk as it is read, so a file of 10^7 lines
+// is submitted in bounded memory.
+Status build_iterdata_inputs(const SubmitRequest& r, const Config& config,
+                             const BuilderDeps& deps, PreparedJob& job) {
+  auto command = command_of(job);
+  if (!command.ok()) return command.error();
+  auto in = deps.read_iterdata(r.iterdata);
+  if (!in.ok()) return in.error();
+  auto spool = InputSpool::create();
+  if (!spool.ok()) return spool.error();
+  uint64_t limit = static_cast<uint64_t>(config.get_int("lithops", "data_limit")) << 20;
+  std::string source = r.iterdata == "-" ? "<stdin>" : r.iterdata;
+  auto count = for_each_json_line(**in, source, [&](std::string input, uint64_t i) -> Status {
+    if (limit && input.size() > limit)
+      return invalid(fmt::format("{}: the input of call {} is {} bytes, over lithops.data_limit "
+                                 "({} MiB); raise the limit or keep big data in storage",
+                                 r.iterdata, i, input.size(), limit >> 20));
+    LITHOPS_TRY(check_command_input(*command, input, i));
+    return (*spool)->add(input);
+  });
+  if (!count.ok()) return count.error();
+  LITHOPS_TRY((*spool)->finish());
+  job.spec.total_calls = *count;
+  job.largest_input_bytes = (*spool)->largest();
+  job.spool = std::move(spool).value();
+  return {};
+}
+
 Status build_inputs(const SubmitRequest& r, const Config& config, const BuilderDeps& deps,
                     PreparedJob& job) {
   int given = !r.range.empty() + !r.iterdata.empty() + !r.input.empty();
@@ -146,19 +192,7 @@ Status build_inputs(const SubmitRequest& r, const Config& config, const BuilderD
     job.largest_input_bytes = 20;  // a number
     return {};
   }
-  auto inputs = deps.read_iterdata(r.iterdata);
-  if (!inputs.ok()) return inputs.error();
-  uint64_t limit = static_cast<uint64_t>(config.get_int("lithops", "data_limit")) << 20;
-  for (size_t i = 0; i < inputs->size(); ++i)
-    if (limit && (*inputs)[i].size() > limit)
-      return invalid(fmt::format("{}: the input of call {} is {} bytes, over lithops.data_limit "
-                                 "({} MiB); raise the limit or keep big data in storage",
-                                 r.iterdata, i, (*inputs)[i].size(), limit >> 20));
-  job.spec.total_calls = inputs->size();
-  job.inputs = std::move(inputs).value();
-  for (const auto& input : job.inputs)
-    job.largest_input_bytes = std::max<uint64_t>(job.largest_input_bytes, input.size());
-  return {};
+  return build_iterdata_inputs(r, config, deps, job);
 }
 
 Status build_reducer(const SubmitRequest& r, const BuilderDeps& deps, PreparedJob& job) {
@@ -239,17 +273,16 @@ Result<uint64_t> memory_limit(const SubmitRequest& r, const Config& config,
   return static_cast<uint64_t>(mb);
 }
 
-// A command that names {field}s must find them in every input: check now, not mid-job.
+// Inputs held in memory (a range, object partitions) against the command's {field}s; iterdata
+// was checked line by line as it was spooled.
 Status check_command_inputs(const PreparedJob& job) {
-  if (job.spec.task.kind != TaskKind::kCommand) return {};
-  auto command = CommandTemplate::from_words(job.spec.task.argv);
+  if (job.spool) return {};
+  auto command = command_of(job);
   if (!command.ok()) return command.error();
-  if (!command->fields().empty()) {
-    for (uint64_t i = 0; i < job.spec.total_calls; ++i) {
-      std::string input = job.spec.range_inputs ? range_input(job.spec.range_start, i) : job.inputs[i];
-      auto argv = command->render(input, i);
-      if (!argv.ok()) return argv.error();
-    }
+  if (!*command || (*command)->fields().empty()) return {};
+  for (uint64_t i = 0; i < job.spec.total_calls; ++i) {
+    std::string input = job.spec.range_inputs ? range_input(job.spec.range_start, i) : job.inputs[i];
+    LITHOPS_TRY(check_command_input(*command, input, i));
   }
   return {};
 }
@@ -295,11 +328,11 @@ Result<PreparedJob> build_job(const SubmitRequest& r, const Config& config, cons
   return job;
 }
 
-Result<std::vector<std::string>> read_iterdata_source(const std::string& source) {
-  if (source == "-") return read_json_lines(std::cin, "<stdin>");
-  std::ifstream in(source);
-  if (!in) return invalid(fmt::format("--iterdata {}: cannot open the file", source));
-  return read_json_lines(in, source);
+Result<std::shared_ptr<std::istream>> open_iterdata_source(const std::string& source) {
+  if (source == "-") return std::shared_ptr<std::istream>(&std::cin, [](std::istream*) {});
+  auto in = std::make_shared<std::ifstream>(source);
+  if (!*in) return invalid(fmt::format("--iterdata {}: cannot open the file", source));
+  return std::shared_ptr<std::istream>(std::move(in));
 }
 
 }  // namespace lithops

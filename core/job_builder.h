@@ -4,12 +4,15 @@
 #pragma once
 
 #include <functional>
+#include <istream>
+#include <memory>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/call_inputs.h"
+#include "core/input_spool.h"
 #include "core/config.h"
 #include "core/job_spec.h"
 #include "core/object_input.h"
@@ -43,7 +46,9 @@ struct SubmitRequest {
 /// artifact bytes (for a .so).
 struct PreparedJob {
   JobSpec spec;
-  std::vector<std::string> inputs;
+  std::vector<std::string> inputs;  // object partitions' descriptors
+  /// --iterdata inputs: spooled to local files as they are read, not kept in memory.
+  std::shared_ptr<InputSpool> spool;
   uint64_t largest_input_bytes = 0;  // what one call's input takes in a worker's memory
                                      // while its invocation runs (see guided_chunk_limit)
   std::string artifact;
@@ -54,8 +59,9 @@ struct PreparedJob {
 /// `flag` is the option the library came from, for messages.
 using TaskChecker = std::function<Status(const std::string& path, const std::string& symbol,
                                          const std::string& flag)>;
-/// Reads the iterdata source; "-" is stdin. Supplied by the caller so tests can fake it.
-using InputOpener = std::function<Result<std::vector<std::string>>(const std::string& source)>;
+/// Opens the iterdata source ("-" is stdin) to be read line by line. Supplied by the caller
+/// so tests can fake it.
+using InputOpener = std::function<Result<std::shared_ptr<std::istream>>(const std::string& source)>;
 
 struct BuilderDeps {
   TaskChecker check_task;
@@ -69,7 +75,7 @@ struct BuilderDeps {
 Result<PreparedJob> build_job(const SubmitRequest& request, const Config& config,
                               const BuilderDeps& deps);
 
-/// Reads a JSON-lines file (or stdin for "-") into call inputs.
-Result<std::vector<std::string>> read_iterdata_source(const std::string& source);
+/// Opens a JSON-lines file (or stdin for "-"); errors name the --iterdata source.
+Result<std::shared_ptr<std::istream>> open_iterdata_source(const std::string& source);
 
 }  // namespace lithops

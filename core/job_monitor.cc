@@ -9,19 +9,22 @@
 namespace lithops {
 
 Status launch_job(const PreparedJob& job, JobStore& store, ComputeBackend& compute) {
-  PreparedJob uploaded = job;
+  JobSpec uploaded = job.spec;  // with its artifacts' keys; the inputs are not copied
   LITHOPS_TRY(store.storage().create_bucket(store.bucket()));
   if (job.spec.task.kind == TaskKind::kFunction) {
     auto key = store.put_artifact(job.artifact, ".so");
     if (!key.ok()) return key.error();
-    uploaded.spec.task.artifact_key = *key;
+    uploaded.task.artifact_key = *key;
   }
   if (job.spec.reducer && job.spec.reducer->kind == TaskKind::kFunction) {
     auto key = store.put_artifact(job.reducer_artifact, ".so");
     if (!key.ok()) return key.error();
-    uploaded.spec.reducer->artifact_key = *key;
+    uploaded.reducer->artifact_key = *key;
   }
-  if (!job.spec.range_inputs)
+  if (job.spool)
+    LITHOPS_TRY(store.write_input_files(job.spec.job_key, job.spool->data_path(),
+                                        job.spool->index_path()));
+  else if (!job.spec.range_inputs)
     LITHOPS_TRY(store.write_inputs(job.spec.job_key, encode_inputs(job.inputs)));
   JobProgress pending;
   pending.total_calls = job.spec.total_calls;
@@ -29,11 +32,11 @@ Status launch_job(const PreparedJob& job, JobStore& store, ComputeBackend& compu
   pending.updated_ms = now_ms();
   if (job.spec.reducer) pending.reduce = "waiting";
   LITHOPS_TRY(store.write_progress(job.spec.job_key, pending));
-  LITHOPS_TRY(store.write_spec(uploaded.spec));
+  LITHOPS_TRY(store.write_spec(uploaded));
   spdlog::debug("job {}: {} calls in {}, {} processes each, on {}", job.spec.job_key,
                 job.spec.total_calls, job.spec.packing().describe(), job.spec.worker_processes,
                 job.spec.backend);
-  return compute.launch(uploaded.spec);
+  return compute.launch(uploaded);
 }
 
 Result<JobProgress> current_progress(const JobSpec& spec, JobStore& store,

@@ -73,6 +73,8 @@ nlohmann::json to_json(const JobSpec& s) {
   j["retries"] = s.retries;
   j["retry_on"] = s.retry_on;
   if (s.reducer) j["reduce"] = {{"task", task_json(*s.reducer)}, {"after", s.reduce_after}};
+  if (!s.runtime.empty()) j["runtime"] = s.runtime;
+  if (!s.runtime_image.empty()) j["runtime_image"] = s.runtime_image;
   return j;
 }
 
@@ -98,6 +100,8 @@ Result<JobSpec> job_spec_from_json(const nlohmann::json& j) {
     s.max_chunksize = j.value("max_chunksize", uint64_t{0});
     s.retries = j.value("retries", uint32_t{0});
     s.retry_on = j.value("retry_on", std::vector<std::string>{});
+    s.runtime = j.value("runtime", "");
+    s.runtime_image = j.value("runtime_image", "");
     if (j.contains("reduce")) {
       s.reducer = task_from_json(j["reduce"].at("task"));
       s.reduce_after = j["reduce"].value("after", 100.0);

@@ -49,6 +49,8 @@ struct JobSpec {
   std::vector<std::string> retry_on;  // reason names that are retried (see reason_name)
   std::optional<TaskSpec> reducer;    // --reduce / --reduce-command
   double reduce_after = 100;          // % of map calls done before the reducer starts
+  std::string runtime;        // the runtime its workers run (lithops.runtimes/<backend>/<name>)
+  std::string runtime_image;  // what that runtime was when the job started (e.g. an image id)
 
   /// Whether a call that failed for `reason` on attempt `attempt` gets another attempt.
   bool should_retry(const std::string& reason, uint32_t attempt) const;

@@ -75,6 +75,12 @@ Status JobStore::write_inputs(const std::string& job_key, const EncodedInputs& i
   return storage_.put(bucket_, job_prefix(job_key) + "input.index", inputs.index);
 }
 
+Status JobStore::write_input_files(const std::string& job_key, const std::string& data_path,
+                                  const std::string& index_path) {
+  LITHOPS_TRY(storage_.put_file(bucket_, job_prefix(job_key) + "input.data", data_path));
+  return storage_.put_file(bucket_, job_prefix(job_key) + "input.index", index_path);
+}
+
 Result<std::vector<std::string>> JobStore::read_inputs(const JobSpec& spec, CallRange calls) {
   std::vector<std::string> inputs;
   inputs.reserve(calls.size());
@@ -127,7 +133,7 @@ Result<std::vector<CallResult>> JobStore::read_results(const std::string& job_ke
     if (object.key.size() > prefix.size() && object.key[prefix.size()] != '.') continue;
     auto data = storage_.get(bucket_, object.key);
     if (!data.ok()) return data.error();
-    auto batch = decode_results(*data, object.key);
+    auto batch = decode_results(*data, object.key, /*with_stats=*/false);
     if (!batch.ok()) return batch.error();
     for (auto& r : *batch) all.push_back(std::move(r));
     found = true;
@@ -181,7 +187,7 @@ Result<std::vector<CallResult>> JobStore::read_all_results(const JobSpec& spec) 
   for (const auto& object : *objects) {
     auto data = storage_.get(bucket_, object.key);
     if (!data.ok()) return data.error();
-    auto batch = decode_results(*data, object.key);
+    auto batch = decode_results(*data, object.key, /*with_stats=*/false);
     if (!batch.ok()) return batch.error();
     for (auto& r : *batch) all.push_back(std::move(r));
   }

@@ -41,6 +41,9 @@ class JobStore {
   Result<JobSpec> read_spec(const std::string& job_key);
 
   Status write_inputs(const std::string& job_key, const EncodedInputs& inputs);
+  /// The same from local files (streamed: big inputs need not fit in memory).
+  Status write_input_files(const std::string& job_key, const std::string& data_path,
+                           const std::string& index_path);
   /// The inputs of `calls`, as one string each.
   Result<std::vector<std::string>> read_inputs(const JobSpec& spec, CallRange calls);
 

@@ -55,7 +55,8 @@ Packing make_packing(uint64_t total_calls, uint64_t chunksize, uint64_t worker_p
 
 /// The most calls guided packing puts in one invocation: a worker holds the inputs of a whole
 /// invocation in memory (for a job over objects, the partitions' descriptors: the bytes are
-/// read call by call), so they stay within 64 MiB, but never fewer than `smallest`.
+/// read call by call), so they stay within 64 MiB and 2^18 calls (what the worker and a reader
+/// of its results hold at once), but never fewer than `smallest`.
 uint64_t guided_chunk_limit(uint64_t smallest, uint64_t largest_input_bytes);
 
 /// Guided packing for `workers` workers: invocations of smallest..largest calls.

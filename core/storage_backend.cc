@@ -1,5 +1,6 @@
 #include "core/storage_backend.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -32,6 +33,24 @@ Status StorageBackend::get_to_file(std::string_view bucket, std::string_view key
   out.write(data->data(), static_cast<std::streamsize>(data->size()));
   if (!out) return make_error(ErrorKind::kIo, fmt::format("cannot write {}", path));
   return {};
+}
+
+Status StorageBackend::get_stream(std::string_view bucket, std::string_view key, ByteRange range,
+                                  size_t buffer, const ByteSink& sink) {
+  buffer = std::max<size_t>(buffer, 1);
+  for (uint64_t at = range.begin; at < range.end;) {
+    uint64_t upto = std::min<uint64_t>(range.end, at + buffer);
+    auto piece = get(bucket, key, ByteRange{at, upto});
+    if (!piece.ok()) return piece.error();
+    if (piece->empty()) break;  // the object is shorter than the range
+    if (!sink(*piece)) break;
+    at += piece->size();
+  }
+  return {};
+}
+
+std::optional<std::string> StorageBackend::local_path(std::string_view, std::string_view) {
+  return std::nullopt;
 }
 
 Status validate_key(std::string_view key) {

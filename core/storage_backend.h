@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,10 @@ struct ByteRange {
   uint64_t begin = 0;
   uint64_t end = 0;
 };
+
+/// Receives an object's bytes piece by piece, in order. Returning false stops the transfer
+/// (whoever reads the bytes has gone away); the read then ends without an error.
+using ByteSink = std::function<bool(std::string_view piece)>;
 
 /// Thread safety: implementations must allow concurrent calls from several threads.
 /// Errors: a missing object or bucket is ErrorKind::kNotFound; everything else says which
@@ -52,6 +57,15 @@ class StorageBackend {
   virtual Status get_to_file(std::string_view bucket, std::string_view key,
                              const std::string& path,
                              std::optional<ByteRange> range = std::nullopt);
+  /// Streams bytes [range.begin, range.end) of an object (fewer at its end) into `sink` in
+  /// pieces of at most `buffer` bytes, holding about `buffer` bytes at a time whatever the
+  /// range's size. An error after some pieces went to the sink means the rest is missing.
+  /// The default reads one ranged get per piece (Redis: GETRANGE); S3 streams one GET.
+  virtual Status get_stream(std::string_view bucket, std::string_view key, ByteRange range,
+                            size_t buffer, const ByteSink& sink);
+  /// The local file that holds the object's bytes at the same offsets, if this backend keeps
+  /// objects as plain files (the localhost backend): readers may then read it in place.
+  virtual std::optional<std::string> local_path(std::string_view bucket, std::string_view key);
 };
 
 /// Checks a storage key: non-empty, relative, no "." or ".." segments, no empty segments,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/call_result.h"
+#include "core/result.h"
 
 namespace lithops {
 
@@ -22,6 +23,10 @@ struct TaskCall {
   // descriptor of a job over objects, whose bytes are inputs[0].
   std::string template_input;
   bool reduce = false;
+  /// When set, a command's input is not in `inputs` but streamed into its stdin by this
+  /// function from a thread (it writes the whole input to the blocking fd it is given), so
+  /// memory is bounded by a buffer, not by the input's size (see runtime/input_feeder.h).
+  std::function<Status(int fd)> stream_input;
 };
 
 /// Where what running calls print goes, live (the worker publishes it as log chunks).

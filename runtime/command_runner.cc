@@ -12,9 +12,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <memory>
 
 #include "backends/sys/process.h"
 #include "core/job_progress.h"
+#include "runtime/call_clock.h"
+#include "runtime/input_feeder.h"
 
 namespace lithops {
 
@@ -29,7 +32,12 @@ struct CommandRunner::Running {
   bool exited = false, timed_out = false;
   int status = 0;
   long max_rss_kb = 0;
+  uint64_t cpu_user_us = 0, cpu_sys_us = 0;  // of the command and its waited-for children
+  int64_t started_us = 0;                    // wall clock
+  uint32_t slot = 0;                         // which of the `processes` parallel slots
   size_t log_streamed = 0;  // bytes of result.log already handed to the live log
+  std::unique_ptr<InputFeeder> feeder;  // a streamed input's writer, instead of in_fd
+  Status input_status;                   // how the feeder did, once it is done
   CallResult result;
   bool done() const { return exited && out_fd < 0 && err_fd < 0; }
 };
@@ -130,9 +138,11 @@ bool CommandRunner::start(Running& p, const TaskCall& call) {
   p.result.call = call.index;
   p.result.attempt = call.attempt;
   p.started_ms = now_ms();
+  p.started_us = wall_us();
   // A reducer's template has no single input to render from.
-  const std::string rendered_from = call.reduce || call.inputs.empty() ? std::string("null")
+  const std::string rendered_from = call.reduce                      ? std::string("null")
                                     : !call.template_input.empty()     ? call.template_input
+                                    : call.inputs.empty()              ? std::string("null")
                                                                        : call.inputs[0];
   auto argv = command_.render(rendered_from, call.index);
   if (!argv.ok()) {
@@ -166,7 +176,9 @@ bool CommandRunner::start(Running& p, const TaskCall& call) {
   p.in_fd = in[1];
   p.out_fd = out[0];
   p.err_fd = err[0];
-  for (int fd : {p.in_fd, p.out_fd, p.err_fd}) ::fcntl(fd, F_SETFL, O_NONBLOCK);
+  for (int fd : {p.out_fd, p.err_fd}) ::fcntl(fd, F_SETFL, O_NONBLOCK);
+  // A streamed input is written by its own thread with blocking writes.
+  if (!call.stream_input) ::fcntl(p.in_fd, F_SETFL, O_NONBLOCK);
   if (!pid.ok()) {
     close_fd(p.in_fd);
     close_fd(p.out_fd);
@@ -178,7 +190,12 @@ bool CommandRunner::start(Running& p, const TaskCall& call) {
   }
   p.pid = *pid;
   p.pid_fd = static_cast<int>(::syscall(SYS_pidfd_open, p.pid, 0));  // -1 on kernels < 5.3
-  p.input = stdin_of(call);
+  if (call.stream_input) {
+    p.feeder = std::make_unique<InputFeeder>(call.stream_input, p.in_fd);
+    p.in_fd = -1;  // the feeder's now
+  } else {
+    p.input = stdin_of(call);
+  }
   if (limits_.timeout_s > 0)
     p.deadline_ms = p.started_ms + static_cast<int64_t>(limits_.timeout_s * 1000);
   return true;
@@ -224,6 +241,8 @@ void CommandRunner::pump(std::vector<Running>& running, int wake_fd) {
     if (!p.exited && ::wait4(p.pid, &p.status, WNOHANG, &usage) == p.pid) {
       p.exited = true;
       p.max_rss_kb = usage.ru_maxrss;
+      p.cpu_user_us = uint64_t(usage.ru_utime.tv_sec) * 1000000 + usage.ru_utime.tv_usec;
+      p.cpu_sys_us = uint64_t(usage.ru_stime.tv_sec) * 1000000 + usage.ru_stime.tv_usec;
       close_fd(p.pid_fd);
     }
     if (!p.exited && p.deadline_ms && now >= p.deadline_ms) {
@@ -240,6 +259,16 @@ void CommandRunner::pump(std::vector<Running>& running, int wake_fd) {
 void CommandRunner::classify(Running& p) {
   CallResult& r = p.result;
   r.duration_ms = static_cast<double>(now_ms() - p.started_ms);
+  if (call_stats_enabled()) {
+    r.stats = std::make_shared<CallStats>();
+    r.stats->start_us = p.started_us;
+    r.stats->end_us = wall_us();
+    r.stats->cpu_user_us = p.cpu_user_us;
+    r.stats->cpu_sys_us = p.cpu_sys_us;
+    r.stats->peak_rss_kb = static_cast<uint64_t>(p.max_rss_kb);
+    r.stats->sub_worker = p.slot;
+    r.stats->fresh = true;  // every command is a new process
+  }
   if (p.pid <= 0) return;  // failed to start: start() said why
   bool crashed = WIFSIGNALED(p.status);
   bool failed = crashed || WEXITSTATUS(p.status) != 0;
@@ -259,6 +288,11 @@ void CommandRunner::classify(Running& p) {
                     crashed ? "was killed by " + signal_name(WTERMSIG(p.status))
                             : fmt::format("exited with code {}", r.exit_code),
                     tail.empty() ? "" : ": " + tail);
+  } else if (!p.input_status.ok()) {
+    // The command may well have succeeded on what it got, but that was not its whole input.
+    r.reason = FailureReason::kError;
+    r.exit_code = crashed ? 128 + WTERMSIG(p.status) : WEXITSTATUS(p.status);
+    r.error = fmt::format("its input stream failed: {}", p.input_status.error().message);
   } else if (crashed) {
     r.reason = FailureReason::kSignal;
     r.exit_code = 128 + WTERMSIG(p.status);
@@ -281,6 +315,14 @@ void CommandRunner::run(CallFeed& feed, const RunHooks& hooks) {
     p.log_streamed = p.result.log.size();
   };
   std::vector<Running> running;
+  // The lowest slot no other running command holds (the last one is the newcomer).
+  auto free_slot_of = [](const std::vector<Running>& running) {
+    for (uint32_t slot = 0;; ++slot) {
+      bool taken = false;
+      for (size_t i = 0; i + 1 < running.size(); ++i) taken = taken || running[i].slot == slot;
+      if (!taken) return slot;
+    }
+  };
   bool more = true;  // the feed may still have calls now
   while (true) {
     while (more && running.size() < static_cast<size_t>(processes_)) {
@@ -289,7 +331,9 @@ void CommandRunner::run(CallFeed& feed, const RunHooks& hooks) {
         more = false;
         break;
       }
-      start(running.emplace_back(), *call);
+      Running& p = running.emplace_back();
+      start(p, *call);
+      p.slot = free_slot_of(running);
     }
     if (running.empty()) return;
     // A free slot waits on the feed too: a new invocation's calls start as soon as they come.
@@ -307,6 +351,8 @@ void CommandRunner::run(CallFeed& feed, const RunHooks& hooks) {
       close_fd(p.in_fd);
       close_fd(p.pid_fd);
       if (p.pid > 0) ::kill(-p.pid, SIGKILL);  // whatever the command left behind
+      // Its reader is gone, so the feeder's writes fail and it ends (or it ended already).
+      if (p.feeder) p.input_status = p.feeder->finish();
       classify(p);
       const TaskCall& call = *p.call;
       CallResult result = std::move(p.result);

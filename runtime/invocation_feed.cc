@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/job_progress.h"
+#include "runtime/call_clock.h"
 
 namespace lithops {
 
@@ -93,6 +94,7 @@ struct InvocationFeed::Open {
   size_t lease_size = 1;
   int64_t leased_ms = 0;
   size_t finished = 0;  // of which this many have a result
+  int64_t admitted_us = wall_us();  // the calls' queued time (call_stats.h)
   uint64_t ok = 0, failed = 0;
   ResultFlusher results;
   LogStream log;
@@ -194,10 +196,12 @@ void InvocationFeed::finish(const TaskCall& call, CallResult result) {
         &call >= inv.calls.data() + inv.calls.size())
       continue;
     (result.ok ? inv.ok : inv.failed)++;
+    if (result.stats) stamp_worker(*result.stats, inv.payload.invocation, inv.admitted_us);
     inv.results.add(std::move(result));
     // Its input is not needed any more; the invocation may run for a long time yet.
     TaskCall& ended = inv.calls[static_cast<size_t>(&call - inv.calls.data())];
     std::vector<std::string>().swap(ended.inputs);
+    ended.stream_input = nullptr;
     if (++inv.finished == inv.calls.size()) {
       complete(inv);
       open_.erase(it);

@@ -68,6 +68,7 @@ void JobKeeper::keep(const std::string& job_key, Kept& kept) {
   p.done = counts->done;
   p.failed = counts->failed;
   p.retried = counts->retried;
+  p.calls_by_host = counts->by_host;
   p.invocations = counts->total + counts->retried;
   p.invocations_done = counts->done + counts->failed + counts->retried;
   p.workers_running = counts->leased > 0 ? std::max<uint64_t>(1, busy_workers()) : 0;
@@ -87,6 +88,7 @@ void JobKeeper::keep(const std::string& job_key, Kept& kept) {
   }
   int64_t now = now_ms();
   bool changed = p.done != before.done || p.failed != before.failed || p.state != before.state ||
+                 p.calls_by_host != before.calls_by_host ||
                  p.workers_running != before.workers_running;
   if (!over && !(changed && now - kept.last_publish_ms >= 100) && now - kept.last_publish_ms < 1000)
     return;

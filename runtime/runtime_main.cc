@@ -1,10 +1,11 @@
 // lithops-runtime: the worker executable every backend runs.
 //   lithops-runtime worker --stream [--processes N]
-//                                          run invocations read from stdin (localhost pool,
-//                                          ssh daemons: N sub-workers whatever the job says)
-//   lithops-runtime localhost-pool JOB [--news-fd FD]
-//                                          drive a localhost job's workers (started detached),
-//                                          writing a byte to FD at each progress update
+//                                          run invocations read from stdin (the pool; ssh
+//                                          daemons: N sub-workers whatever the job says)
+//   lithops-runtime pool JOB [--news-fd FD]
+//                                          drive a job's workers (started detached) through
+//                                          its backend's launcher, writing a byte to FD at
+//                                          each progress update
 //   lithops-runtime hello                  the greeting of `lithops hello`, run as a task
 //   lithops-runtime --version
 #include <unistd.h>
@@ -14,7 +15,7 @@
 #include <iostream>
 #include <string>
 
-#include "backends/compute/localhost_pool.h"
+#include "backends/compute/pool.h"
 #include "lithops/task.h"
 #include "runtime/hello.h"
 #include "runtime/worker.h"
@@ -25,9 +26,9 @@ int main(int argc, char** argv) {
     int processes = argc > 4 && std::strcmp(argv[3], "--processes") == 0 ? std::atoi(argv[4]) : 0;
     return lithops::run_worker_stream(STDIN_FILENO, std::cout, processes);
   }
-  if (mode == "localhost-pool" && argc > 2) {
+  if (mode == "pool" && argc > 2) {
     int news_fd = argc > 4 && std::strcmp(argv[3], "--news-fd") == 0 ? std::atoi(argv[4]) : -1;
-    return lithops::run_localhost_pool(argv[2], std::cin, news_fd);
+    return lithops::run_pool(argv[2], std::cin, news_fd);
   }
   if (mode == "hello") return lithops::say_hello(std::cout);
   if (mode == "--version") {
@@ -35,7 +36,7 @@ int main(int argc, char** argv) {
               << ")\n";
     return 0;
   }
-  std::cerr << "usage: lithops-runtime worker --stream [--processes N] | localhost-pool JOB_KEY [--news-fd FD] | "
+  std::cerr << "usage: lithops-runtime worker --stream [--processes N] | pool JOB_KEY [--news-fd FD] | "
                "hello | --version\n"
                "lithops-runtime is started by lithops backends, not by hand.\n";
   return 2;

@@ -25,6 +25,7 @@
 #include "core/job_progress.h"
 #include "lithops/task.h"
 #include "runtime/alloc_watch.h"
+#include "runtime/call_clock.h"
 #include "runtime/frame_io.h"
 #include "runtime/log_stream.h"
 
@@ -76,13 +77,15 @@ const lithops_api kApi = {LITHOPS_TASK_ABI, sizeof(lithops_api), api_input,   ap
                           api_input_at,     api_input_object};
 
 std::string response(uint32_t outcome, int rc, const std::string& output, const std::string& log,
-                     const std::string& error) {
+                     const std::string& error, const CallStats& stats) {
   std::string r;
   put_u32(r, outcome);
   put_u32(r, static_cast<uint32_t>(rc));
   put_bytes(r, output);
   put_bytes(r, log);
   put_bytes(r, error);
+  for (int64_t t : {stats.start_us, stats.end_us}) put_u64(r, static_cast<uint64_t>(t));
+  for (uint64_t v : {stats.cpu_user_us, stats.cpu_sys_us, stats.peak_rss_kb}) put_u64(r, v);
   return r;
 }
 
@@ -124,6 +127,8 @@ void limit_memory(uint64_t memory_mb) {
   else if (!(fn = reinterpret_cast<lithops_task_fn>(::dlsym(lib, symbol.c_str()))))
     load_error = fmt::format("{} does not export '{}'", path, symbol);
   std::string frame;
+  CallTracker tracker;
+  const bool measure = call_stats_enabled();
   while (read_frame(fd, frame)) {
     FrameReader batch(frame);
     uint32_t batch_size = 0;
@@ -142,6 +147,7 @@ void limit_memory(uint64_t memory_mb) {
       int rc = 0;
       std::string error;
       *alloc_failed = 0;
+      if (measure) tracker.begin();
       if (!fn) {
         outcome = kLoadError;
         error = load_error;
@@ -167,6 +173,8 @@ void limit_memory(uint64_t memory_mb) {
       }
       std::fflush(stdout);
       std::fflush(stderr);
+      CallStats stats;
+      if (measure) tracker.end(stats);
       // What the call printed, and only it: the capture is reset after every call that
       // printed anything, so a silent call costs one lseek.
       std::string printed;
@@ -177,7 +185,7 @@ void limit_memory(uint64_t memory_mb) {
         if (::ftruncate(1, 0) != 0 || ::lseek(1, 0, SEEK_SET) != 0)
           printed += "\n(lithops: cannot reset the output capture)\n";
       }
-      if (!write_frame(fd, response(outcome, rc, call.output, printed + call.log, error)))
+      if (!write_frame(fd, response(outcome, rc, call.output, printed + call.log, error, stats)))
         ::_exit(0);
     }
   }
@@ -186,6 +194,7 @@ void limit_memory(uint64_t memory_mb) {
 
 // The last few lines of a log, for error messages.
 std::string tail_lines(const std::string& log, int lines) {
+  if (log.empty()) return "";  // (substr(1) below would throw: a silent failing task)
   size_t pos = log.size();
   if (pos && log[pos - 1] == '\n') --pos;
   for (int i = 0; i < lines && pos != std::string::npos && pos > 0; ++i)
@@ -293,6 +302,7 @@ size_t SoRunner::batch_size(size_t remaining) const {
 void SoRunner::begin_call(SubWorker& w) {
   w.log.clear();
   w.started_ms = now_ms();
+  w.started_us = wall_us();
   w.deadline_ms =
       limits_.timeout_s > 0 ? w.started_ms + static_cast<int64_t>(limits_.timeout_s * 1000) : 0;
 }
@@ -337,6 +347,16 @@ bool SoRunner::next_answer(SubWorker& w, CallResult& r, LogSink* log) {
   in.bytes(r.output);
   in.bytes(r.log);
   in.bytes(error);
+  auto stats = std::make_shared<CallStats>();
+  uint64_t start = 0, end = 0;
+  in.u64(start);
+  in.u64(end);
+  stats->start_us = static_cast<int64_t>(start);
+  stats->end_us = static_cast<int64_t>(end);
+  in.u64(stats->cpu_user_us);
+  in.u64(stats->cpu_sys_us);
+  in.u64(stats->peak_rss_kb);
+  if (stats->start_us) r.stats = std::move(stats);
   w.inbuf.erase(0, sizeof size + size);
   if (!r.log.empty()) {
     task_prints_ = true;
@@ -396,6 +416,20 @@ void SoRunner::run(CallFeed& feed, const RunHooks& hooks) {
     r.call = call.index;
     r.attempt = call.attempt;
     r.duration_ms = static_cast<double>(now_ms() - w.started_ms);
+    if (!call_stats_enabled()) {
+      // Not measured (LITHOPS_CALL_STATS=0).
+    } else if (!r.stats) {  // the sub-worker died: the worker's own clock saw the call
+      r.stats = std::make_shared<CallStats>();
+      r.stats->start_us = w.started_us;
+      r.stats->end_us = wall_us();
+    } else {
+      r.duration_ms = static_cast<double>(r.stats->end_us - r.stats->start_us) / 1000;
+    }
+    if (r.stats) {
+      r.stats->sub_worker = static_cast<uint32_t>(&w - workers_.data());
+      r.stats->fresh = w.calls_run == 0;
+    }
+    ++w.calls_run;
     if (++w.answered < w.batch.size()) {
       begin_call(w);
     } else {

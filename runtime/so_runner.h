@@ -35,6 +35,8 @@ class SoRunner {
     pid_t pid = 0;
     int fd = -1;
     int64_t started_ms = 0;
+    int64_t started_us = 0;  // wall clock, for a call whose sub-worker died
+    uint64_t calls_run = 0;  // since the process started
     int64_t deadline_ms = 0;                         // 0 = no limit
     volatile unsigned char* alloc_failed = nullptr;  // shared with the process (alloc_watch.h)
     // The sub-worker's stdout and stderr: a memfd we share, so that we can read what the

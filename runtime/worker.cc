@@ -4,7 +4,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -12,6 +14,8 @@
 #include "backends/registry.h"
 #include "core/cache_dir.h"
 #include "core/object_input.h"
+#include "core/partition_stream.h"
+#include "runtime/call_clock.h"
 
 namespace lithops {
 namespace {
@@ -117,12 +121,39 @@ Result<std::vector<TaskCall>> Worker::fetch_calls(const Payload& payload) {
   return calls;
 }
 
-// A call over an object gets its partition's bytes by one ranged get.
+// A call over an object gets its partition's bytes: a command reads them from stdin as they
+// are read from storage (streamed, memory bounded by lithops.stream_buffer); a .so task gets
+// them whole through input(), by one ranged get.
 Status Worker::prepare_call(TaskCall& call) {
-  if (!spec_->object_inputs || !call.inputs.empty()) return {};
+  if (!spec_->object_inputs || !call.inputs.empty() || call.stream_input) return {};
   auto part = object_partition_from_json(nlohmann::json::parse(call.template_input, nullptr, false));
   if (!part.ok()) return part.error();
   StorageLookup lookup = [this](const std::string& name) { return storage_named(name); };
+  if (command_runner_) {
+    LITHOPS_TRY(validate_key(part->key));
+    // The backend is found here, on the runner's thread; the feeder's thread only uses it.
+    StorageBackend* backend = nullptr;
+    if (part->storage != "file") {
+      auto found = storage_named(part->storage);
+      if (!found.ok()) return found.error();
+      backend = *found;
+    }
+    // A part whose file is gone is known before the call starts (S3 and Redis tell mid-stream).
+    auto path = backend ? backend->local_path(part->bucket, part->key)
+                        : std::optional<std::string>(part->bucket + "/" + part->key);
+    if (path && ::access(path->c_str(), R_OK) != 0)
+      return make_error(ErrorKind::kNotFound,
+                        fmt::format("cannot read {}://{}/{} bytes {}-{}: {}", part->storage,
+                                    part->bucket, part->key, part->start, part->end,
+                                    std::strerror(errno)));
+    call.stream_input = [backend, p = *part, buffer = options_.stream_buffer](int fd) {
+      StorageLookup fixed = [backend](const std::string&) -> Result<StorageBackend*> {
+        return backend;
+      };
+      return stream_partition(p, fixed, buffer, fd);
+    };
+    return {};
+  }
   auto bytes = read_partition(*part, lookup);
   if (!bytes.ok())
     return make_error(bytes.error().kind,
@@ -180,6 +211,7 @@ Status Worker::prepare_reduce(const std::string& job_key) {
 }
 
 Result<CallResult> Worker::run_reduce(const std::string& job_key, uint32_t attempt) {
+  int64_t reduce_queued_us = wall_us();
   LITHOPS_TRY(prepare_reduce(job_key));
   auto results = store_.read_all_results(*spec_);
   if (!results.ok()) return results.error();
@@ -198,6 +230,7 @@ Result<CallResult> Worker::run_reduce(const std::string& job_key, uint32_t attem
   };
   auto out = reduce_so_ ? reduce_so_->run({call}, hooks) : reduce_command_->run({call}, hooks);
   CallResult result = std::move(out.front());
+  if (result.stats) stamp_worker(*result.stats, 0, reduce_queued_us);
   LITHOPS_TRY(store_.write_reduce_result(job_key, result));
   return result;
 }
@@ -243,6 +276,8 @@ int run_worker_stream(int in_fd, std::ostream& out, int processes) {
   const Config& cfg = *config;
   WorkerOptions options;
   options.flush_interval_s = config->get_double("lithops", "result_flush_interval");
+  options.stream_buffer =
+      static_cast<size_t>(std::max<long long>(4, config->get_int("lithops", "stream_buffer"))) << 10;
   options.heartbeat = [&out] { out << "alive" << std::endl; };
   options.processes = processes;
   Worker worker(std::move(storage).value(), config->get_string("lithops", "storage_bucket"),

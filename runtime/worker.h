@@ -24,6 +24,9 @@ struct WorkerOptions {
   /// Completed calls are made durable at most this often (0: after every call), so a worker
   /// killed mid-chunk loses only its calls in flight.
   double flush_interval_s = 1;
+  /// Bytes of a command's object partition held at a time while it is streamed to the
+  /// command's stdin (lithops.stream_buffer).
+  size_t stream_buffer = 1 << 20;
   /// Called about once a second while calls run: the worker's heartbeat.
   std::function<void()> heartbeat;
   /// Sub-workers to run calls on; 0: the job's worker_processes. A standalone host runs as

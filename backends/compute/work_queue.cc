@@ -54,10 +54,11 @@ end
 return gone
 )lua";
 
-// ARGV: prefix, job, member, ok|failed|retry, "call next_attempt".
+// ARGV: prefix, job, member, ok|failed|retry, "call next_attempt", host.
 constexpr const char* kComplete = R"lua(
 local base = ARGV[1] .. ':job:' .. ARGV[2]
 if redis.call('ZREM', base .. ':leases', ARGV[3]) == 0 then return 0 end
+if ARGV[4] ~= 'retry' then redis.call('HINCRBY', base .. ':hosts', ARGV[6], 1) end
 if ARGV[4] == 'ok' then
   redis.call('HINCRBY', base .. ':counts', 'done', 1)
 elseif ARGV[4] == 'failed' then
@@ -283,6 +284,10 @@ Result<JobCounts> WorkQueue::counts(const std::string& job) {
     if (name == "retried") c.retried = v;
     if (name == "lost") c.lost = v;
   }
+  auto hosts = command({"HGETALL", key(job, "hosts")});
+  if (!hosts.ok()) return hosts.error();
+  for (size_t i = 0; i + 1 < hosts->elements.size(); i += 2)
+    c.by_host[hosts->elements[i].str] = std::stoull(hosts->elements[i + 1].str);
   auto pending = command({"LLEN", key(job, "q")});
   auto leased = command({"ZCARD", key(job, "leases")});
   auto cancelled = command({"EXISTS", key(job, "cancel")});
@@ -307,7 +312,7 @@ Status WorkQueue::forget(const std::string& job) {
   LITHOPS_TRY(command({"ZREM", endpoint_.prefix + ":jobs", job}));
   LITHOPS_TRY(command({"DEL", key(job, "meta"), key(job, "q"), key(job, "leases"),
                        key(job, "counts"), key(job, "inv"), key(job, "cancel"),
-                       key(job, "keeper")}));
+                       key(job, "keeper"), key(job, "hosts")}));
   return {};
 }
 
@@ -352,7 +357,8 @@ Result<std::vector<LeasedCall>> WorkQueue::renew(const std::vector<LeasedCall>& 
 Result<bool> WorkQueue::complete(const LeasedCall& call, CallEnd end) {
   const char* word = end == CallEnd::kOk ? "ok" : end == CallEnd::kFailed ? "failed" : "retry";
   auto r = command(eval_args(kComplete, {endpoint_.prefix, call.job, call.member(), word,
-                                         fmt::format("{} {}", call.call, call.attempt + 1)}));
+                                         fmt::format("{} {}", call.call, call.attempt + 1),
+                                         call.host}));
   if (!r.ok()) return r.error();
   return r->integer == 1;
 }

@@ -12,6 +12,7 @@
 //   p:job:j:q          list   pending calls, "call attempt"
 //   p:job:j:leases     zset   "call attempt inv host" -> lease expiry (server time, ms)
 //   p:job:j:counts     hash   done, failed, retried, lost
+//   p:job:j:hosts      hash   host -> calls that ended there (done or failed)
 //   p:job:j:inv        counter of invocation ids (one call each)
 //   p:job:j:cancel     set when the job is cancelled
 //   p:job:j:keeper     the daemon that keeps the job (a lock with expiry)
@@ -21,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,6 +79,7 @@ struct JobCounts {
   uint64_t lost = 0;
   bool cancelled = false;
   bool registered = false;
+  std::map<std::string, uint64_t> by_host;  // calls that ended on each host
 };
 
 /// How a leased call ended, as the daemon that ran it reports it.

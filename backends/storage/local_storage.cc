@@ -144,6 +144,13 @@ Result<std::string> LocalStorage::get(std::string_view bucket, std::string_view 
   return data;
 }
 
+std::optional<std::string> LocalStorage::local_path(std::string_view bucket,
+                                                    std::string_view key) {
+  auto path = object_path(bucket, key);
+  if (!path.ok()) return std::nullopt;
+  return *path;
+}
+
 Result<ObjectInfo> LocalStorage::head(std::string_view bucket, std::string_view key) {
   auto path = object_path(bucket, key);
   if (!path.ok()) return path.error();

@@ -27,6 +27,8 @@ class LocalStorage : public StorageBackend {
   Result<std::vector<ObjectInfo>> list(std::string_view bucket, std::string_view prefix) override;
   Status remove(std::string_view bucket, std::string_view key) override;
   Status put_file(std::string_view bucket, std::string_view key, const std::string& path) override;
+  /// Objects are plain files: readers of a range may read (or splice) them in place.
+  std::optional<std::string> local_path(std::string_view bucket, std::string_view key) override;
 
  private:
   Result<std::string> object_path(std::string_view bucket, std::string_view key) const;

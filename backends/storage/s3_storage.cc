@@ -32,6 +32,7 @@ struct S3Storage::Call {
   HeaderList headers;
   std::string_view body;
   std::string response_file;
+  std::function<bool(const HttpResponse&, std::string_view)> response_sink;
 };
 
 /// Produces part `index` (0-based) of an upload; parts are chunk-sized except the last.
@@ -218,6 +219,7 @@ Result<HttpResponse> S3Storage::send_once(const Call& call) {
     request.headers.push_back(std::move(h));
   request.body = call.body;
   request.response_file = call.response_file;
+  request.response_sink = call.response_sink;
   request.verify_tls = options_.verify_tls;
   auto response = http_->perform(request);
   spdlog::debug("s3: {} {} -> {}", call.method, request.url,
@@ -462,6 +464,59 @@ Status S3Storage::get_to_file(std::string_view bucket, std::string_view key,
   if (r->status / 100 != 2) return error_from(call, *r);
   return make_error(ErrorKind::kIo,
                     fmt::format("cannot rename into {}: {}", path, std::strerror(errno)));
+}
+
+// One GET streamed into the sink as it arrives. A connection that breaks mid-body is resumed
+// from the first byte not yet delivered (a ranged GET again), so a retry never repeats or
+// skips bytes the reader has seen.
+Status S3Storage::get_stream(std::string_view bucket, std::string_view key, ByteRange range,
+                             size_t buffer, const ByteSink& sink) {
+  (void)buffer;  // curl hands over at most its own receive buffer (16 KiB) at a time
+  LITHOPS_TRY(validate_bucket(bucket));
+  LITHOPS_TRY(validate_key(key));
+  if (range.begin >= range.end) {  // nothing to stream: only check the object exists
+    auto info = head(bucket, key);
+    if (!info.ok()) return info.error();
+    return {};
+  }
+  uint64_t at = range.begin;
+  bool stopped = false;
+  for (int attempt = 0;; ++attempt) {
+    Call call{"get", "GET", s3_bucket(bucket), std::string(key)};
+    call.headers.emplace_back("Range", fmt::format("bytes={}-{}", at, range.end - 1));
+    uint64_t body_at = 0;  // offset in the object of the next body byte
+    bool first = true;
+    call.response_sink = [&](const HttpResponse& head, std::string_view piece) {
+      // A server that ignores Range sends the whole object (200): skip to our bytes.
+      if (first) {
+        body_at = head.status == 206 ? at : 0;
+        first = false;
+      }
+      uint64_t piece_at = body_at;
+      body_at += piece.size();
+      if (body_at <= at) return true;
+      piece.remove_prefix(at > piece_at ? at - piece_at : 0);
+      piece = piece.substr(0, range.end - at);
+      at += piece.size();
+      if (!piece.empty() && !sink(piece)) stopped = true;
+      return !stopped && at < range.end;
+    };
+    auto r = send_once(call);
+    if (stopped || at >= range.end) return {};
+    if (r.ok() && r->status == 416) return {};  // the range starts past the end
+    if (r.ok() && r->status / 100 == 2) return {};  // the object ended before the range did
+    bool again = !r.ok() || retryable(*r);
+    if (!again || attempt >= options_.max_retries) {
+      if (!r.ok())
+        return make_error(ErrorKind::kIo,
+                          fmt::format("s3: get {} at byte {}: {} (after {} attempts)",
+                                      where(call.bucket, call.key), at, r.error().message,
+                                      attempt + 1));
+      return error_from(call, *r);
+    }
+    std::this_thread::sleep_for(
+        backoff(attempt, options_.backoff_base_ms, options_.backoff_max_ms));
+  }
 }
 
 Result<ObjectInfo> S3Storage::head(std::string_view bucket, std::string_view key) {

@@ -59,6 +59,8 @@ class S3Storage : public StorageBackend {
   /// DeleteObjects, 1000 keys per request.
   Status remove_many(std::string_view bucket, const std::vector<std::string>& keys) override;
   Status put_file(std::string_view bucket, std::string_view key, const std::string& path) override;
+  Status get_stream(std::string_view bucket, std::string_view key, ByteRange range,
+                    size_t buffer, const ByteSink& sink) override;
   Status get_to_file(std::string_view bucket, std::string_view key, const std::string& path,
                      std::optional<ByteRange> range = std::nullopt) override;
 

@@ -18,6 +18,7 @@ struct Transfer {
   HttpResponse* response = nullptr;
   std::FILE* file = nullptr;
   bool file_failed = false;
+  bool sink_stopped = false;
 };
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
@@ -43,6 +44,12 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   size_t n = size * count;
   long status = 0;
   curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (t->request->response_sink && status >= 200 && status < 300) {
+    t->response->status = status;  // the sink sees the status with the headers
+    if (t->request->response_sink(*t->response, std::string_view(data, n))) return n;
+    t->sink_stopped = true;
+    return 0;  // aborts the transfer
+  }
   // Only a successful body goes to the file; an error body is kept to explain the error.
   if (!t->request->response_file.empty() && status >= 200 && status < 300) {
     if (!t->file) {
@@ -125,6 +132,7 @@ Result<HttpResponse> CurlHttpClient::perform(const HttpRequest& request) {
   if (t.file) std::fclose(t.file);
   if (t.file_failed)
     return make_error(ErrorKind::kIo, fmt::format("cannot write {}", request.response_file));
+  if (t.sink_stopped) rc = CURLE_OK;  // the receiver had enough: not a failure
   if (rc != CURLE_OK)
     return make_error(ErrorKind::kIo, fmt::format("{} {}: {}", request.method, request.url,
                                                   curl_easy_strerror(rc)));

@@ -2,6 +2,7 @@
 // Abstract so storage code can be tested against a fake; CurlHttpClient is the real one.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 
 namespace lithops {
 
+struct HttpResponse;
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;  // already encoded exactly as it should go on the wire
@@ -20,6 +23,10 @@ struct HttpRequest {
   /// When set, a 2xx response body is streamed into this file (created/truncated) instead
   /// of `HttpResponse::body`; error bodies still land in `body` so they can be read.
   std::string response_file;
+  /// When set, a 2xx response body is handed to this function piece by piece as it arrives
+  /// (with the status and headers in `head`), never held whole; returning false ends the
+  /// transfer early, which perform() reports as a success.
+  std::function<bool(const HttpResponse& head, std::string_view piece)> response_sink;
   long connect_timeout_ms = 10'000;
   /// Abort when fewer than 1 byte/s flows for this long (a dead server), not a cap on the
   /// total time: large transfers may legitimately take minutes.

@@ -2,6 +2,8 @@
 #include "backends/storage/redis_storage.h"
 
 #include <doctest/doctest.h>
+
+#include <algorithm>
 #include <fmt/format.h>
 
 #include <atomic>
@@ -71,6 +73,30 @@ TEST_CASE("redis: large values are chunked, no Redis value exceeds chunk_size, r
   CHECK(server.redis_cli("EVAL \"return #redis.call('KEYS', 'lithops::chunk:*')\" 0") == "3");
   REQUIRE(redis.remove("b", "big").ok());
   CHECK(server.redis_cli("EVAL \"return #redis.call('KEYS', 'lithops::chunk:*')\" 0") == "0");
+}
+
+TEST_CASE("redis: a range is streamed in pieces of the buffer across value chunks") {
+  ServerGuard server(Server::kRedis);
+  if (!server.running()) return;
+  RedisStorage redis(server.redis_options());  // chunk_size 1000 bytes
+  std::string data = pattern(10'500);
+  REQUIRE(redis.put("b", "big", data).ok());
+  std::string got;
+  size_t largest = 0;
+  REQUIRE(redis
+              .get_stream("b", "big", ByteRange{995, 10'400}, 700,
+                          [&](std::string_view piece) {
+                            got.append(piece);
+                            largest = std::max(largest, piece.size());
+                            return true;
+                          })
+              .ok());
+  CHECK(got == data.substr(995, 10'400 - 995));
+  CHECK(largest <= 700);
+  auto missing = redis.get_stream("b", "nope", ByteRange{0, 10}, 700,
+                                  [](std::string_view) { return true; });
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().kind == ErrorKind::kNotFound);
 }
 
 TEST_CASE("redis: inline ranges use GETRANGE semantics of the storage contract") {

@@ -3,6 +3,8 @@
 #include "backends/storage/s3_storage.h"
 
 #include <doctest/doctest.h>
+
+#include <algorithm>
 #include <fmt/format.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
@@ -87,6 +89,45 @@ TEST_CASE("s3: byte ranges, also streamed to a file") {
   CHECK(read_file(file) == "0123456789");
   CHECK(s3.get_to_file(kBucket, "nope", file).error().kind == ErrorKind::kNotFound);
   CHECK(read_file(file) == "0123456789");  // a failed download leaves the old file alone
+}
+
+TEST_CASE("s3: a ranged GET is streamed to the reader in pieces and stops when it has enough") {
+  ServerGuard server(Server::kS3);
+  if (!server.running()) return;
+  S3Storage s3(server.s3_options());
+  std::string data = pattern(3 << 20, 7);
+  REQUIRE(s3.put(kBucket, "stream/big", data).ok());
+  std::string got;
+  size_t pieces = 0, largest = 0;
+  auto collect = [&](std::string_view piece) {
+    got.append(piece);
+    ++pieces;
+    largest = std::max(largest, piece.size());
+    return true;
+  };
+  REQUIRE(s3.get_stream(kBucket, "stream/big", ByteRange{1000, data.size() - 5}, 64 << 10, collect)
+              .ok());
+  CHECK(got == data.substr(1000, data.size() - 1005));
+  CHECK(pieces > 1);
+  CHECK(largest <= (size_t{1} << 20));  // never the whole range at once
+  got.clear();
+  REQUIRE(s3.get_stream(kBucket, "stream/big", ByteRange{0, data.size()}, 64 << 10,
+                        [&](std::string_view piece) {
+                          got.append(piece);
+                          return got.size() < 100'000;  // the reader had enough
+                        })
+              .ok());
+  CHECK(got.size() >= 100'000);
+  CHECK(got.size() < data.size());
+  CHECK(got == data.substr(0, got.size()));
+  got.clear();
+  REQUIRE(s3.get_stream(kBucket, "stream/big", ByteRange{data.size() - 10, data.size() + 99},
+                        4096, collect)
+              .ok());
+  CHECK(got == data.substr(data.size() - 10));
+  auto missing = s3.get_stream(kBucket, "stream/nope", ByteRange{0, 10}, 4096, collect);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().kind == ErrorKind::kNotFound);
 }
 
 TEST_CASE("s3: multipart upload from memory and from a file, parts in parallel") {

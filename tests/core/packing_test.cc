@@ -78,9 +78,10 @@ TEST_CASE("guided invocations cover every call exactly once") {
       }
 }
 
-TEST_CASE("guided invocations hold at most 64 MiB of inputs, but never fewer calls than the smallest") {
-  CHECK(guided_chunk_limit(2, 20) == (uint64_t{64} << 20) / 20);  // numbers: no real limit
+TEST_CASE("guided invocations hold at most 64 MiB of inputs and 2^18 calls, but never fewer calls than the smallest") {
+  CHECK(guided_chunk_limit(2, 20) == uint64_t{1} << 18);           // numbers: 2^18 calls at most
   CHECK(guided_chunk_limit(2, 1 << 20) == 64);                     // 1 MiB inputs
   CHECK(guided_chunk_limit(2, uint64_t{256} << 20) == 2);          // 256 MiB partitions
-  CHECK(guided_chunk_limit(3, 0) == uint64_t{64} << 20);           // empty inputs
+  CHECK(guided_chunk_limit(3, 0) == uint64_t{1} << 18);            // empty inputs
+  CHECK(guided_chunk_limit(2, 1000) == (uint64_t{64} << 20) / 1000);  // 1 kB inputs: by bytes
 }

@@ -2,16 +2,6 @@
 
 JOBS_DIR_REL=lithops/storage/lithops-data
 
-# wait_for_log FILE TEXT: waits (generously) until FILE contains TEXT.
-wait_for_text() {
-  local i
-  for i in $(seq 1 300); do
-    grep -q -- "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  fail "timed out waiting for [$2] in $1: $(cat "$1" 2>/dev/null)"
-}
-
 test_list_shows_jobs_newest_first_with_state_filter_and_limit() {
   run_lithops job submit --command 'echo {}' --range 3 --detach
   local first=$OUT
@@ -42,9 +32,13 @@ test_ambiguous_prefix_lists_the_candidates() {
   local b=$OUT
   "$LITHOPS" job wait "$a" >/dev/null 2>&1
   "$LITHOPS" job wait "$b" >/dev/null 2>&1
-  # Keys start with the submit time: two jobs a second apart share a long prefix.
-  local common=${a:0:4}
-  [ "${b:0:4}" == "$common" ] || return 0  # keys too far apart to share a prefix
+  # Keys start with the submit time in base 36: two jobs seconds apart share a long prefix
+  # (the first digit changes every 89 years). Take the longest one they share.
+  local common=""
+  while [[ ${#common} -lt ${#a} && "${a:${#common}:1}" == "${b:${#common}:1}" ]]; do
+    common+=${a:${#common}:1}
+  done
+  [ -n "$common" ] || fail "keys $a and $b share no prefix"
   run_lithops job status "$common"
   expect_eq "$CODE" 2 "ambiguous exit code"
   expect_contains "$ERR" "is ambiguous" "message"
@@ -107,12 +101,20 @@ test_logs_get_prints_what_so_tasks_and_api_log_wrote() {
 }
 
 test_logs_poll_without_job_follows_running_jobs_until_they_end() {
-  run_lithops job submit --command 'sh -c "echo line-{}; sleep 1; echo after-{} >&2"' --range 2 --detach
+  # Each call logs, then waits for the test's go (a file), so the job surely still runs when
+  # `logs poll` starts, however slow the machine.
+  printf 'echo before-$1 >&2\nfor i in $(seq 1 600); do [ -e "%s/go" ] && break; sleep 0.05; done\necho after-$1 >&2\n' \
+    "$PWD" >call.sh
+  run_lithops job submit --command "sh $PWD/call.sh {}" --range 2 --detach
   local key=$OUT
-  run_lithops logs poll
-  expect_eq "$CODE" 0 "exit code"
-  expect_contains "$OUT" "00000: after-0" "stderr of a command"
-  expect_contains "$ERR" "job $key done" "ends with the job"
+  "$LITHOPS" logs poll >poll.out 2>poll.err &
+  local poller=$!
+  wait_for_text poll.out "00001: before-1"
+  touch go
+  wait $poller
+  expect_eq "$?" 0 "exit code"
+  expect_contains "$(cat poll.out)" "00000: after-0" "stderr of a command"
+  expect_contains "$(cat poll.err)" "job $key done" "ends with the job"
   run_lithops logs poll
   expect_contains "$ERR" "no running job to follow" "nothing running"
 }
@@ -157,12 +159,12 @@ test_clean_keeps_running_jobs_unless_forced() {
 
 test_status_explains_a_stall() {
   run_lithops --set lithops.stall_timeout=1 job submit --command 'sleep 91.{}' --range 1 --detach
-  local key=$OUT i
-  for i in $(seq 1 100); do
+  local key=$OUT
+  stalled() {
     run_lithops --json job status "$key"
-    [[ "$(json_field "$OUT" .message)" == *"no call finished"* ]] && break
-    sleep 0.1
-  done
+    [[ "$(json_field "$OUT" .message)" == *"no call finished"* ]]
+  }
+  wait_until 30 stalled
   expect_contains "$(json_field "$OUT" .message)" "no call finished in the last" "stall message"
   run_lithops job status "$key"
   expect_contains "$OUT" "note      no call finished" "stall in text"
@@ -183,7 +185,7 @@ test_status_calls_lists_every_call() {
 }
 
 test_progress_line_is_drawn_on_a_terminal_and_absent_when_piped() {
-  command -v script >/dev/null || { echo "    (skipped: no script(1))"; return 0; }
+  require_command script bsdutils
   TERM=xterm script -qfec "$LITHOPS job submit --command 'sleep 0.{}' --range 1:4" /dev/null >tty.out
   expect_contains "$(cat tty.out)" "calls" "progress line on a terminal"
   expect_contains "$(cat tty.out)" "workers" "workers on the progress line"
@@ -202,4 +204,37 @@ test_help_works_on_the_job_following_commands() {
     expect_eq "$CODE" 0 "lithops $cmd --help exit code"
     expect_contains "$OUT" "Usage" "lithops $cmd --help"
   done
+}
+
+# clean --all: runtimes, the local caches and the task artifacts no remaining job uses go; a
+# running job, its artifact and the pool logs (while a job is kept) stay.
+test_clean_all_removes_runtimes_logs_and_unused_artifacts_only() {
+  local bucket=$XDG_CACHE_HOME/$JOBS_DIR_REL
+  run_lithops job submit --function "$EXAMPLES/libsquare.so" --range 2
+  run_lithops_stdin "\"wait-for $PWD/go\"" job submit --function "$TASKS/libflaky.so" \
+    --iterdata - --detach
+  local running=$OUT
+  printf 'image' >image.tar
+  "$LITHOPS" storage put image.tar lithops-data -k lithops.runtimes/default/image.tar -q
+  expect_eq "$(ls "$bucket/lithops.tasks" | wc -l | tr -d ' ')" 2 "two task artifacts before"
+  [ -d "$XDG_CACHE_HOME/lithops/logs" ] || fail "no pool logs to clean"
+
+  run_lithops clean --all
+  expect_eq "$CODE" 0 "clean --all with a running job: exit code"
+  expect_contains "$ERR" "kept job $running" "the running job is kept"
+  [ -e "$bucket/lithops.runtimes" ] && fail "runtimes survived: $(find "$bucket/lithops.runtimes")"
+  [ -e "$XDG_CACHE_HOME/lithops/tasks" ] && fail "the local task cache survived"
+  [ -d "$XDG_CACHE_HOME/lithops/logs" ] || fail "the pool logs went while a job was kept"
+  local artifacts
+  artifacts=$(find "$bucket/lithops.tasks" -type f)
+  expect_eq "$(echo "$artifacts" | wc -l | tr -d ' ')" 1 "only the running job's artifact stays"
+  "$LITHOPS" storage get lithops-data "${artifacts#$bucket/}" -o kept.so -q
+  cmp -s kept.so "$TASKS/libflaky.so" || fail "the artifact kept is not the running job's .so"
+
+  touch go
+  "$LITHOPS" job wait "$running" >/dev/null 2>&1
+  run_lithops clean --all
+  expect_eq "$CODE" 0 "clean --all once it ended"
+  expect_eq "$(find "$bucket" -type f)" "" "nothing of lithops is left in storage"
+  [ -e "$XDG_CACHE_HOME/lithops/logs" ] && fail "the pool logs survived"
 }

@@ -1,7 +1,6 @@
 # How calls are packed into worker invocations: guided by default (large invocations first,
 # shrinking to worker_processes calls at the end), fixed with --chunksize; and a long
 # invocation's stored calls count as progress before it ends.
-# (Helpers only_job_key, job_status_json, failure_field, runs_of: test_robustness.sh.)
 
 # Inputs of libflaky.so for 20 calls: "ok $PWD/cN", except call SPECIAL, which gets ACTION.
 twenty_flaky_inputs() {  # twenty_flaky_inputs SPECIAL 'ACTION PATH'
@@ -61,11 +60,11 @@ test_a_long_invocation_counts_its_stored_calls_before_it_ends() {
     --detach
   expect_eq "$CODE" 0 "submit (stderr: $ERR)"
   local key=$OUT done=""
-  for i in $(seq 1 150); do
+  nineteen_done() {
     done=$("$LITHOPS" --json job status "$key" | jq .done)
-    [ "$done" = 19 ] && break
-    sleep 0.1
-  done
+    [ "$done" = 19 ]
+  }
+  wait_until 30 nineteen_done
   expect_eq "$done" 19 "every call but the waiting one counted while it waits"
   touch "$PWD/go"
   run_lithops job wait "$key"

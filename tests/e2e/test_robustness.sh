@@ -1,24 +1,6 @@
 # Failure classes with their reasons in `job status --json`, memory limits, retries,
 # `job retry --failed`, partial results, stalled workers, and reduce.
 
-# The key of the only job of this test's storage.
-only_job_key() {
-  ls "$XDG_CACHE_HOME/lithops/storage/lithops-data/lithops.jobs"
-}
-
-# STATUS: `job status --json` of the only job.
-job_status_json() {
-  STATUS=$("$LITHOPS" --json job status "$(only_job_key)")
-}
-
-failure_field() {  # failure_field CALL FIELD
-  json_field "$STATUS" ".failures[] | select(.call == $1) | .$2"
-}
-
-runs_of() {  # how many times a flaky call with marker PATH ran
-  [ -f "$1.runs" ] && wc -l <"$1.runs" | tr -d ' ' || echo 0
-}
-
 test_so_failure_reasons_are_in_status_json() {
   run_lithops_stdin $'"a"\n"fail"\n"segv"\n"sleep"\n"exit"\n' \
     job submit --function "$TASKS/libmisbehave.so" --iterdata - --worker-processes 2 \
@@ -70,6 +52,18 @@ test_so_memory_limit_fails_the_call_with_reason_memory() {
   expect_eq "$(failure_field 1 reason)" "memory" "a task that crashes on the NULL malloc gave"
   expect_contains "$(failure_field 1 error)" "limit 64 MB" "the limit"
   expect_eq "$(failure_field 2 reason)" "memory" "a task that returns 1 when malloc fails"
+}
+
+test_so_task_throwing_bad_alloc_fails_with_reason_memory() {
+  run_lithops_stdin $'"bad_alloc"\n"other"\n' job submit --function "$TASKS/libthrows.so" \
+    --iterdata - --memory 64
+  expect_eq "$CODE" 1 "exit code"
+  job_status_json
+  expect_eq "$(failure_field 0 reason)" "memory" "std::bad_alloc escaping the task"
+  expect_contains "$(failure_field 0 error)" "std::bad_alloc" "the exception"
+  expect_contains "$(failure_field 0 error)" "limit 64 MB" "the limit"
+  expect_eq "$(failure_field 1 reason)" "error" "another exception is not memory"
+  expect_contains "$(failure_field 1 error)" "boom from C++" "its message"
 }
 
 test_memory_limit_from_the_backend_config() {
@@ -174,14 +168,12 @@ test_worker_killed_mid_chunk_loses_only_its_calls_in_flight() {
 test_a_stalled_worker_is_noticed_and_killed() {
   run_lithops job submit --command 'sleep 93.{}' --range 1 --detach \
     --set lithops.worker_stall_timeout=2
-  local key=$OUT pid="" i
-  for i in $(seq 1 100); do
-    pid=$(pgrep -f "lithops-runtime worker --stream" | while read -r p; do
-      tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "HOME=$HOME" && echo "$p"; done)
-    [ -n "$pid" ] && pgrep -f "sleep 93.0" >/dev/null && break
-    sleep 0.1
-  done
-  [ -n "$pid" ] || { fail "no worker found"; return; }
+  local key=$OUT pid=""
+  worker_running_the_call() {
+    pid=$(own_processes_matching "lithops-runtime worker --stream")
+    [ -n "$pid" ] && [ -n "$(own_processes_matching "sleep 93.0")" ]
+  }
+  wait_until 30 worker_running_the_call || { fail "no worker found running the call"; return; }
   kill -STOP $pid
   run_lithops job wait "$key"
   expect_eq "$CODE" 1 "exit code"
@@ -207,6 +199,28 @@ test_reduce_after_a_share_of_the_map_calls() {
     --reduce "$EXAMPLES/libsum.so:lithops_reduce" --reduce-after 30 --max-workers 2
   expect_eq "$CODE" 0 "exit code"
   expect_eq "$OUT" "332833500" "sum of squares"
+}
+
+# The reducer's worker starts (state "waiting") once 30% of the calls have finished, while the
+# others still run: calls 3..9 wait for the test's go, so the map cannot have finished.
+test_reducer_worker_starts_after_the_share_of_map_calls_not_after_all() {
+  printf '[ "$1" -lt 3 ] || for i in $(seq 1 600); do [ -e "%s/go" ] && break; sleep 0.05; done\necho "$1"\n' \
+    "$PWD" >map.sh
+  run_lithops job submit --command "sh $PWD/map.sh {}" --range 10 --chunksize 1 --max-workers 2 \
+    --reduce-command 'sort -n' --reduce-after 30 --detach
+  local key=$OUT
+  reducer_waiting() {
+    STATUS=$("$LITHOPS" --json job status "$key")
+    [ "$(json_field "$STATUS" .reduce.state)" = waiting ]
+  }
+  wait_until 60 reducer_waiting || fail "the reducer never waited: $STATUS"
+  expect_eq "$(json_field "$STATUS" '.done < 10 and .state == "running"')" true \
+    "the map is still running while the reducer waits"
+  touch go
+  run_lithops job wait "$key"
+  expect_eq "$CODE" 0 "wait exit code ($ERR)"
+  run_lithops job result "$key"
+  expect_eq "$OUT" "$(seq 0 9)" "the reducer got every output"
 }
 
 test_reduce_command_reads_the_outputs_on_stdin() {
@@ -241,19 +255,26 @@ test_bad_robustness_flags_are_refused_before_launch() {
   expect_eq "$CODE" 2 "reducer without its entry"
   expect_contains "$ERR" "--reduce" "names the flag"
   expect_contains "$ERR" "lithops_reduce" "names the symbol"
+  # Exit code 2 alone proves little (any parse error gives it): each message names the flag.
   run_lithops job submit --command 'echo' --range 2 --reduce-after 50
   expect_eq "$CODE" 2 "--reduce-after alone"
+  expect_contains "$ERR" "--reduce-after needs --reduce or --reduce-command" "--reduce-after alone: message"
   run_lithops job submit --command 'echo' --range 2 --reduce-command 'cat' --reduce-after 0
   expect_eq "$CODE" 2 "--reduce-after 0"
+  expect_contains "$ERR" "--reduce-after must be a percentage in (0, 100], got 0" "--reduce-after 0: message"
   run_lithops job submit --command 'echo' --range 2 --retry-on timeout,sigsegv
   expect_eq "$CODE" 2 "unknown reason"
-  expect_contains "$ERR" "'sigsegv'" "names it"
+  expect_contains "$ERR" "--retry-on: unknown failure reason 'sigsegv'" "names the flag and the reason"
   run_lithops job submit --command 'echo' --range 2 --memory 0
   expect_eq "$CODE" 2 "--memory 0"
+  expect_contains "$ERR" "--memory must be a positive number of MB, got 0" "--memory 0: message"
   run_lithops job submit --command 'echo' --range 2 --retries -1
   expect_eq "$CODE" 2 "--retries -1"
+  expect_contains "$ERR" "--retries must be between 0 and 100, got -1" "--retries -1: message"
   run_lithops job submit --command 'echo' --range 2 --reduce-command 'cat {x}'
   expect_eq "$CODE" 2 "reducer with {field}"
+  expect_contains "$ERR" "--reduce-command: a reducer has no input object, so {field} cannot be used" \
+    "reducer with {field}: message"
   expect_no_job_stored "bad flags"
 }
 

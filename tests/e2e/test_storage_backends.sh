@@ -1,57 +1,7 @@
 # Storage backends end to end: `lithops storage` on every backend, and jobs whose record,
 # inputs, outputs and logs live in S3 (the real, signature-checking s3rver) or Redis (a real
-# redis-server with a password). Each test starts its servers on free ports and stops them by
-# PID when it ends.
-
-SERVERS_DIR=$HERE/../servers
-STARTED_PIDS=""
-
-stop_servers() {
-  local pid i
-  for pid in $STARTED_PIDS; do
-    kill "$pid" 2>/dev/null
-    for i in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$pid" 2>/dev/null
-  done
-  STARTED_PIDS=""
-}
-
-# Starts s3rver; sets S3_PORT, S3_PID and adds the s3 section to the user config.
-start_s3() {
-  local out
-  out=$(bash "$SERVERS_DIR/start_s3rver.sh" "$HOME/s3-data") || { fail "s3rver did not start"; return 1; }
-  read -r S3_PORT S3_PID <<<"$out"
-  STARTED_PIDS="$STARTED_PIDS $S3_PID"
-  trap stop_servers EXIT
-  mkdir -p "$HOME/.lithops"
-  cat >>"$HOME/.lithops/config" <<CFG
-s3:
-  endpoint: http://127.0.0.1:$S3_PORT
-  region: us-east-1
-  access_key_id: S3RVER
-  secret_access_key: S3RVER
-CFG
-}
-
-# Starts redis-server with a password; sets REDIS_PORT, REDIS_PID, REDIS_PASS.
-start_redis() {
-  local out
-  REDIS_PASS="e2e-secret-$RANDOM$RANDOM-pw"
-  out=$(bash "$SERVERS_DIR/start_redis.sh" "$HOME/redis-data" "$REDIS_PASS") || { fail "redis-server did not start"; return 1; }
-  read -r REDIS_PORT REDIS_PID <<<"$out"
-  STARTED_PIDS="$STARTED_PIDS $REDIS_PID"
-  trap stop_servers EXIT
-  mkdir -p "$HOME/.lithops"
-  cat >>"$HOME/.lithops/config" <<CFG
-redis:
-  host: 127.0.0.1
-  port: $REDIS_PORT
-  password: $REDIS_PASS
-CFG
-}
+# redis-server with a password). Each test starts its servers on free ports (lib.sh: start_s3,
+# start_redis) and they are stopped by PID when it ends.
 
 # The `lithops storage` commands as a user runs them, against backend $1.
 storage_cli_roundtrip() {
@@ -191,14 +141,20 @@ test_job_state_in_redis() {
   job_on_backend redis "$REDIS_PASS"
 }
 
-test_job_over_s3_objects_with_localhost_storage() {
-  start_s3 || return
+# Puts a.txt ("1\n2\n") and b.txt ("3\n") under lithops-data/nums/ in STORAGE, then submits a
+# job (storage localhost) over STORAGE://lithops-data/nums/: one call per object.
+put_two_objects_and_submit() {  # put_two_objects_and_submit STORAGE
   printf '1\n2\n' >a.txt
   printf '3\n' >b.txt
-  "$LITHOPS" storage put a.txt lithops-data -k nums/a.txt -s s3 -q
-  "$LITHOPS" storage put b.txt lithops-data -k nums/b.txt -s s3 -q
+  "$LITHOPS" storage put a.txt lithops-data -k nums/a.txt -s "$1" -q
+  "$LITHOPS" storage put b.txt lithops-data -k nums/b.txt -s "$1" -q
   run_lithops job submit --command 'printf "%s %s %s-%s" {bucket} {key} {start} {end}' \
-    --input s3://lithops-data/nums/ -s localhost
+    --input "$1://lithops-data/nums/" -s localhost
+}
+
+test_job_over_s3_objects_with_localhost_storage() {
+  start_s3 || return
+  put_two_objects_and_submit s3
   expect_eq "$CODE" 0 "exit code ($ERR)"
   expect_eq "$OUT" "$(printf 'lithops-data nums/a.txt 0-4\nlithops-data nums/b.txt 0-2')" \
     "{bucket} {key} {start} {end}"
@@ -239,4 +195,52 @@ test_storage_module_missing_or_broken() {
   expect_eq "$?" 2 "a module of another version: exit code"
   expect_contains "$result" "module is version 0.0.0-other but lithops is" "the two versions"
   expect_contains "$result" "reinstall" "a module of another version: what to do"
+}
+
+# --input names the storage of its objects whatever storage holds the job: redis:// with the
+# job in localhost storage, localhost:// with the job in Redis.
+test_job_over_redis_objects_and_localhost_objects() {
+  start_redis || return
+  put_two_objects_and_submit redis
+  expect_eq "$CODE" 0 "redis:// input, exit code ($ERR)"
+  expect_eq "$OUT" "$(printf 'lithops-data nums/a.txt 0-4\nlithops-data nums/b.txt 0-2')" \
+    "redis:// input: one call per object"
+  run_lithops job submit --command 'cat' --input redis://lithops-data/nums/ -s localhost --json
+  expect_eq "$(json_field "$OUT" '.output' | tr -d '\n')" "123" "redis:// input: the bytes"
+
+  "$LITHOPS" storage mb local-data -s localhost -q
+  "$LITHOPS" storage put a.txt local-data -k x/a.txt -s localhost -q
+  run_lithops job submit --command 'cat' --input localhost://local-data/x/ -s redis --json
+  expect_eq "$CODE" 0 "localhost:// input with the job in redis, exit code ($ERR)"
+  expect_eq "$(json_field "$OUT" '.output' | tr -d '\n')" "12" "localhost:// input: the bytes"
+  run_lithops --json job list -s redis
+  expect_eq "$(json_field "$OUT" 'length')" 1 "that job's state is in redis"
+}
+
+test_storage_get_replaces_a_file_through_its_part_file() {
+  "$LITHOPS" storage mb my-data -q
+  printf 'new\n' >new.txt
+  "$LITHOPS" storage put new.txt my-data -k data.txt -q
+  printf 'old\n' >data.txt
+  ln data.txt old-link.txt          # a second name of the old file
+  printf 'half a download' >data.txt.lithops-part  # left by a download that died
+  run_lithops storage get my-data data.txt
+  expect_eq "$CODE" 0 "exit code ($ERR)"
+  expect_eq "$(cat data.txt)" "new" "the file has the object's bytes"
+  # Written beside and renamed over: the old file itself was never truncated or rewritten.
+  expect_eq "$(cat old-link.txt)" "old" "the old file's content is intact under its other name"
+  [ -e data.txt.lithops-part ] && fail "the part file is left behind"
+  run_lithops storage get my-data missing.txt -o data.txt
+  expect_eq "$CODE" 1 "get of a missing object: exit code"
+  expect_eq "$(cat data.txt)" "new" "a failed get leaves the existing file as it was"
+  [ -e data.txt.lithops-part ] && fail "a failed get left a part file"
+}
+
+test_storage_put_of_a_missing_file_is_a_usage_error() {
+  "$LITHOPS" storage mb my-data -q
+  run_lithops storage put no-such-file.txt my-data
+  expect_eq "$CODE" 2 "a missing file: exit code"
+  expect_contains "$ERR" "no-such-file.txt: no such file" "a missing file: message"
+  run_lithops --json storage list my-data
+  expect_eq "$OUT" "[]" "nothing was stored"
 }

@@ -17,6 +17,9 @@ for exe in "$1" "$2"; do
   if grep -E "$remote_libs" <<<"$libs"; then
     fail "$exe links the libraries above at start; they belong to the storage module"
   fi
+  if grep -E '^libcairo\.' <<<"$libs"; then
+    fail "$exe links cairo at start; it belongs to the PNG module (cli/png_module.h)"
+  fi
   if grep -E "$startup_cost" <<<"$libs"; then
     fail "$exe links libspdlog; spdlog is compiled in (core/spdlog_lib.cc)"
   fi

@@ -5,38 +5,39 @@
 # mid-job (the job still completes, every output in order), worker list, attach, cancel (no
 # process left on any host), the refusals (unknown host key, wrong key, localhost storage),
 # clean -b ssh, and daemons dismantling after their idle timeout.
-#   cluster_test.sh BIN_DIR SERVERS_DIR
-# Exit 77 (skip) without root or sshd, unless LITHOPS_REQUIRE_SERVERS=1 (then a failure).
+#   cluster_test.sh BIN_DIR            (ctest: e2e_ssh_cluster)
+# Skips (exit 77) without root, sshd or iproute2; under LITHOPS_REQUIRE_SERVERS=1 a failure.
 set -uo pipefail
-bin=${1:?usage: cluster_test.sh BIN_DIR SERVERS_DIR}
-servers=${2:?usage: cluster_test.sh BIN_DIR SERVERS_DIR}
+bin=$(realpath "${1:?usage: cluster_test.sh BIN_DIR}")
+source "$(dirname "$0")/../support/lib.sh"
+servers=$TESTS_SERVERS_DIR
 LITHOPS=$bin/lithops
 failed=0
 fail() { echo "FAIL: $*" >&2; failed=1; }
 expect_contains() { [[ "$1" == *"$2"* ]] || fail "$3: expected to contain [$2], got [$1]"; }
 
-W=$(mktemp -d /tmp/lithops-ssh-e2e-XXXXXX)
-export HOME=$W/home XDG_CACHE_HOME=$W/cache LITHOPS_SSH_STATE=$W/home/.lithops/ssh-cluster.json
+[[ $(id -u) == 0 ]] || skip "needs root to make network namespaces (ip netns)"
+require_command ip iproute2
+require_command /usr/sbin/sshd openssh-server
+require_command ssh openssh-client
+require_command redis-server redis-server
+require_command jq jq
+
+scratch_dir ssh-e2e
+W=$SCRATCH
+for v in $(env | grep -o '^LITHOPS_[A-Z_]*'); do [[ $v == LITHOPS_KEEP_TEST_DIRS ]] || unset "$v"; done
+export HOME=$W/home XDG_CACHE_HOME=$W/cache
 mkdir -p "$HOME"
-cleanup() {
-  "$servers/ssh_hosts.sh" down "$W/hosts" >/dev/null 2>&1
-  [[ ${LITHOPS_KEEP_TEST_DIRS:-} == 1 ]] || rm -rf "$W"
-}
-trap cleanup EXIT
+STATE=$HOME/.lithops/ssh-cluster.json
+at_exit '"$servers/ssh_hosts.sh" down "$W/hosts" >/dev/null 2>&1'
 
 if ! "$servers/ssh_hosts.sh" up "$W/hosts" 3 --redis >"$W/hosts.out" 2>&1; then
-  rc=$?
-  if [[ $rc == 3 && ${LITHOPS_REQUIRE_SERVERS:-} != 1 ]]; then
-    echo "SKIPPED: $(cat "$W/hosts.out")"
-    exit 77
-  fi
   echo "FAIL: cannot start the SSH hosts: $(cat "$W/hosts.out")"
   exit 1
 fi
 source "$W/hosts/hosts.env"
 
-# The config as JSON (YAML reads it): given to lithops with -c, and, until `runtime deploy`
-# has its command, straight to the lithops-ssh helper.
+# The config as JSON (YAML reads it), given to lithops with -c.
 write_config() {  # write_config FILE IDLE_TIMEOUT KNOWN_HOSTS KEY_FILE
   jq -cn --arg rh "$REDIS_HOST" --argjson rp "$REDIS_PORT" --arg pw "$(cat "$REDIS_PASSWORD_FILE")" \
     --arg key "$4" --arg kh "$3" --arg h1 "$SSH_HOST_1" --arg h2 "$SSH_HOST_2" \
@@ -52,7 +53,7 @@ write_config() {  # write_config FILE IDLE_TIMEOUT KNOWN_HOSTS KEY_FILE
 CFG=$W/config.json
 write_config "$CFG" 600 "$SSH_KNOWN_HOSTS" "$SSH_KEY"
 deploy() {  # deploy CONFIG: sets OUT ERR CODE
-  "$bin/lithops-ssh" deploy <"$1" >"$W/out" 2>"$W/err"
+  "$LITHOPS" -c "$1" runtime deploy -b ssh >"$W/out" 2>"$W/err" </dev/null
   CODE=$?
   OUT=$(cat "$W/out") ERR=$(cat "$W/err")
 }
@@ -74,19 +75,20 @@ deploy "$CFG"
 [[ $CODE == 0 ]] || fail "deploy failed: $ERR"
 expect_contains "$ERR" "work queue on $SSH_HOST_1" "deploy says where the queue is"
 [[ -x $W/remote/bin/lithops-runtime ]] || fail "lithops-runtime is not installed in remote_dir"
-[[ $(stat -c %a "$LITHOPS_SSH_STATE") == 600 ]] || fail "the cluster state file is not 0600"
-ps -eo args | grep -F "$(jq -r .password "$LITHOPS_SSH_STATE")" | grep -vq grep &&
+[[ $(stat -c %a "$STATE") == 600 ]] || fail "the cluster state file is not 0600"
+ps -eo args | grep -F "$(jq -r .password "$STATE")" | grep -vq grep &&
   fail "the queue password appears in a command line"
 deploy "$CFG"
 [[ $CODE == 0 ]] || fail "a second deploy failed: $ERR"
 [[ $ERR != *installing* ]] || fail "a second deploy installed again: $ERR"
 
 echo "== worker list: three hosts, two processes each, heartbeating"
-for _ in $(seq 1 100); do
+up_hosts() {  # how many daemons say they are idle or running
   rows=$(lithops worker list --json 2>"$W/err")
-  [[ $(jq '[.[] | select(.state == "idle" or .state == "running")] | length' <<<"$rows" 2>/dev/null) == 3 ]] && break
-  sleep 0.1
-done
+  jq '[.[] | select(.state == "idle" or .state == "running")] | length' <<<"$rows" 2>/dev/null
+}
+wait_until 30 eval '[[ $(up_hosts) == 3 ]]' || fail "worker list: 3 daemons never up"
+rows=$(lithops worker list --json 2>"$W/err")
 [[ $(jq 'length' <<<"$rows") == 3 ]] || fail "worker list: expected 3 hosts, got $rows $(cat "$W/err")"
 [[ $(jq '[.[] | select(.processes == 2)] | length' <<<"$rows") == 3 ]] || fail "worker list processes: $rows"
 table=$(lithops worker list)
@@ -99,21 +101,24 @@ expect_contains "$out" "attached-ok" "attach HOST -- COMMAND"
 out=$(lithops attach nosuchhost 2>&1)
 expect_contains "$out" "not one of the configured hosts" "attach to an unknown host"
 
-echo "== a job spreads over the three hosts; results in order"
-out=$(lithops job submit --command 'sh -c "sleep 0.3; echo {} $LITHOPS_WORKER_HOST"' --range 24 2>"$W/err")
-[[ $? == 0 ]] || fail "job over three hosts failed: $(cat "$W/err")"
+echo "== a job spreads over the three hosts; results in order; status shows calls per host"
+key=$(lithops job submit --command 'sh -c "sleep 0.3; echo {} $LITHOPS_WORKER_HOST"' --range 24 --detach 2>"$W/err")
+[[ -n $key ]] || fail "detached submit printed no key: $(cat "$W/err")"
+lithops job wait "$key" >/dev/null 2>"$W/err" || fail "job over three hosts failed: $(cat "$W/err")"
+out=$(lithops job result "$key")
 [[ $(cut -d' ' -f1 <<<"$out" | tr '\n' ' ') == "$(seq 0 23 | tr '\n' ' ')" ]] || fail "outputs not in call order: $out"
 hosts_used=$(cut -d' ' -f2 <<<"$out" | sort -u | wc -l)
 [[ $hosts_used == 3 ]] || fail "the job ran on $hosts_used hosts, not 3: $out"
+status=$(lithops job status "$key" --json)
+[[ $(jq '.calls_by_host | length' <<<"$status") == 3 ]] || fail "status has no calls per host: $status"
+[[ $(jq '[.calls_by_host[]] | add' <<<"$status") == 24 ]] || fail "calls per host do not add up: $status"
+expect_contains "$(lithops job status "$key")" "$SSH_HOST_2" "job status names the hosts"
 
 echo "== one daemon SIGKILLed and another host cut off mid-job: every output, in order"
 key=$(lithops job submit --command 'sh -c "sleep 0.5; echo {}"' --range 60 --retries 3 --detach 2>"$W/err")
 [[ -n $key ]] || fail "detached submit printed no key: $(cat "$W/err")"
-for _ in $(seq 1 200); do
-  done_calls=$(lithops job status "$key" --json 2>/dev/null | jq -r '.done // 0')
-  ((done_calls >= 6)) && break
-  sleep 0.1
-done
+done_calls() { lithops job status "$key" --json 2>/dev/null | jq -r '.progress.done // .done // 0'; }
+wait_until 60 eval '(( $(done_calls) >= 6 ))' || fail "the job never got going: $(lithops job status "$key" 2>&1)"
 kill -9 "$(cat "$W/remote/daemon-$SSH_HOST_3.pid")" || fail "no daemon pid for host 3"
 "$servers/ssh_hosts.sh" cut "$W/hosts" 2
 lithops job wait "$key" >/dev/null 2>"$W/err" || fail "job with a lost host did not succeed: $(cat "$W/err")"
@@ -127,16 +132,10 @@ echo "== cancel stops the remote calls: no process left on any host"
 deploy "$CFG"  # host 3's daemon again
 [[ $CODE == 0 ]] || fail "deploy after losing hosts failed: $ERR"
 key=$(lithops job submit --command 'sleep 47' --range 4 --detach 2>"$W/err")
-for _ in $(seq 1 300); do
-  [[ -n $(host_processes 'sleep 47') ]] && break
-  sleep 0.1
-done
+wait_until 60 eval '[[ -n $(host_processes "sleep 47") ]]'
 [[ -n $(host_processes 'sleep 47') ]] || fail "the long calls never started: $(lithops job status "$key" 2>&1)"
 lithops job cancel "$key" >/dev/null 2>"$W/err" || fail "cancel failed: $(cat "$W/err")"
-for _ in $(seq 1 100); do
-  [[ -z $(host_processes 'sleep 47') ]] && break
-  sleep 0.1
-done
+wait_until 20 eval '[[ -z $(host_processes "sleep 47") ]]'
 [[ -z $(host_processes 'sleep 47') ]] || fail "calls still running after cancel: $(host_processes 'sleep 47')"
 [[ $(lithops job status "$key" --json | jq -r .state) == cancelled ]] || fail "state after cancel"
 
@@ -166,10 +165,7 @@ jq -c '.ssh.workers = [{host: .ssh.master.host, worker_processes: 2}] | .ssh.idl
 CFG=$W/idle.json
 deploy "$CFG"
 [[ $CODE == 0 ]] || fail "deploy with a short idle timeout failed: $ERR"
-for _ in $(seq 1 150); do
-  [[ $(lithops worker list --json 2>/dev/null | jq -r '.[0].state') == stopped ]] && break
-  sleep 0.1
-done
+wait_until 30 eval '[[ $(lithops worker list --json 2>/dev/null | jq -r ".[0].state") == stopped ]]'
 [[ $(lithops worker list --json | jq -r '.[0].state') == stopped ]] ||
   fail "the daemon did not dismantle after idle_timeout: $(lithops worker list --json)"
 out=$(lithops job submit --command 'echo again {}' --range 2 2>"$W/err")

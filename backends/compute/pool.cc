@@ -1,4 +1,4 @@
-#include "backends/compute/localhost_pool.h"
+#include "backends/compute/pool.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -18,7 +18,7 @@
 #include <set>
 #include <sstream>
 
-#include "backends/compute/localhost_compute.h"
+#include "backends/compute/worker_launcher.h"
 #include "backends/registry.h"
 #include "backends/sys/process.h"
 #include "core/job_store.h"
@@ -31,12 +31,6 @@ namespace {
 volatile sig_atomic_t g_cancel = 0;
 void on_term(int) { g_cancel = 1; }
 
-// Kills a worker and the sub-workers / commands it started (each in its own process group).
-void kill_process_tree(pid_t pid) {
-  for (pid_t child : child_processes(pid)) ::kill(-child, SIGKILL);
-  ::kill(pid, SIGKILL);
-}
-
 // An invocation handed to a worker. Its calls count as done when the worker says "done", or
 // earlier, as the worker reports partial results stored ("stored"): a big invocation's
 // progress then moves while it runs. If the worker dies, the calls it never leased go to
@@ -48,9 +42,10 @@ struct Assigned {
 };
 
 struct Worker {
-  pid_t pid = 0;
-  int in_fd = -1;   // payload lines to the worker
-  int out_fd = -1;  // "done ..." / "alive" lines from the worker
+  // The running worker (null before it starts and after it ended): payload lines go to its
+  // in_fd, "done ..." / "alive" lines come from its out_fd.
+  std::unique_ptr<WorkerProcess> proc;
+  bool accepts_input() const { return proc && proc->in_fd() >= 0; }
   std::string buffer;
   std::optional<Assigned> item;   // the invocation it is running
   std::optional<Assigned> ahead;  // the next one, already in its stdin (see dispatch)
@@ -72,10 +67,12 @@ Assigned* assigned_to(Worker& w, uint64_t invocation) {
 class Pool {
  public:
   /// stall_timeout_s: a silent worker is killed; explain_s: when the display explains a stall.
-  Pool(JobStore& store, JobSpec spec, std::string config_line, double stall_timeout_s,
-       double explain_s, int news_fd)
+  Pool(JobStore& store, JobSpec spec, WorkerLauncher& launcher, std::string config_line,
+       double stall_timeout_s, double explain_s, int news_fd)
       : store_(store),
         spec_(std::move(spec)),
+        launcher_(launcher),
+        single_(launcher.one_invocation_per_worker()),
         config_line_(std::move(config_line)),
         news_fd_(news_fd),
         stall_timeout_ms_(static_cast<int64_t>(stall_timeout_s * 1000)),
@@ -88,10 +85,15 @@ class Pool {
   Status spawn_worker(Worker& w);
   void send(Worker& w, const std::string& line);
   void dispatch(Worker& w);
+  void retire(Worker& w);
+  void reap_retired(std::list<std::unique_ptr<WorkerProcess>>::iterator it);
+  void drain_retired(const std::vector<pollfd>& fds, size_t first);
   void dispatch_idle();
   void handle_line(Worker& w, const std::string& line);
   void handle_exit(Worker& w);
-  void settle(const Assigned& assigned, const std::string& lost_why);
+  void worker_never_started(Worker& w, const WorkerEnd& end);
+  void fail_stranded_work();
+  void settle(const Assigned& assigned, const WorkerEnd& end);
   void count_stored(Worker& w, uint64_t invocation, uint64_t ok);
   void requeue_unleased(Assigned& lost);
   void finish_invocation(Worker& w, uint64_t invocation, uint64_t ok, uint64_t failed);
@@ -114,6 +116,10 @@ class Pool {
 
   JobStore& store_;
   JobSpec spec_;
+  WorkerLauncher& launcher_;
+  bool single_;  // one invocation per worker (launcher_.one_invocation_per_worker())
+  // Single-invocation workers that reported "done" and are exiting; their slot has a new one.
+  std::list<std::unique_ptr<WorkerProcess>> retiring_;
   std::string config_line_;
   int news_fd_;  // a byte per publish tells the submitting driver to look (-1: nobody listens)
   int64_t stall_timeout_ms_;
@@ -131,6 +137,8 @@ class Pool {
   int64_t last_news_ms_ = 0;  // a worker started or an invocation finished
   std::string stall_note_;    // the stall message currently shown, if any
   std::string spawn_error_;   // why the last worker could not be started
+  uint64_t started_workers_ = 0;  // WorkerSlot numbers handed out
+  std::optional<WorkerEnd> start_failure_;  // a worker could not start: start no more
 };
 
 // Says what lithops last knew when nothing has happened for stall_timeout: no worker has
@@ -144,11 +152,7 @@ void Pool::explain_stall() {
     double secs = static_cast<double>(now - progress_.started_ms) / 1000;
     if (started == 0)
       note = fmt::format("0/{} workers started after {:.0f} s: {}", workers_.size(), secs,
-                         spawn_error_.empty()
-                             ? fmt::format("the worker processes have not reported yet (their "
-                                           "errors are in {}/{}.pool.log)",
-                                           local_log_dir(), spec_.job_key)
-                             : spawn_error_);
+                         spawn_error_.empty() ? launcher_.startup_hint() : spawn_error_);
     else
       note = fmt::format("no call finished in the last {:.0f} s; {} worker(s) still running",
                          static_cast<double>(now - last_news_ms_) / 1000, started);
@@ -184,30 +188,17 @@ Status Pool::plan_work() {
 }
 
 Status Pool::spawn_worker(Worker& w) {
-  int in[2], out[2];
-  LITHOPS_TRY(make_pipe(in));
-  LITHOPS_TRY(make_pipe(out));
-  SpawnOptions o;
-  o.argv = {self_exe_dir() + "/lithops-runtime", "worker", "--stream"};
-  o.stdin_fd = in[0];
-  o.stdout_fd = out[1];
-  auto pid = spawn_process(o);
-  ::close(in[0]);
-  ::close(out[1]);
-  if (!pid.ok()) {
-    ::close(in[1]);
-    ::close(out[0]);
-    spawn_error_ = "backend localhost " + pid.error().message;
-    return pid.error();
+  auto proc = launcher_.start({started_workers_++, w.reducer});
+  if (!proc.ok()) {
+    spawn_error_ = proc.error().message;
+    return proc.error();
   }
   bool reducer = w.reducer;
   w = Worker{};
-  w.pid = *pid;
-  w.in_fd = in[1];
-  w.out_fd = out[0];
+  w.proc = std::move(proc).value();
   w.reducer = reducer;
   w.last_seen_ms = now_ms();
-  spdlog::debug("pool: started {} pid {}", reducer ? "reducer" : "worker", *pid);
+  spdlog::debug("pool: started {} {}", reducer ? "reducer" : "worker", w.proc->describe());
   send(w, config_line_ + "\n");
   ++progress_.workers_running;
   dirty_ = true;
@@ -215,8 +206,8 @@ Status Pool::spawn_worker(Worker& w) {
 }
 
 void Pool::send(Worker& w, const std::string& line) {
-  if (w.in_fd < 0) return;
-  if (::write(w.in_fd, line.data(), line.size()) < 0) {
+  if (!w.accepts_input()) return;
+  if (::write(w.proc->in_fd(), line.data(), line.size()) < 0) {
     // Broken pipe: the worker is gone; its EOF turns its work into lost calls.
   }
 }
@@ -226,12 +217,13 @@ void Pool::send(Worker& w, const std::string& line) {
 // chunks of short calls that wait would otherwise idle its sub-workers between chunks.
 // Only while there is enough work for every worker, so that no worker sits on work at the end.
 void Pool::dispatch(Worker& w) {
-  if (w.in_fd < 0 || w.reducer || queue_.empty()) return;
+  if (!w.accepts_input() || w.reducer || queue_.empty()) return;
   if (!w.item) {
     w.item = Assigned{std::move(queue_.front())};
     queue_.pop_front();
     w.last_seen_ms = now_ms();
     send(w, work_item_json(spec_.job_key, w.item->work).dump() + "\n");
+    if (single_) return w.proc->close_input();  // its only invocation: it exits after it
   }
   if (!w.ahead && queue_.size() >= workers_.size()) {
     w.ahead = Assigned{std::move(queue_.front())};
@@ -242,9 +234,10 @@ void Pool::dispatch(Worker& w) {
 
 void Pool::dispatch_idle() {
   for (auto& w : workers_) {
-    if (w.pid > 0) {
+    if (w.proc) {
       dispatch(w);
-    } else if (!w.reducer && !queue_.empty() && respawns_++ < 100) {
+    } else if (!w.reducer && !queue_.empty() && !start_failure_ && (single_ || respawns_++ < 100)) {
+      // (Single-invocation workers are replaced after every invocation, by design.)
       // Replace a worker that died while work remains, within reason.
       if (auto s = spawn_worker(w); s.ok())
         dispatch(w);
@@ -252,12 +245,10 @@ void Pool::dispatch_idle() {
         progress_.message = s.error().message;
     }
   }
+  if (start_failure_ && !queue_.empty()) fail_stranded_work();
   if (map_finished()) {
     for (auto& w : workers_)
-      if (!w.reducer && w.in_fd >= 0) {
-        ::close(w.in_fd);  // no more work: the worker exits at EOF
-        w.in_fd = -1;
-      }
+      if (!w.reducer && w.accepts_input()) w.proc->close_input();  // no more work: it exits
   }
 }
 
@@ -269,7 +260,7 @@ bool Pool::map_busy() const {
 
 // Counts the stored results of a finished (or lost) work item; failures that may be retried
 // go back in the queue as new attempts. Calls of `item` without a stored result are lost.
-void Pool::settle(const Assigned& assigned, const std::string& lost_why) {
+void Pool::settle(const Assigned& assigned, const WorkerEnd& end) {
   const WorkItem& item = assigned.work;
   auto read = store_.read_results(spec_.job_key, item.invocation);
   std::vector<CallResult> stored = read.ok() ? std::move(read).value() : std::vector<CallResult>{};
@@ -280,8 +271,8 @@ void Pool::settle(const Assigned& assigned, const std::string& lost_why) {
     for (uint64_t c = span.begin; c < span.end; ++c)
       if (!seen.count(c))
         lost.push_back(failed_call(
-            c, span.attempt, FailureReason::kLost,
-            lost_why.empty() ? "the worker stored no result for this call" : lost_why));
+            c, span.attempt, end.reason,
+            end.why.empty() ? "the worker stored no result for this call" : end.why));
   if (!lost.empty()) {
     // Part numbers of the worker count up from 0; the driver's own part comes last.
     if (auto s = store_.write_result_part(spec_.job_key, item.invocation, 9999, lost); !s.ok())
@@ -403,40 +394,99 @@ void Pool::finish_invocation(Worker& w, uint64_t invocation, uint64_t ok, uint64
     ++progress_.invocations_done;
     dirty_ = true;
   } else {
-    settle(done, "");
+    settle(done, {});
   }
+  if (single_) retire(w);
   dispatch_idle();
 }
 
-void Pool::handle_exit(Worker& w) {
-  int status = wait_process(w.pid);
-  ::close(w.out_fd);
-  if (w.in_fd >= 0) ::close(w.in_fd);
+// A single-invocation worker has stored all its results: it exits on its own, and its slot
+// is free for the next one at once (its exit, e.g. a container's removal, overlaps the start).
+void Pool::retire(Worker& w) {
+  retiring_.push_back(std::move(w.proc));
   --progress_.workers_running;
   dirty_ = true;
-  std::string why = !w.killed_because.empty() ? w.killed_because
-                    : WIFSIGNALED(status)
-                        ? fmt::format("worker process killed by {}", signal_name(WTERMSIG(status)))
-                        : fmt::format("worker process exited with code {}", WEXITSTATUS(status));
+  bool reducer = w.reducer;
+  w = Worker{};
+  w.reducer = reducer;
+}
+
+void Pool::reap_retired(std::list<std::unique_ptr<WorkerProcess>>::iterator it) {
+  WorkerEnd end = (*it)->wait();
+  spdlog::debug("pool: {} retired: {}", (*it)->describe(), end.why);
+  retiring_.erase(it);
+}
+
+// Retiring workers' output after "done" is read and dropped; at EOF they are reaped.
+void Pool::drain_retired(const std::vector<pollfd>& fds, size_t first) {
+  auto it = retiring_.begin();
+  for (size_t i = first; i < fds.size() && it != retiring_.end(); ++i) {
+    auto current = it++;
+    if (!fds[i].revents) continue;
+    char buf[4096];
+    if (::read((*current)->out_fd(), buf, sizeof buf) <= 0) reap_retired(current);
+  }
+}
+
+void Pool::handle_exit(Worker& w) {
+  WorkerEnd end = w.proc->wait();
+  w.proc.reset();
+  --progress_.workers_running;
+  dirty_ = true;
+  if (!w.killed_because.empty()) end = {FailureReason::kLost, w.killed_because, false};
+  const std::string& why = end.why;
+  if (end.start_failed && !w.reducer) return worker_never_started(w, end);
   if (w.item) {
     spdlog::warn("pool: {} while running invocation {}", why, w.item->work.invocation);
     // What the worker stored before dying stands; only its calls in flight are lost.
     requeue_unleased(*w.item);
-    settle(*w.item, why);
+    settle(*w.item, end);
     progress_.message = "a worker was lost: " + why;
   }
   if (w.ahead && w.ahead_started) {
     requeue_unleased(*w.ahead);
-    settle(*w.ahead, why);
+    settle(*w.ahead, end);
   } else if (w.ahead) {
     // The invocation handed ahead never started: it goes back to the queue, first.
     queue_.push_front(std::move(w.ahead->work));
   }
-  if (w.reducer && !w.reducer_over && reduce_pending()) reducer_failed(w, "lost", why);
+  if (w.reducer && !w.reducer_over && reduce_pending()) reducer_failed(w, reason_name(end.reason), why);
   bool reducer = w.reducer;
   w = Worker{};
   w.reducer = reducer;
   dispatch_idle();
+}
+
+// A worker that could not start never ran its invocations: they go back to the queue for the
+// workers still running. No other worker is started the same way (it would fail alike); when
+// none is left, the job's remaining calls fail with the backend's reason (e.g. rejected).
+void Pool::worker_never_started(Worker& w, const WorkerEnd& end) {
+  spdlog::warn("pool: {}", end.why);
+  if (w.ahead) queue_.push_front(std::move(w.ahead->work));
+  if (w.item) queue_.push_front(std::move(w.item->work));
+  w = Worker{};
+  start_failure_ = end;
+  progress_.message = end.why;
+  dispatch_idle();
+}
+
+// After a start failure, once no map worker is left, the queued calls can never run: they
+// fail with the start failure's reason instead of waiting for ever.
+void Pool::fail_stranded_work() {
+  for (const auto& w : workers_)
+    if (w.proc && !w.reducer) return;
+  for (const auto& item : queue_) {
+    std::vector<CallResult> failed;
+    for (const auto& span : item.calls)
+      for (uint64_t c = span.begin; c < span.end; ++c)
+        failed.push_back(failed_call(c, span.attempt, start_failure_->reason, start_failure_->why));
+    if (auto s = store_.write_result_part(spec_.job_key, item.invocation, 9999, failed); !s.ok())
+      std::cerr << "pool: " << s.error().message << "\n";
+    progress_.failed += failed.size();
+    ++progress_.invocations_done;
+  }
+  queue_.clear();
+  dirty_ = true;
 }
 
 void Pool::maybe_start_reducer() {
@@ -453,12 +503,11 @@ void Pool::maybe_start_reducer() {
   if (reducer_started_ && !reducer_told_ && map_finished() && reduce_pending()) {
     reducer_told_ = true;
     for (auto& w : workers_) {
-      if (!w.reducer || w.pid <= 0) continue;
+      if (!w.reducer || !w.proc) continue;
       if (progress_.failed == 0) {
         tell_reducer_go(w);
       } else {
-        ::close(w.in_fd);  // a map call failed for good: the reducer is not run
-        w.in_fd = -1;
+        w.proc->close_input();  // a map call failed for good: the reducer is not run
         progress_.reduce = "skipped";
       }
     }
@@ -510,11 +559,11 @@ void Pool::check_stalls() {
   int64_t now = now_ms();
   for (auto& w : workers_) {
     bool busy = w.item || (w.reducer && !w.reducer_over && progress_.reduce == "running");
-    if (w.pid <= 0 || !busy || !w.killed_because.empty()) continue;
+    if (!w.proc || !busy || !w.killed_because.empty()) continue;
     if (now - w.last_seen_ms < stall_timeout_ms_) continue;
     w.killed_because = fmt::format("the worker stopped reporting for {} s and was killed",
                                    stall_timeout_ms_ / 1000.0);
-    kill_process_tree(w.pid);
+    w.proc->kill();
   }
 }
 
@@ -536,10 +585,17 @@ void Pool::publish(bool force) {
 }
 
 void Pool::stop_all_workers() {
-  // Everything the workers started is in our session, even commands in their own groups.
+  launcher_.stop_all();
+  // Everything the workers started here is in our session, even commands in their own groups.
   signal_session(::getsid(0), SIGKILL);
+  // Nothing is left to kill: reap what ended.
   for (auto& w : workers_)
-    if (w.pid > 0) wait_process(w.pid);
+    if (w.proc) {
+      (void)w.proc->wait();
+      w.proc.reset();
+    }
+  for (auto& proc : retiring_) (void)proc->wait();
+  retiring_.clear();
 }
 
 int Pool::run() {
@@ -572,18 +628,21 @@ int Pool::run() {
     std::vector<pollfd> fds;
     std::vector<Worker*> owners;
     for (auto& w : workers_)
-      if (w.out_fd >= 0) {
-        fds.push_back({w.out_fd, POLLIN, 0});
+      if (w.proc) {
+        fds.push_back({w.proc->out_fd(), POLLIN, 0});
         owners.push_back(&w);
       }
     if (fds.empty()) break;
+    size_t workers_polled = fds.size();
+    for (auto& proc : retiring_) fds.push_back({proc->out_fd(), POLLIN, 0});
     int n = ::poll(fds.data(), fds.size(), 100);
     if (n < 0 && errno != EINTR) break;
-    for (size_t i = 0; n > 0 && i < fds.size(); ++i) {
+    drain_retired(fds, workers_polled);
+    for (size_t i = 0; n > 0 && i < workers_polled; ++i) {
       if (!fds[i].revents) continue;
       Worker& w = *owners[i];
       char buf[4096];
-      ssize_t got = ::read(w.out_fd, buf, sizeof buf);
+      ssize_t got = ::read(w.proc->out_fd(), buf, sizeof buf);
       if (got <= 0) {
         handle_exit(w);
         continue;
@@ -606,10 +665,12 @@ int Pool::run() {
     progress_.message = "cancelled";
   } else {
     for (auto& w : workers_)
-      if (w.pid > 0) {
-        if (w.in_fd >= 0) ::close(w.in_fd);
-        wait_process(w.pid);
+      if (w.proc) {
+        w.proc->close_input();
+        (void)w.proc->wait();
+        w.proc.reset();
       }
+    while (!retiring_.empty()) reap_retired(retiring_.begin());
     bool reduce_failed = progress_.reduce == "failed";
     progress_.state = progress_.failed > 0 || reduce_failed ? JobState::kFailed : JobState::kDone;
     if (!finished()) {
@@ -622,6 +683,7 @@ int Pool::run() {
     else if (reduce_failed && progress_.message.empty())
       progress_.message = "the reducer failed";
     // Nothing a worker started may outlive the job (e.g. the commands of a killed worker).
+    launcher_.stop_all();
     signal_session(::getsid(0), SIGKILL);
   }
   if (!stall_note_.empty() && progress_.message == stall_note_) progress_.message.clear();
@@ -633,7 +695,7 @@ int Pool::run() {
 
 }  // namespace
 
-int run_localhost_pool(const std::string& job_key, std::istream& config_in, int news_fd) {
+int run_pool(const std::string& job_key, std::istream& config_in, int news_fd) {
   if (news_fd >= 0) {
     // Only the pool writes to it: not inherited by workers, and never blocking the pool.
     ::fcntl(news_fd, F_SETFD, FD_CLOEXEC);
@@ -665,7 +727,12 @@ int run_localhost_pool(const std::string& job_key, std::istream& config_in, int 
     std::cerr << "pool: " << spec.error().message << "\n";
     return 2;
   }
-  Pool pool(store, std::move(spec).value(), line,
+  auto launcher = make_worker_launcher(*config, *spec);
+  if (!launcher.ok()) {
+    std::cerr << "pool: " << launcher.error().message << "\n";
+    return 2;
+  }
+  Pool pool(store, std::move(spec).value(), **launcher, line,
             config->get_double("lithops", "worker_stall_timeout"),
             config->get_double("lithops", "stall_timeout"), news_fd);
   return pool.run();

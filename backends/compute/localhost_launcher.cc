@@ -1,0 +1,76 @@
+#include "backends/compute/localhost_launcher.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backends/sys/process.h"
+
+namespace lithops {
+namespace {
+
+class LocalWorker : public WorkerProcess {
+ public:
+  LocalWorker(pid_t pid, int in_fd, int out_fd) : WorkerProcess(in_fd, out_fd), pid_(pid) {}
+
+  // The worker and the sub-workers / commands it started (each in its own process group).
+  void kill() override {
+    if (reaped_) return;
+    for (pid_t child : child_processes(pid_)) ::kill(-child, SIGKILL);
+    ::kill(pid_, SIGKILL);
+  }
+
+  WorkerEnd wait() override {
+    int status = wait_process(pid_);
+    reaped_ = true;
+    return {FailureReason::kLost, describe_wait_status(status), false};
+  }
+
+  std::string describe() const override { return fmt::format("worker pid {}", pid_); }
+
+ private:
+  pid_t pid_;
+  bool reaped_ = false;
+};
+
+}  // namespace
+
+std::string describe_wait_status(int status, const std::string& what) {
+  if (WIFSIGNALED(status))
+    return fmt::format("{} killed by {}", what, signal_name(WTERMSIG(status)));
+  return fmt::format("{} exited with code {}", what, WEXITSTATUS(status));
+}
+
+LocalhostLauncher::LocalhostLauncher(std::string runtime, std::string log_hint)
+    : runtime_(std::move(runtime)), log_hint_(std::move(log_hint)) {}
+
+Result<std::unique_ptr<WorkerProcess>> LocalhostLauncher::start(const WorkerSlot&) {
+  int in[2], out[2];
+  LITHOPS_TRY(make_pipe(in));
+  if (auto s = make_pipe(out); !s.ok()) {
+    ::close(in[0]);
+    ::close(in[1]);
+    return s.error();
+  }
+  SpawnOptions o;
+  o.argv = {runtime_, "worker", "--stream"};
+  o.stdin_fd = in[0];
+  o.stdout_fd = out[1];
+  auto pid = spawn_process(o);
+  ::close(in[0]);
+  ::close(out[1]);
+  if (!pid.ok()) {
+    ::close(in[1]);
+    ::close(out[0]);
+    return make_error(pid.error().kind, "backend localhost " + pid.error().message);
+  }
+  return std::unique_ptr<WorkerProcess>(std::make_unique<LocalWorker>(*pid, in[1], out[0]));
+}
+
+std::string LocalhostLauncher::startup_hint() const {
+  return fmt::format("the worker processes have not reported yet (their errors are in {})",
+                     log_hint_);
+}
+
+}  // namespace lithops

@@ -1,0 +1,218 @@
+#include "cli/runtime_cmd.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <chrono>
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "backends/registry.h"
+#include "cli/transfer_bar.h"
+#include "core/job_progress.h"
+
+namespace lithops::cli {
+namespace {
+
+RuntimeNotes notes_for(Context& ctx) {
+  if (ctx.options().quiet) return nullptr;
+  return [](const std::string& line) { std::cerr << "lithops: " << line << "\n"; };
+}
+
+Result<std::unique_ptr<RuntimeManager>> manager(Context& ctx) {
+  auto config = ctx.config();
+  if (!config.ok()) return config.error();
+  auto storage = ctx.storage();
+  if (!storage.ok()) return storage.error();
+  return make_runtime_manager("", **config, **storage);
+}
+
+std::string when(int64_t ms) {
+  if (ms == 0) return "-";
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", std::localtime(&t));
+  return buf;
+}
+
+void print_record(Context& ctx, const RuntimeRecord& r, const std::string& verb) {
+  if (ctx.options().json) {
+    std::cout << to_json(r).dump(2) << "\n";
+    return;
+  }
+  std::cout << fmt::format("runtime {} {} on {}: {} (lithops-runtime {}, task ABI {}, {})\n",
+                           r.name, verb, r.backend, r.location, r.lithops_version, r.task_abi,
+                           format_bytes(r.size_bytes));
+}
+
+void print_table(const std::vector<RuntimeRecord>& records) {
+  std::cout << fmt::format("{:<20} {:<10} {:<10} {:>3} {:>9} {:>7} {:>7} {:<16} {}\n", "NAME",
+                           "BACKEND", "VERSION", "ABI", "SIZE", "MEMORY", "TIMEOUT", "DEPLOYED",
+                           "LOCATION");
+  for (const auto& r : records)
+    std::cout << fmt::format(
+        "{:<20} {:<10} {:<10} {:>3} {:>9} {:>7} {:>7} {:<16} {}\n", r.name, r.backend,
+        r.lithops_version, r.task_abi, format_bytes(r.size_bytes),
+        r.memory_mb ? std::to_string(r.memory_mb) : "-",
+        r.timeout_s > 0 ? fmt::format("{:g}", r.timeout_s) : "-",
+        r.builtin && !r.deployed_ms ? "built in" : when(r.deployed_ms), r.location);
+}
+
+// Jobs of this backend still running with runtime `name` (delete refuses to pull it from
+// under them).
+Result<std::vector<std::string>> jobs_using(Context& ctx, const std::string& backend,
+                                            const std::string& name) {
+  auto store = ctx.store();
+  if (!store.ok()) return store.error();
+  auto keys = (*store)->list_job_keys();
+  std::vector<std::string> using_it;
+  if (!keys.ok()) {
+    if (keys.error().kind == ErrorKind::kNotFound) return using_it;  // no job yet
+    return keys.error();
+  }
+  for (const auto& key : *keys) {
+    auto spec = (*store)->read_spec(key);
+    if (!spec.ok() || spec->backend != backend || spec->runtime != name) continue;
+    auto progress = ctx.progress_of(*spec);
+    if (progress.ok() && !is_terminal(progress->state)) using_it.push_back(key);
+  }
+  return using_it;
+}
+
+template <class Body>
+void on_run(CLI::App* cmd, Context& ctx, int& exit_code, Body body) {
+  cmd->callback([&ctx, &exit_code, body] {
+    auto m = manager(ctx);
+    if (!m.ok()) return void(exit_code = report_error(m.error()));
+    Status s = body(**m);
+    exit_code = s.ok() ? kExitOk : report_error(s.error());
+  });
+}
+
+void add_build(CLI::App& group, Context& ctx, int& exit_code) {
+  auto options = std::make_shared<RuntimeBuildOptions>();
+  auto* cmd = group.add_subcommand("build", "Build a runtime (for containers: an image)");
+  cmd->add_option("NAME", options->name, "Runtime name, e.g. lithops-default")->required();
+  cmd->add_option("-f,--file", options->containerfile,
+                  "Your Containerfile/Dockerfile; lithops-runtime is added on top")
+      ->type_name("FILE");
+  on_run(cmd, ctx, exit_code, [&ctx, options](RuntimeManager& m) -> Status {
+    RuntimeBuildOptions o = *options;
+    o.notes = notes_for(ctx);
+    auto r = m.build(o);
+    if (!r.ok()) return r.error();
+    print_record(ctx, *r, "built");
+    return {};
+  });
+}
+
+void add_deploy(CLI::App& group, Context& ctx, int& exit_code) {
+  auto options = std::make_shared<RuntimeDeployOptions>();
+  auto* cmd = group.add_subcommand(
+      "deploy", "Record a runtime in storage and prove it with a smoke invocation");
+  cmd->add_option("NAME", options->name, "Runtime name (default: the backend's default runtime)");
+  cmd->add_option("--memory", options->memory_mb, "Memory of each worker in MB (default: the "
+                                                  "backend's runtime_memory)")
+      ->type_name("MB");
+  cmd->add_option("--timeout", options->timeout_s, "Default call timeout in seconds")
+      ->type_name("S");
+  on_run(cmd, ctx, exit_code, [&ctx, options](RuntimeManager& m) -> Status {
+    RuntimeDeployOptions o = *options;
+    if (o.name.empty()) o.name = m.default_name();
+    o.notes = notes_for(ctx);
+    auto r = m.deploy(o);
+    if (!r.ok()) return r.error();
+    print_record(ctx, *r, "deployed");
+    return {};
+  });
+}
+
+void add_list(CLI::App& group, Context& ctx, int& exit_code) {
+  auto* cmd = group.add_subcommand("list", "List the backend's runtimes");
+  on_run(cmd, ctx, exit_code, [&ctx](RuntimeManager& m) -> Status {
+    auto records = m.list();
+    if (!records.ok()) return records.error();
+    if (ctx.options().json) {
+      nlohmann::json all = nlohmann::json::array();
+      for (const auto& r : *records) all.push_back(to_json(r));
+      std::cout << all.dump(2) << "\n";
+    } else {
+      print_table(*records);
+    }
+    return {};
+  });
+}
+
+void add_update(CLI::App& group, Context& ctx, int& exit_code) {
+  auto name = std::make_shared<std::string>();
+  auto* cmd = group.add_subcommand(
+      "update", "Rebuild a runtime with this lithops-runtime and deploy it again");
+  cmd->add_option("NAME", *name, "Runtime name")->required();
+  on_run(cmd, ctx, exit_code, [&ctx, name](RuntimeManager& m) -> Status {
+    auto r = m.update(*name, notes_for(ctx));
+    if (!r.ok()) return r.error();
+    print_record(ctx, *r, "updated");
+    return {};
+  });
+}
+
+void add_delete(CLI::App& group, Context& ctx, int& exit_code) {
+  auto name = std::make_shared<std::string>();
+  auto force = std::make_shared<bool>(false);
+  auto* cmd = group.add_subcommand("delete", "Delete a runtime: its image and its record");
+  cmd->add_option("NAME", *name, "Runtime name (default: the backend's default runtime)");
+  cmd->add_flag("--force", *force, "Delete it even while running jobs use it");
+  on_run(cmd, ctx, exit_code, [&ctx, name, force](RuntimeManager& m) -> Status {
+    if (name->empty()) *name = m.default_name();
+    LITHOPS_TRY(RuntimeRecords::check_name(*name));
+    if (!*force) {
+      auto users = jobs_using(ctx, m.backend(), *name);
+      if (!users.ok()) return users.error();
+      if (!users->empty())
+        return make_error(ErrorKind::kInvalidInput,
+                          fmt::format("runtime '{}' is used by running job(s) {}; wait for them "
+                                      "(or cancel them), or delete it anyway with --force",
+                                      *name, fmt::join(*users, ", ")));
+    }
+    LITHOPS_TRY(m.remove(*name, notes_for(ctx)));
+    if (ctx.options().json)
+      std::cout << nlohmann::json{{"name", *name}, {"backend", m.backend()}, {"deleted", true}}
+                       .dump(2)
+                << "\n";
+    else if (!ctx.options().quiet)
+      std::cout << fmt::format("runtime {} deleted from {}\n", *name, m.backend());
+    return {};
+  });
+}
+
+}  // namespace
+
+void register_runtime_commands(CLI::App& app, Context& ctx, int& exit_code) {
+  auto* group = app.add_subcommand("runtime", "Build, deploy, list, update and delete runtimes");
+  group->require_subcommand(1);
+  add_build(*group, ctx, exit_code);
+  add_deploy(*group, ctx, exit_code);
+  add_list(*group, ctx, exit_code);
+  add_update(*group, ctx, exit_code);
+  add_delete(*group, ctx, exit_code);
+}
+
+Status prepare_job_runtime(Context& ctx, JobSpec& spec, const std::string& requested) {
+  auto config = ctx.config();
+  if (!config.ok()) return config.error();
+  auto storage = ctx.storage();
+  if (!storage.ok()) return storage.error();
+  auto m = make_runtime_manager(spec.backend, **config, **storage);
+  if (!m.ok()) return m.error();
+  std::string name = requested.empty() ? (*m)->default_name() : requested;
+  LITHOPS_TRY(RuntimeRecords::check_name(name));
+  auto r = (*m)->ensure_usable(name, notes_for(ctx));
+  if (!r.ok()) return r.error();
+  spec.runtime = name;
+  spec.runtime_image = r->image;
+  return {};
+}
+
+}  // namespace lithops::cli

@@ -1,0 +1,54 @@
+// The runtime's measurements of a call (see core/call_stats.h): clocks, and the CPU time and
+// peak memory of the process that ran it. Cheap enough to take for every call: the clocks
+// are read without a system call, the usage costs one getrusage.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/call_stats.h"
+
+namespace lithops {
+
+/// False when the environment says LITHOPS_CALL_STATS=0: calls are then not measured (for the
+/// benchmark that measures what measuring costs, bench/run.sh W1).
+bool call_stats_enabled();
+
+/// Wall clock, µs since the epoch.
+int64_t wall_us();
+/// Monotonic clock, µs (for durations: immune to the wall clock being set).
+int64_t monotonic_us();
+/// This host's name (gethostname), read once.
+const std::string& this_host();
+
+/// CPU time and peak RSS of the calling process so far.
+struct Usage {
+  uint64_t user_us = 0, sys_us = 0, peak_rss_kb = 0;
+};
+Usage self_usage();
+/// Lowers the process's peak RSS to its current RSS (Linux: /proc/self/clear_refs), so that
+/// the next call's peak is its own; false where the kernel does not allow it.
+bool reset_peak_rss();
+
+/// Measures the calls a process runs one after another: begin() before one, end() after.
+/// A call's CPU time is the process's CPU time since the previous end() (or since the tracker
+/// was made): it includes the runtime's own work between calls, a few µs. Its peak RSS is
+/// the process's high-water mark, which is reset after a call that raised it, so a call
+/// that allocates 100 MB does not lend its peak to the calls after it.
+class CallTracker {
+ public:
+  CallTracker();
+  void begin();
+  /// Fills start/end, CPU and peak RSS of `stats`.
+  void end(CallStats& stats);
+
+ private:
+  Usage last_;
+  int64_t start_wall_us_ = 0, start_mono_us_ = 0;
+};
+
+/// Fills where a call ran: this host and worker process, `invocation`, and when the
+/// invocation reached the worker.
+void stamp_worker(CallStats& stats, uint64_t invocation, int64_t queued_us);
+
+}  // namespace lithops
