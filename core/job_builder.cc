@@ -27,6 +27,8 @@ Result<long long> positive(const std::optional<long long>& flag, const Config& c
       return invalid(fmt::format("{} must be a positive whole number, got {}", flag_name, *flag));
     return *flag;
   }
+  // "auto" (ssh: each host's CPU count) is for the backend to resolve where the calls run.
+  if (config.at(section, key).value == "auto") return 1;
   long long v = config.get_int(section, key);
   if (v <= 0)
     return invalid(fmt::format("{}.{} must be positive, got {} (from {})", section, key, v,

@@ -177,6 +177,7 @@ Result<const std::vector<SshCluster::Payload>*> SshCluster::payloads() {
     auto data = stripped(f.local);
     if (!data.ok()) return data.error();
     std::string sum = sha256_hex(*data);
+    binaries_sha_ += sum;
     payloads_.push_back({f.rel, f.mode, std::move(data).value(), std::move(sum)});
   }
   return &payloads_;
@@ -279,9 +280,6 @@ Result<bool> SshCluster::daemon_running(SshSession& s, const SshHost& host) {
 
 Status SshCluster::start_daemon(SshSession& s, const SshHost& host, const ClusterState& state,
                                 std::ostream& log) {
-  auto running = daemon_running(s, host);
-  if (!running.ok()) return running.error();
-  if (*running) return {};
   nlohmann::json settings = {
       {"queue", {{"host", state.master}, {"port", state.queue_port}, {"password", state.password}}},
       {"host", host_label(host)},
@@ -289,12 +287,28 @@ Status SshCluster::start_daemon(SshSession& s, const SshHost& host, const Cluste
       {"idle_timeout", config_.idle_timeout_s},
       {"hard_timeout", config_.hard_timeout_s},
       {"runtime", remote("bin/lithops-runtime")}};
+  // What the daemon runs as: its binaries (known during deploy) and settings. A daemon that
+  // runs other binaries or settings is restarted by deploy; the submit path (no binaries
+  // hashed) only starts missing ones.
+  std::string id_file = remote("daemon-" + host_label(host) + ".id");
+  std::string id = binaries_sha_.empty() ? "" : sha256_hex(binaries_sha_ + settings.dump());
+  auto running = daemon_running(s, host);
+  if (!running.ok()) return running.error();
+  if (*running) {
+    if (id.empty()) return {};
+    auto old = s.run({"cat", id_file});
+    if (old.ok() && old->exit_code == 0 && old->out == id) return {};
+    log << fmt::format("{}: restarting the daemon (new binaries or settings)\n",
+                       s.target().label());
+    LITHOPS_TRY(stop_pid_file(s, remote(daemon_pid(host))));
+  }
   // The settings (with the password) on stdin: never in the daemon's command line.
   auto run = s.run({remote("bin/lithops-daemon"), "--detach", remote(daemon_log(host)),
                     remote(daemon_pid(host))},
                    settings.dump() + "\n");
   if (!run.ok()) return run.error();
   if (run->exit_code != 0) return remote_failed(s, "cannot start lithops-daemon", *run);
+  if (!id.empty()) LITHOPS_TRY(s.upload(id, id_file, 0600));
   log << fmt::format("{}: daemon started (pid {})\n", s.target().label(),
                      run->out.substr(0, run->out.find('\n')));
   return {};
@@ -392,7 +406,7 @@ Status SshCluster::remove(std::ostream& log) {
     // Only what deploy made; remote_dir itself goes only if nothing else is left in it.
     std::vector<std::string> argv = {"sh", "-c",
                                      "cd \"$1\" 2>/dev/null || exit 0; rm -rf bin lib queue "
-                                     "daemon-*.pid daemon-*.log; cd / && rmdir \"$1\" 2>/dev/null; true",
+                                     "daemon-*.pid daemon-*.log daemon-*.id; cd / && rmdir \"$1\" 2>/dev/null; true",
                                      "sh", config_.remote_dir};
     auto run = (*s)->run(argv);
     if (!run.ok()) return run.error();

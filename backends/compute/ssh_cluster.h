@@ -72,6 +72,7 @@ class SshCluster {
 
   SshConfig config_;
   std::vector<Payload> payloads_;
+  std::string binaries_sha_;  // the payloads' checksums, once deploy has made them
   std::map<std::string, std::unique_ptr<SshSession>> sessions_;  // by user@host:port
 };
 

@@ -176,6 +176,10 @@ Schema SshConfig::schema() {
       {"ssh", "worker_processes", T::kString, "auto",
        "Sub-worker processes per host: auto (the host's CPU count) or a number.", false, "",
        check_processes},
+      {"ssh", "max_workers", T::kInt, 1000,
+       "Recorded with each job like every backend's; with ssh what runs at once is what the "
+       "hosts' worker_processes add up to.",
+       false, "", positive("max_workers")},
       {"ssh", "remote_dir", T::kString, "/tmp/lithops",
        "Where the runtime, the queue and the daemons live on each host.", false, "",
        check_remote_dir},

@@ -70,7 +70,8 @@ Result<std::vector<RuntimeRecord>> SshRuntimes::list() {
     RuntimeRecord r = recorded.ok() ? *recorded : RuntimeRecord{};
     r.name = default_name();
     r.backend = "ssh";
-    r.lithops_version = row.value("installed", "");
+    r.lithops_version = row.value("installed", "");  // "0.1.0 (task ABI 1)"
+    r.lithops_version = r.lithops_version.substr(0, r.lithops_version.find(' '));
     if (r.lithops_version.empty()) r.lithops_version = "-";
     std::string state = row.contains("error") ? "unreachable: " + row.value("error", "")
                                               : fmt::format("{} daemon {}", row.value("role", ""),

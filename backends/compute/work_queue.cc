@@ -26,7 +26,10 @@ for _, j in ipairs(redis.call('ZRANGE', ARGV[1] .. ':jobs', 0, -1)) do
     while n > 0 do
       local item = redis.call('LPOP', base .. ':q')
       if not item then break end
-      local inv = redis.call('INCR', base .. ':inv') - 1
+      -- Numbered from the job's total up: the results reader takes an invocation below the
+      -- packing's count for that packing's calls, and calls are leased in no set order here.
+      local total = tonumber(redis.call('HGET', base .. ':meta', 'total') or '0')
+      local inv = string.format('%d', total + redis.call('INCR', base .. ':inv') - 1)
       local member = item .. ' ' .. inv .. ' ' .. ARGV[2]
       redis.call('ZADD', base .. ':leases', now + tonumber(ARGV[4]), member)
       table.insert(out, j)
