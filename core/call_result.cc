@@ -144,40 +144,101 @@ bool decode_fields(std::string_view in, bool with_stats, std::string& host, Call
 
 }  // namespace
 
-Result<std::vector<CallResult>> decode_results(const std::string& data, const std::string& what,
-                                               bool with_stats) {
-  bool first_format = data.compare(0, kFirstMagic.size(), kFirstMagic) == 0;
-  if (!first_format && data.compare(0, kBatchMagic.size(), kBatchMagic) != 0)
-    return make_error(ErrorKind::kIo, fmt::format("{}: not a lithops result batch", what));
-  std::vector<CallResult> results;
-  std::string host;
-  size_t pos = kBatchMagic.size();
-  while (pos < data.size()) {
-    RecordHeader h;
-    if (data.size() - pos < sizeof h)
-      return make_error(ErrorKind::kIo, fmt::format("{}: truncated result header", what));
-    std::memcpy(&h, data.data() + pos, sizeof h);
-    pos += sizeof h;
-    if (first_format) h.fields_size = 0;
-    uint64_t body = uint64_t(h.error_size) + h.output_size + h.log_size + h.fields_size;
-    if (data.size() - pos < body || h.reason > static_cast<uint8_t>(FailureReason::kCancelled))
-      return make_error(ErrorKind::kIo, fmt::format("{}: truncated or damaged result", what));
-    CallResult& r = results.emplace_back();
+namespace {
+
+// Walks the records of a batch: header, bounds and body checked once, for every reader.
+class RecordReader {
+ public:
+  RecordReader(const std::string& data, const std::string& what) : data_(data), what_(what) {}
+
+  Status check_magic() {
+    first_format_ = data_.compare(0, kFirstMagic.size(), kFirstMagic) == 0;
+    if (!first_format_ && data_.compare(0, kBatchMagic.size(), kBatchMagic) != 0)
+      return make_error(ErrorKind::kIo, fmt::format("{}: not a lithops result batch", what_));
+    return {};
+  }
+  /// Reads the header of the record at `pos`; `body` is where its bytes start.
+  Status header_at(size_t pos, RecordHeader& h, size_t& body) const {
+    if (pos > data_.size() || data_.size() - pos < sizeof h)
+      return make_error(ErrorKind::kIo, fmt::format("{}: truncated result header", what_));
+    std::memcpy(&h, data_.data() + pos, sizeof h);
+    if (first_format_) h.fields_size = 0;
+    body = pos + sizeof h;
+    if (data_.size() - body < body_size(h) ||
+        h.reason > static_cast<uint8_t>(FailureReason::kCancelled))
+      return make_error(ErrorKind::kIo, fmt::format("{}: truncated or damaged result", what_));
+    return {};
+  }
+  /// The record whose header `h` was read, its bytes at `body`; `host` as decode_fields.
+  Status decode(const RecordHeader& h, size_t body, bool with_stats, std::string& host,
+                CallResult& r) const {
     r.call = h.call;
     r.ok = h.ok != 0;
     r.reason = static_cast<FailureReason>(h.reason);
     r.exit_code = h.exit_code;
     r.attempt = h.attempt;
     r.duration_ms = h.duration_ms;
-    r.error.assign(data, pos, h.error_size);
-    r.output.assign(data, pos + h.error_size, h.output_size);
-    r.log.assign(data, pos + h.error_size + h.output_size, h.log_size);
-    std::string_view fields(data.data() + pos + body - h.fields_size, h.fields_size);
+    r.error.assign(data_, body, h.error_size);
+    r.output.assign(data_, body + h.error_size, h.output_size);
+    r.log.assign(data_, body + h.error_size + h.output_size, h.log_size);
+    std::string_view fields(data_.data() + body + body_size(h) - h.fields_size, h.fields_size);
     if (!decode_fields(fields, with_stats, host, r))
-      return make_error(ErrorKind::kIo, fmt::format("{}: damaged fields of call {}", what, r.call));
-    pos += body;
+      return make_error(ErrorKind::kIo, fmt::format("{}: damaged fields of call {}", what_, r.call));
+    return {};
+  }
+  static uint64_t body_size(const RecordHeader& h) {
+    return uint64_t(h.error_size) + h.output_size + h.log_size + h.fields_size;
+  }
+
+ private:
+  const std::string& data_;
+  const std::string& what_;
+  bool first_format_ = false;
+};
+
+}  // namespace
+
+Result<std::vector<CallResult>> decode_results(const std::string& data, const std::string& what,
+                                               bool with_stats) {
+  RecordReader reader(data, what);
+  LITHOPS_TRY(reader.check_magic());
+  std::vector<CallResult> results;
+  std::string host;
+  for (size_t pos = kBatchMagic.size(); pos < data.size();) {
+    RecordHeader h;
+    size_t body = 0;
+    LITHOPS_TRY(reader.header_at(pos, h, body));
+    LITHOPS_TRY(reader.decode(h, body, with_stats, host, results.emplace_back()));
+    pos = body + RecordReader::body_size(h);
   }
   return results;
+}
+
+Result<std::vector<RecordRef>> index_results(const std::string& data, const std::string& what) {
+  RecordReader reader(data, what);
+  LITHOPS_TRY(reader.check_magic());
+  std::vector<RecordRef> refs;
+  for (size_t pos = kBatchMagic.size(); pos < data.size();) {
+    RecordHeader h;
+    size_t body = 0;
+    LITHOPS_TRY(reader.header_at(pos, h, body));
+    refs.push_back({h.call, h.attempt, pos});
+    pos = body + RecordReader::body_size(h);
+  }
+  return refs;
+}
+
+Result<CallResult> decode_result_at(const std::string& data, const std::string& what,
+                                    const RecordRef& at) {
+  RecordReader reader(data, what);
+  LITHOPS_TRY(reader.check_magic());
+  RecordHeader h;
+  size_t body = 0;
+  LITHOPS_TRY(reader.header_at(at.offset, h, body));
+  CallResult r;
+  std::string host;
+  LITHOPS_TRY(reader.decode(h, body, /*with_stats=*/false, host, r));
+  return r;
 }
 
 }  // namespace lithops

@@ -49,4 +49,18 @@ std::string encode_results(const std::vector<CallResult>& results);
 Result<std::vector<CallResult>> decode_results(const std::string& data, const std::string& what,
                                                bool with_stats = true);
 
+/// Where a record lies in a batch, and whose it is: a batch's index costs 24 bytes per call
+/// where its decoded results cost a few hundred, so readers that walk a job in call order
+/// keep batches encoded and decode one record at a time.
+struct RecordRef {
+  uint64_t call = 0;
+  uint32_t attempt = 0;
+  size_t offset = 0;
+};
+/// The records of a batch in stored order, checked as decode_results checks them.
+Result<std::vector<RecordRef>> index_results(const std::string& data, const std::string& what);
+/// The record at `at` (from index_results of the same `data`), without its stats.
+Result<CallResult> decode_result_at(const std::string& data, const std::string& what,
+                                    const RecordRef& at);
+
 }  // namespace lithops

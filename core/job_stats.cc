@@ -58,6 +58,9 @@ Result<JobRecords> read_job_records(JobStore& store, const JobSpec& spec) {
   auto objects = store.storage().list(store.bucket(), prefix);
   if (!objects.ok()) return objects.error();
   JobRecords records;
+  // One attempt per call is the usual case: growing the vector by doubling would copy a
+  // million records several times and hold 1.5x their size at the peak.
+  records.calls.reserve(spec.total_calls);
   for (const auto& object : *objects) {
     auto data = store.storage().get(store.bucket(), object.key);
     if (!data.ok()) return data.error();
@@ -68,8 +71,11 @@ Result<JobRecords> read_job_records(JobStore& store, const JobSpec& spec) {
   auto before = [](const CallRecord& a, const CallRecord& b) {
     return a.call != b.call ? a.call < b.call : a.attempt < b.attempt;
   };
+  // In place (std::stable_sort would allocate a second copy of every record). Stability
+  // bought nothing: objects are listed by key, not by time, so among records of one call and
+  // attempt (an invocation stored twice) neither order says which came last.
   if (!std::is_sorted(records.calls.begin(), records.calls.end(), before))
-    std::stable_sort(records.calls.begin(), records.calls.end(), before);
+    std::sort(records.calls.begin(), records.calls.end(), before);
   return records;
 }
 

@@ -6,7 +6,7 @@
 namespace lithops {
 namespace {
 
-bool before(const CallResult& a, const CallResult& b) {
+bool before(const RecordRef& a, const RecordRef& b) {
   return a.call != b.call ? a.call < b.call : a.attempt < b.attempt;
 }
 
@@ -14,15 +14,18 @@ bool before(const CallResult& a, const CallResult& b) {
 
 ResultStream::ResultStream(JobStore& store, const JobSpec& spec) : store_(store), spec_(spec) {}
 
-Result<std::vector<CallResult>> ResultStream::read_sorted(const std::string& key) {
-  auto data = store_.storage().get(store_.bucket(), key);
+Status ResultStream::read_sorted(Batch& b) {
+  auto data = store_.storage().get(store_.bucket(), b.key);
   if (!data.ok()) return data.error();
-  auto batch = decode_results(*data, key);
-  if (!batch.ok()) return batch.error();
-  // Sub-workers finish out of order: a batch is nearly sorted, rarely exactly.
-  if (!std::is_sorted(batch->begin(), batch->end(), before))
-    std::stable_sort(batch->begin(), batch->end(), before);
-  return batch;
+  auto refs = index_results(*data, b.key);
+  if (!refs.ok()) return refs.error();
+  // Sub-workers finish out of order: a batch is nearly sorted, rarely exactly. Stable: of
+  // two records of one attempt, the later stored wins, as in JobStore::read_all_results.
+  if (!std::is_sorted(refs->begin(), refs->end(), before))
+    std::stable_sort(refs->begin(), refs->end(), before);
+  b.data = std::move(data).value();
+  b.refs = std::move(refs).value();
+  return {};
 }
 
 Status ResultStream::open() {
@@ -43,11 +46,13 @@ Status ResultStream::open() {
       b.last = calls.end - 1;
     } else {
       // A retry round's batch: where its calls are is only known by reading it.
-      auto results = read_sorted(object.key);
-      if (!results.ok()) return results.error();
-      if (results->empty()) continue;
-      b.first = results->front().call;
-      b.last = results->back().call;
+      LITHOPS_TRY(read_sorted(b));
+      if (b.refs.empty()) continue;
+      b.first = b.refs.front().call;
+      b.last = b.refs.back().call;
+      b.data.clear();
+      b.data.shrink_to_fit();
+      b.refs = {};
     }
     batches_.push_back(std::move(b));
   }
@@ -59,10 +64,7 @@ Status ResultStream::open() {
 Status ResultStream::load_up_to(uint64_t call) {
   while (next_ < batches_.size() && batches_[next_].first <= call) {
     Batch& b = batches_[next_++];
-    auto results = read_sorted(b.key);
-    if (!results.ok()) return results.error();
-    b.results = std::move(results).value();
-    b.loaded = true;
+    LITHOPS_TRY(read_sorted(b));
     live_.push_back(std::move(b));
   }
   return {};
@@ -70,19 +72,26 @@ Status ResultStream::load_up_to(uint64_t call) {
 
 Result<std::optional<CallResult>> ResultStream::next(uint64_t call) {
   LITHOPS_TRY(load_up_to(call));
-  std::optional<CallResult> best;
+  const Batch* best_batch = nullptr;
+  const RecordRef* best = nullptr;
   for (Batch& b : live_) {
-    while (b.at < b.results.size() && b.results[b.at].call < call) ++b.at;  // not asked for
-    for (; b.at < b.results.size() && b.results[b.at].call == call; ++b.at)
-      if (!best || b.results[b.at].attempt >= best->attempt) best = std::move(b.results[b.at]);
+    while (b.at < b.refs.size() && b.refs[b.at].call < call) ++b.at;  // not asked for
+    for (; b.at < b.refs.size() && b.refs[b.at].call == call; ++b.at)
+      if (!best || b.refs[b.at].attempt >= best->attempt) best = &b.refs[b.at], best_batch = &b;
   }
-  std::erase_if(live_, [](const Batch& b) { return b.at == b.results.size(); });
-  return best;
+  std::optional<CallResult> result;
+  if (best) {
+    auto decoded = decode_result_at(best_batch->data, best_batch->key, *best);
+    if (!decoded.ok()) return decoded.error();
+    result = std::move(decoded).value();
+  }
+  std::erase_if(live_, [](const Batch& b) { return b.at == b.refs.size(); });
+  return result;
 }
 
 size_t ResultStream::held() const {
   size_t n = 0;
-  for (const auto& b : live_) n += b.results.size() - b.at;
+  for (const auto& b : live_) n += b.refs.size() - b.at;
   return n;
 }
 

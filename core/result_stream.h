@@ -9,6 +9,10 @@
 // are read again, and held, from their first call to their last (they hold only the retried
 // calls). Within the window the latest attempt of a call wins, as in
 // JobStore::read_all_results.
+//
+// A batch in the window is held as stored (encoded) with an index of its records in call
+// order, and a record is decoded when its call is asked for: an invocation of 2^18 no-op
+// calls is ~20 MB encoded against ~80 MB decoded.
 #pragma once
 
 #include <cstdint>
@@ -40,12 +44,12 @@ class ResultStream {
  private:
   struct Batch {
     std::string key;
-    uint64_t first = 0, last = 0;    // the calls it may hold, [first, last]
-    std::vector<CallResult> results;  // sorted by (call, attempt) once loaded
-    size_t at = 0;                    // results[0, at) are behind the cursor
-    bool loaded = false;
+    uint64_t first = 0, last = 0;  // the calls it may hold, [first, last]
+    std::string data;              // the stored batch, once loaded
+    std::vector<RecordRef> refs;   // its records sorted by (call, attempt)
+    size_t at = 0;                 // refs[0, at) are behind the cursor
   };
-  Result<std::vector<CallResult>> read_sorted(const std::string& key);
+  Status read_sorted(Batch& batch);
   Status load_up_to(uint64_t call);
 
   JobStore& store_;

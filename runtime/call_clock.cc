@@ -1,10 +1,12 @@
 #include "runtime/call_clock.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 
@@ -18,6 +20,16 @@ int64_t clock_us(clockid_t clock) {
 }
 
 uint64_t timeval_us(const timeval& tv) { return uint64_t(tv.tv_sec) * 1000000 + tv.tv_usec; }
+
+// getpid is a system call (glibc stopped caching it in 2.25), and every call's record needs
+// it: cached, and refreshed in a forked child.
+pid_t this_pid() {
+  static pid_t pid = [] {
+    ::pthread_atfork(nullptr, nullptr, [] { pid = ::getpid(); });
+    return ::getpid();
+  }();
+  return pid;
+}
 
 }  // namespace
 
@@ -66,11 +78,21 @@ void CallTracker::begin() {
 
 void CallTracker::end(CallStats& s) {
   int64_t elapsed = monotonic_us() - start_mono_us_;
-  Usage now = self_usage();
   s.start_us = start_wall_us_;
   s.end_us = start_wall_us_ + elapsed;
-  s.cpu_user_us = now.user_us - last_.user_us;
-  s.cpu_sys_us = now.sys_us - last_.sys_us;
+  if (elapsed < kReadUsageFrom_us) {
+    s.cpu_user_us = static_cast<uint64_t>(std::max<int64_t>(elapsed, 0));
+    s.cpu_sys_us = 0;
+    s.peak_rss_kb = last_.peak_rss_kb;
+    unread_us_ += s.cpu_user_us;
+    return;
+  }
+  Usage now = self_usage();
+  uint64_t user = now.user_us - last_.user_us, sys = now.sys_us - last_.sys_us;
+  uint64_t from_user = std::min(unread_us_, user);
+  s.cpu_user_us = user - from_user;
+  s.cpu_sys_us = sys - std::min(unread_us_ - from_user, sys);
+  unread_us_ = 0;
   s.peak_rss_kb = now.peak_rss_kb;
   if (now.peak_rss_kb > last_.peak_rss_kb && reset_peak_rss()) now.peak_rss_kb = self_usage().peak_rss_kb;
   last_ = now;
@@ -79,7 +101,7 @@ void CallTracker::end(CallStats& s) {
 void stamp_worker(CallStats& s, uint64_t invocation, int64_t queued_us) {
   s.invocation = invocation;
   s.queued_us = queued_us;
-  s.worker_pid = static_cast<uint32_t>(::getpid());
+  s.worker_pid = static_cast<uint32_t>(this_pid());
   s.host = this_host();
 }
 

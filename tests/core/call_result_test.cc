@@ -157,3 +157,37 @@ TEST_CASE("damaged extension fields are an error naming the call") {
   REQUIRE_FALSE(decoded.ok());
   CHECK(decoded.error().message.find("call 11") != std::string::npos);
 }
+
+TEST_CASE("a batch's index finds every record, and each decodes alone as in the whole batch") {
+  std::vector<CallResult> stored(3);
+  for (uint64_t i = 0; i < stored.size(); ++i) {
+    stored[i].call = 10 - i;  // stored out of call order, as sub-workers finish
+    stored[i].attempt = static_cast<uint32_t>(i + 1);
+    stored[i].output = std::string(i * 5, 'x');
+    stored[i].stats = std::make_shared<CallStats>();
+    stored[i].stats->host = "h";
+  }
+  std::string data = encode_results(stored);
+  auto refs = index_results(data, "batch");
+  REQUIRE(refs.ok());
+  REQUIRE(refs->size() == 3);
+  for (size_t i = 0; i < refs->size(); ++i) {
+    CHECK((*refs)[i].call == stored[i].call);
+    CHECK((*refs)[i].attempt == stored[i].attempt);
+    auto one = decode_result_at(data, "batch", (*refs)[i]);
+    REQUIRE(one.ok());
+    CHECK(one->call == stored[i].call);
+    CHECK(one->output == stored[i].output);
+    CHECK_FALSE(one->stats);  // a reader in call order does not want them
+  }
+}
+
+TEST_CASE("the index of a truncated batch is an error naming it") {
+  CallResult a;
+  a.output = "0123456789";
+  std::string data = encode_results({a});
+  data.resize(data.size() - 3);
+  auto refs = index_results(data, "out/7");
+  REQUIRE_FALSE(refs.ok());
+  CHECK(refs.error().message.find("out/7") != std::string::npos);
+}

@@ -53,6 +53,23 @@ test_results_stream_in_call_order_when_calls_finish_out_of_order() {
   expect_eq "$(echo $OUT)" "0 1 2 3 4 5" "job result: in call order too"
 }
 
+test_job_result_of_a_big_job_holds_a_window_not_the_job() {
+  "$LITHOPS" job submit --function "$EXAMPLES/libadd7.so" --range 2000 -q >/dev/null
+  small=$("$LITHOPS" --json job list | jq -r '.[0].job_key')
+  "$LITHOPS" job submit --function "$EXAMPLES/libadd7.so" --range 500000 -q >/dev/null
+  big=$("$LITHOPS" --json job list | jq -r '.[0].job_key')
+  "$LITHOPS" job result "$big" >big.out
+  expect_eq "$(sed -n '1p;$p' big.out | tr '\n' ' ')" "7 500006 " "the first and last results"
+  expect_eq "$(wc -l <big.out)" 500000 "every result"
+  local small_kib big_kib
+  small_kib=$(driver_peak_kib job result "$small")
+  big_kib=$(driver_peak_kib job result "$big")
+  # All 500,000 results decoded at once take over 60 MiB; the window holds the batch of one
+  # invocation (guided packing: 1/8 of the calls here, at most 2^18) encoded, ~13 MiB.
+  [ $((big_kib - small_kib)) -lt $((24 * 1024)) ] ||
+    fail "job result of 500,000 calls grew the driver by $(((big_kib - small_kib) / 1024)) MiB"
+}
+
 test_iterdata_of_many_lines_is_submitted_in_bounded_memory() {
   export TMPDIR=$PWD/tmp  # where the driver spools the inputs
   mkdir -p "$TMPDIR"
