@@ -65,7 +65,7 @@ host_processes() {
   for i in 1 2 3; do
     ns=$SSH_TAG-$i
     for pid in $(ip netns pids "$ns" 2>/dev/null); do
-      tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$1" && echo "$pid"
+      tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q -- "$1" && echo "$pid"
     done
   done
 }
