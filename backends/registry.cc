@@ -6,6 +6,8 @@
 #include "backends/compute/localhost_compute.h"
 #include "backends/compute/localhost_launcher.h"
 #include "backends/compute/localhost_runtime.h"
+#include "backends/compute/podman_compute.h"
+#include "backends/compute/podman_runtime.h"
 #include "backends/compute/ssh_compute.h"
 #include "backends/compute/ssh_config.h"
 #include "backends/compute/ssh_runtime.h"
@@ -55,6 +57,14 @@ const std::vector<ComputeEntry>& compute_entries() {
        [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<RuntimeManager>> {
          return std::unique_ptr<RuntimeManager>(std::make_unique<LocalhostRuntimes>(c, s));
        }},
+      {"podman",
+       [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<ComputeBackend>> {
+         return std::unique_ptr<ComputeBackend>(std::make_unique<PodmanCompute>(c, s));
+       },
+       PodmanCompute::make_launcher,
+       [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<RuntimeManager>> {
+         return std::unique_ptr<RuntimeManager>(std::make_unique<PodmanRuntimes>(c, s));
+       }},
       {"ssh",
        [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<ComputeBackend>> {
          return std::unique_ptr<ComputeBackend>(std::make_unique<SshCompute>(c, s));
@@ -70,8 +80,8 @@ const std::vector<ComputeEntry>& compute_entries() {
 
 // Config sections of the backends, in the order `config show` prints them.
 std::vector<Schema> backend_schemas() {
-  return {LocalhostCompute::schema(), LocalStorage::schema(), S3Storage::schema(),
-          RedisStorage::schema(), SshConfig::schema()};
+  return {LocalhostCompute::schema(), LocalStorage::schema(), PodmanSettings::schema(),
+          S3Storage::schema(), RedisStorage::schema(), SshConfig::schema()};
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 #
 #   bench/run.sh [BUILD_DIR] [REPS]        (default: build, 5)
 #   BENCH_ONLY=W2 bench/run.sh             run some workloads (a list: W10,W11; of W1 W2 W3
-#                                          W4 W5 W10 W11 W10S3 W1X W12)
+#                                          W4 W5 W9 W10 W11 W10S3 W1X W12 W13)
 #
 # Prints a Markdown report (paste into bench/RESULTS.md) with the targets it missed.
 set -uo pipefail
@@ -155,6 +155,48 @@ if run W5; then
   r=$(ratio "${per_call[1000000]}" "${per_call[10000]}")
   echo
   echo "CPU per call at 10^6 / at 10^4: ${r}× (target ≤ 1.5×: $(target "$r <= 1.5" "W5: ${r}×"))"
+  echo
+fi
+
+if run W9; then
+  echo "## W9: shared state — 100,000 counter_add across 1,000 calls; live log latency"
+  echo
+  task="$build/tests/tasks/libshared_state.so:count100"
+  command -v redis-benchmark >/dev/null || { echo "bench: redis-benchmark is missing (apt-get install redis-tools)" >&2; exit 2; }
+  read -r rport rpid <<<"$(bash "$here/../tests/servers/start_redis.sh" "$scratch/redis" bench-pass)"
+  echo "lithops: { backend: localhost }" >"$scratch/embedded.yaml"
+  printf 'redis:\n  host: 127.0.0.1\n  port: %s\n  password: bench-pass\n' "$rport" >"$scratch/redis.yaml"
+  compare w9 "$lithops" -c "$scratch/embedded.yaml" job submit --function "$task" --range 1000 -q -- \
+    "$lithops" -c "$scratch/redis.yaml" job submit --function "$task" --range 1000 -q
+  e=${MEDIAN[w9.0]} r=${MEDIAN[w9.1]}
+  rb=$(redis-benchmark -h 127.0.0.1 -p "$rport" -a bench-pass -n 100000 -t incr -q 2>/dev/null |
+       grep -o 'INCR: [0-9.]*' | awk '{print $2}')
+  e_rate=$(echo "100000 / $e" | bc -l) r_rate=$(echo "100000 / $r" | bc -l)
+  rr=$(ratio "$r_rate" "$rb")
+  echo "| store | job s (1,000 calls) | counter_add/s | redis-benchmark INCR/s | ratio | target ≥ 0.5× |"
+  echo "|---|---|---|---|---|---|"
+  printf '| embedded | %.2f | %.0f | | | |\n' "$e" "$e_rate"
+  printf '| redis | %.2f | %.0f | %.0f | %s× | %s |\n' "$r" "$r_rate" "$rb" "$rr" \
+    "$(target "$rr >= 0.5" "W9: ${rr}× redis-benchmark")"
+  echo
+  # Live logs: 5 calls print a timestamp every 100 ms; `logs poll` stamps each line on arrival.
+  echo "| storage | lines | print → logs poll median ms | p99 ms | target < 250 ms |"
+  echo "|---|---|---|---|---|"
+  for storage in localhost redis; do
+    cfg=$scratch/embedded.yaml
+    [ $storage = redis ] && { cfg=$scratch/redis.yaml; printf 'lithops:\n  storage: redis\n' >>"$cfg"; }
+    key=$("$lithops" -c "$cfg" job submit --range 5 --detach -q --worker-processes 5 \
+      --command "bash -c 'for i in \$(seq 20); do echo \$EPOCHREALTIME >&2; sleep 0.1; done'" 2>/dev/null)
+    "$lithops" -c "$cfg" logs poll "$key" 2>/dev/null |
+      while IFS= read -r line; do echo "$EPOCHREALTIME ${line#*: }"; done >"$scratch/lat"
+    awk '$2 ~ /^[0-9.]+$/ {print ($1 - $2) * 1000}' "$scratch/lat" | sort -g >"$scratch/lat.ms"
+    n=$(wc -l <"$scratch/lat.ms")
+    med=$(median <"$scratch/lat.ms")
+    p99=$(awk -v n="$n" 'NR == int(n * 0.99 + 0.999) {print}' "$scratch/lat.ms")
+    printf '| %s | %d | %.0f | %.0f | %s |\n' "$storage" "$n" "$med" "$p99" \
+      "$(target "$p99 < 250" "W9 log latency on $storage: p99 $p99 ms")"
+  done
+  kill "$rpid" 2>/dev/null
   echo
 fi
 
@@ -321,6 +363,55 @@ if run W12; then
   printf '| lines | submit s | driver CPU s | driver peak RSS MiB | target ≤ 256 MiB |\n|---|---|---|---|---|\n| 10000000 | %.2f | %s | %.1f | %s |\n\n' \
     "$(echo "$t1 - $t0" | bc -l)" "$cpu" "$(echo "${rss:-0} / 1024" | bc -l)" "$(target "${rss:-0} <= 262144" "W12: driver RSS ${rss} KiB")"
   rm -f "$scratch/w12.jsonl"
+fi
+
+if run W6; then
+  echo "## W6: podman (a container per invocation) vs localhost"
+  echo
+  if ! command -v podman >/dev/null; then
+    echo "podman is not installed: skipped"
+    echo
+  else
+    # A podman store of its own; runc and explicit ulimits (ENVIRONMENT.md) are lithops config.
+    pm=$scratch/podman
+    mkdir -p "$pm/bb/bin" "$HOME/.lithops"
+    printf 'podman:\n  root: %s/storage\n  runroot: %s/run\n  oci_runtime: runc\n  ulimits: [nofile=20000:20000, nproc=32768:32768]\n  network: host\n' "$pm" "$pm" >"$HOME/.lithops/config"
+    P=(podman --root "$pm/storage" --runroot "$pm/run" --runtime runc)
+    "$lithops" runtime deploy lithops-default -b podman -q >/dev/null 2>&1 ||
+      echo "bench: lithops runtime deploy -b podman failed" >&2
+    image=localhost/lithops-runtime-lithops-default
+    # The bare run: the same image and limits, the runtime started and nothing else.
+    compare w6hello "$lithops" hello -b podman -- "${P[@]}" run --rm --pull never --log-driver none \
+      --network host --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 \
+      --entrypoint /lithops/bin/ld.so "$image" --library-path /lithops/lib \
+      /lithops/bin/lithops-runtime --version
+    h=${MEDIAN[w6hello.0]} bare=${MEDIAN[w6hello.1]}
+    # The runtime image holds no `sleep`: the sleeps run in a busybox image (--image).
+    cp "$(command -v busybox)" "$pm/bb/bin/busybox" && ln -sf busybox "$pm/bb/bin/sleep"
+    tar -C "$pm/bb" -c . | "${P[@]}" import - localhost/bench-busybox >/dev/null
+    compare w6sleep "$lithops" job submit -b podman --image localhost/bench-busybox \
+      --command 'sleep 0.05' --range 200 --max-workers 2 --worker-processes 1 -q -- \
+      "$lithops" job submit --command 'sleep 0.05' --range 200 --max-workers 2 --worker-processes 1 -q
+    sp=${MEDIAN[w6sleep.0]} sl=${MEDIAN[w6sleep.1]}
+    compare w6noop "$lithops" job submit -b podman --function "$add7" --range 100000 \
+      --worker-processes "$(nproc)" --max-workers 1 -q -- \
+      "$lithops" job submit --function "$add7" --range 100000 \
+      --worker-processes "$(nproc)" --max-workers 1 -q
+    np=${MEDIAN[w6noop.0]} nl=${MEDIAN[w6noop.1]}
+    echo "| case | podman s | localhost s | bare podman run s | ratio | target |"
+    echo "|---|---|---|---|---|---|"
+    printf '| lithops hello | %.2f | - | %.2f | %s× bare | ≤ 1.5×: %s |\n' "$h" "$bare" "$(ratio "$h" "$bare")" \
+      "$(target "$h <= 1.5 * $bare" "W6 hello -b podman: ${h} s vs bare podman run ${bare} s")"
+    printf '| 200 × 50 ms, 2 workers (ideal 5.0 s) | %.2f | %.2f | - | %s× ideal | ≤ 1.15×: %s |\n' "$sp" "$sl" \
+      "$(ratio "$sp" 5)" "$(target "$sp <= 5.75" "W6 200 sleeps -b podman: $sp s")"
+    printf '| 100,000 no-op .so calls | %.2f | %.2f | - | %s× localhost | ≤ 2×: %s |\n' "$np" "$nl" \
+      "$(ratio "$np" "$nl")" "$(target "$np <= 2 * $nl" "W6 100k no-op -b podman: $np s vs $nl s")"
+    echo
+    "${P[@]}" rm --all --force >/dev/null 2>&1
+    "${P[@]}" rmi --all --force >/dev/null 2>&1
+    grep -o " $pm/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
+    rm -f "$HOME/.lithops/config"
+  fi
 fi
 
 if [ -s "$scratch/missed" ]; then

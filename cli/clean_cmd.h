@@ -10,4 +10,7 @@ namespace lithops::cli {
 
 void register_clean_command(CLI::App& app, Context& ctx, int& exit_code);
 
+/// Deletes everything stored for the ended job `key` (as `lithops clean KEY`), silently.
+Status remove_ended_job(Context& ctx, const std::string& key);
+
 }  // namespace lithops::cli

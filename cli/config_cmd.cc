@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/json_output.h"
+
 namespace lithops::cli {
 namespace {
 
@@ -36,9 +38,28 @@ void register_config_commands(CLI::App& app, Context& ctx, int& exit_code) {
     auto c = ctx.config();
     if (!c.ok()) return void(exit_code = report_error(c.error()));
     if (ctx.options().json)
-      std::cout << (*c)->to_json(*origin, true).dump(2) << "\n";
+      print_json_line(std::cout, (*c)->to_json(*origin, true));
     else
       print_text(**c, *origin);
+    exit_code = kExitOk;
+  });
+  auto key = std::make_shared<std::string>();
+  auto* get = config->add_subcommand(
+      "get", "Print one effective value (empty if unset; secrets masked), for scripts");
+  get->add_option("KEY", *key, "section.key, e.g. localhost.max_workers")->required();
+  get->callback([&ctx, &exit_code, key] {
+    auto c = ctx.config();
+    if (!c.ok()) return void(exit_code = report_error(c.error()));
+    auto v = (*c)->lookup(*key);
+    if (!v.ok()) return void(exit_code = report_error(v.error()));
+    if (ctx.options().json)
+      print_json_line(std::cout,
+                      nlohmann::json{{"key", *key}, {"value", v->value}, {"origin", v->origin}});
+    else
+      std::cout << (v->value.is_null() ? "" : v->value.is_string()
+                                                  ? v->value.get<std::string>()
+                                                  : v->value.dump())
+                << "\n";
     exit_code = kExitOk;
   });
   auto* example = config->add_subcommand(

@@ -8,8 +8,10 @@
 #include <fmt/format.h>
 
 #include "backends/registry.h"
+#include "cli/json_output.h"
 #include "core/logging.h"
 #include "core/job_monitor.h"
+#include "core/text.h"
 
 namespace lithops::cli {
 namespace {
@@ -28,9 +30,12 @@ Result<const Config*> Context::config() {
     sources.cli_sets = options_.sets;
     sources.cli_backend = options_.backend;
     sources.cli_storage = options_.storage;
+    sources.defer_file_issues = true;  // see check_sections(): only users of a section fail
     auto loaded = Config::load(full_schema(), sources);
     if (!loaded.ok()) return loaded.error();
     config_ = std::make_unique<Config>(std::move(loaded).value());
+    if (!options_.quiet)
+      for (const auto& w : config_->warnings()) print_warning(w);
     std::string level = options_.debug ? "debug" : config_->get_string("lithops", "log_level");
     if (auto s = setup_logging(level, "lithops"); !s.ok()) {
       config_.reset();
@@ -43,10 +48,29 @@ Result<const Config*> Context::config() {
   return config_.get();
 }
 
+Status Context::check_sections(const std::vector<std::string>& sections, bool bad_values_only) {
+  auto s = config_->check_sections(sections, bad_values_only);
+  if (!s.ok()) config_issue_reported_ = true;
+  return s;
+}
+
+void Context::warn_config_issues() const {
+  if (!config_ || config_issue_reported_ || options_.quiet) return;
+  for (const auto& issue : config_->issues())
+    print_warning(issue.message + " (commands that use " +
+                  (issue.section.empty() ? std::string("a compute backend")
+                                         : "section '" + issue.section + "'") +
+                  " fail until it is fixed)");
+}
+
 Result<StorageBackend*> Context::storage() {
   if (!storage_) {
     auto c = config();
     if (!c.ok()) return c.error();
+    // The storage's section may be shared with a compute backend (localhost): its unknown
+    // keys are left to the compute side, so that a typo there still lets `job list` work.
+    LITHOPS_TRY(check_sections({"lithops"}));
+    LITHOPS_TRY(check_sections({(*c)->get_string("lithops", "storage")}, true));
     auto made = make_storage(**c);
     if (!made.ok()) return made.error();
     storage_ = std::move(made).value();
@@ -70,6 +94,8 @@ Result<ComputeBackend*> Context::compute() {
   if (!compute_) {
     auto s = storage();
     if (!s.ok()) return s.error();
+    // A misspelled section may be the compute backend's own: running a job needs it right.
+    LITHOPS_TRY(check_sections({"", config_->get_string("lithops", "backend")}));
     auto made = make_compute(*config_, **s);
     if (!made.ok()) return made.error();
     compute_ = std::move(made).value();
@@ -120,8 +146,24 @@ Result<JobSpec> Context::find_job(const std::string& key_or_prefix) {
   auto st = store();
   if (!st.ok()) return st.error();
   auto key = (*st)->resolve_job_key(key_or_prefix);
-  if (!key.ok()) return key.error();
+  if (!key.ok()) {
+    if (key.error().kind != ErrorKind::kNotFound) return key.error();
+    return make_error(ErrorKind::kNotFound, key.error().message + elsewhere_hint());
+  }
   return (*st)->read_spec(*key);
+}
+
+// A job lives in the storage it was submitted with: name the one searched, and the others.
+std::string Context::elsewhere_hint() {
+  std::string here = config_->get_string("lithops", "storage");
+  std::vector<std::string> others;
+  for (const auto& name : storage_names())
+    if (name != here) others.push_back("`-s " + name + "`");
+  return fmt::format("; searched storage {} (bucket {}){}", here,
+                     config_->get_string("lithops", "storage_bucket"),
+                     others.empty() ? ""
+                                    : "; a job submitted with another storage is found there: "
+                                      "try " + join(others, " or "));
 }
 
 int exit_code_for(ErrorKind kind) {
@@ -137,8 +179,13 @@ int exit_code_for(ErrorKind kind) {
 }
 
 int report_error(const Error& error) {
-  std::cerr << "lithops: error: " << error.message << "\n";
-  return exit_code_for(error.kind);
+  int code = exit_code_for(error.kind);
+  print_error(error.message, code);
+  return code;
+}
+
+int report_status(const Status& status) {
+  return status.ok() ? kExitOk : report_error(status.error());
 }
 
 bool interrupted() { return g_interrupted != 0; }

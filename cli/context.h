@@ -52,10 +52,19 @@ class Context {
   /// current_progress() of a job through its own backend.
   Result<JobProgress> progress_of(const JobSpec& job);
   /// The job spec for a full key or unique prefix.
+  /// Config file problems not reported as errors (the command did not use their section), as
+  /// warnings on stderr; main calls it once the command ran.
+  void warn_config_issues() const;
+
+  /// Not found: the message names the storage searched and the others to try.
   Result<JobSpec> find_job(const std::string& key_or_prefix);
 
  private:
   const GlobalOptions& options_;  // filled by the parser before any command runs
+  std::string elsewhere_hint();
+  Status check_sections(const std::vector<std::string>& sections, bool bad_values_only = false);
+  bool config_issue_reported_ = false;
+
   std::unique_ptr<Config> config_;
   std::unique_ptr<StorageBackend> storage_;
   std::unique_ptr<ComputeBackend> compute_;
@@ -64,8 +73,11 @@ class Context {
   std::map<std::string, std::unique_ptr<StorageBackend>> other_storage_;
 };
 
-/// Prints "lithops: error: MESSAGE" on stderr and returns the exit code the error deserves.
+/// Prints "lithops: error: MESSAGE" on stderr (under --json, {"error", "exit_code"}) and
+/// returns the exit code the error deserves.
 int report_error(const Error& error);
+/// A command's exit code from how it ended: kExitOk, or report_error's.
+int report_status(const Status& status);
 int exit_code_for(ErrorKind kind);
 
 /// Set by SIGINT/SIGTERM while a command waits; commands poll it.

@@ -1,5 +1,6 @@
 #include "cli/hello_cmd.h"
 
+#include "cli/clean_cmd.h"
 #include "cli/job_cmd.h"
 #include "core/job_builder.h"
 #include "runtime/task_check.h"
@@ -24,7 +25,12 @@ void register_hello_command(CLI::App& app, Context& ctx, int& exit_code) {
     BuilderDeps deps{check_task_library, open_iterdata_source, nullptr};
     auto job = build_job(request, **config, deps);
     if (!job.ok()) return void(exit_code = report_error(job.error()));
-    exit_code = run_job(ctx, std::move(job).value(), RunOptions{});
+    RunOptions run;
+    run.announce = false;
+    std::string job_key = job->spec.job_key;
+    exit_code = run_job(ctx, std::move(job).value(), run);
+    // A greeting is not a job to find again in `job list`; a failed one stays, to inspect.
+    if (exit_code == kExitOk) (void)remove_ended_job(ctx, job_key);
   });
 }
 

@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "cli/json_output.h"
+#include "core/plural.h"
+
 namespace lithops::cli {
 
 Result<JobProgress> cancel_job(Context& ctx, const JobSpec& spec) {
@@ -43,20 +46,19 @@ void add_cancel_command(CLI::App& job, Context& ctx, int& exit_code) {
     auto progress = already ? before : cancel_job(ctx, *spec);
     if (!progress.ok()) return void(exit_code = report_error(progress.error()));
     if (ctx.options().json) {
-      std::cout << nlohmann::json{{"job_key", spec->job_key},
+      print_json_line(std::cout, nlohmann::json{{"job_key", spec->job_key},
                                   {"state", state_name(progress->state)},
                                   {"was_running", !already},
                                   {"done", progress->done},
                                   {"failed", progress->failed},
-                                  {"total_calls", spec->total_calls}}
-                       .dump(2)
-                << "\n";
+                                  {"total_calls", spec->total_calls}});
     } else if (already) {
       std::cerr << fmt::format("lithops: job {} had already ended ({}); nothing to cancel\n",
                                spec->job_key, state_name(progress->state));
     } else if (!ctx.options().quiet) {
-      std::cerr << fmt::format("lithops: cancelled job {} ({} of {} calls had finished)\n",
-                               spec->job_key, progress->finished_calls(), spec->total_calls);
+      std::cerr << fmt::format("lithops: cancelled job {} ({} of {} had finished)\n",
+                               spec->job_key, progress->finished_calls(),
+                               plural(spec->total_calls, "call"));
     }
     exit_code = kExitOk;
   });

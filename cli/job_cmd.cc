@@ -7,17 +7,22 @@
 
 #include <fmt/format.h>
 
+#include "cli/duration_option.h"
 #include "cli/job_cancel_cmd.h"
 #include "cli/job_list_cmd.h"
 #include "cli/job_output.h"
+#include "cli/json_output.h"
 #include "cli/job_retry_cmd.h"
+#include "cli/live_logs.h"
 #include "cli/job_stats_cmd.h"
 #include "cli/progress_line.h"
 #include "cli/result_printer.h"
 #include "backends/registry.h"
+#include "backends/state/state_endpoint.h"
 #include "cli/runtime_cmd.h"
 #include "core/job_builder.h"
 #include "core/job_monitor.h"
+#include "core/plural.h"
 #include "core/result_stream.h"
 #include "runtime/task_check.h"
 
@@ -75,14 +80,24 @@ Result<CallResult> reduce_result(Context& ctx, const JobSpec& spec, uint64_t fai
   CallResult none;
   none.call = spec.total_calls;
   none.reason = FailureReason::kLost;
-  none.error = failed ? fmt::format("not run: {} map calls failed", failed)
+  none.error = failed ? fmt::format("skipped: {} failed", plural(failed, "map call"))
                       : std::string("the reducer recorded no result");
   return none;
 }
 
-// Streams every call's result, in call order, to `printer` (if any; none with a reducer: its
-// output alone is the job's result) and tallies the failures; holds a window of results, not
-// the job.
+// Why a job with a reducer has no result, and where its map outputs still are.
+void print_reducer_failure(const JobSpec& spec, const CallResult& reduced, bool hint_map) {
+  bool skipped = reduced.error.rfind("skipped", 0) == 0;
+  std::cerr << fmt::format("lithops: the reducer {}: {}{}\n", spec.reducer->display,
+                           skipped ? "" : std::string(reason_name(reduced.reason)) + ": ",
+                           reduced.error);
+  if (hint_map)
+    std::cerr << fmt::format("lithops: the map outputs: `lithops job result {} --map`\n",
+                             spec.job_key);
+}
+
+// Streams every call's result, in call order, to `printer` (if any) and tallies the
+// failures; holds a window of results, not the job.
 Status stream_results(Context& ctx, const JobSpec& spec, ResultPrinter* printer,
                       FailureTally& tally) {
   auto store = ctx.store();
@@ -96,43 +111,55 @@ Status stream_results(Context& ctx, const JobSpec& spec, ResultPrinter* printer,
     if (!stored.ok()) return stored.error();
     CallResult r = *stored ? std::move(**stored) : missing_result(call, cancelled);
     tally.add(r);
-    if (printer && !spec.reducer) printer->print(r);
+    if (printer) printer->print(r);
   }
   return {};
 }
 
-// Writes outputs to stdout or --output FILE; returns 0 if every call succeeded, else 1.
-// With a reducer, its output alone is the job's result.
-int emit_results(Context& ctx, const JobSpec& spec, const std::string& output_file) {
+// The printer `target` asks for: --results DIR, --output FILE, or stdout.
+Result<std::unique_ptr<ResultPrinter>> open_printer(Context& ctx, const ResultTarget& target,
+                                                    std::ofstream& file) {
+  if (!target.results_dir.empty()) return ResultPrinter::to_directory(target.results_dir);
+  const std::string& output_file = target.output_file;
+  if (output_file.empty() || output_file == "-")
+    return std::make_unique<ResultPrinter>(std::cout, ctx.options().json);
+  file.open(output_file, std::ios::binary | std::ios::trunc);
+  if (!file) return make_error(ErrorKind::kIo, "cannot write " + output_file);
+  return std::make_unique<ResultPrinter>(file, ctx.options().json, output_file);
+}
+
+// Writes outputs to stdout, --output FILE or --results DIR; returns 0 if every call
+// succeeded, else 1. With a reducer, its output alone is the job's result, unless `map` asks
+// for the map calls' outputs (a directory keeps both, the reducer's as reduce.out/.err).
+int emit_results(Context& ctx, const JobSpec& spec, const ResultTarget& target) {
   std::ofstream file;
-  bool to_file = !output_file.empty() && output_file != "-";
-  if (to_file) {
-    file.open(output_file, std::ios::binary | std::ios::trunc);
-    if (!file) return report_error(make_error(ErrorKind::kIo, "cannot write " + output_file));
-  }
-  ResultPrinter printer(to_file ? static_cast<std::ostream&>(file) : std::cout,
-                        ctx.options().json);
+  auto printer = open_printer(ctx, target, file);
+  if (!printer.ok()) return report_error(printer.error());
+  bool every_call = (*printer)->keeps_every_call();
+  bool show_map = !spec.reducer || target.map || every_call;
   FailureTally tally;
-  if (auto s = stream_results(ctx, spec, &printer, tally); !s.ok()) return report_error(s.error());
+  if (auto s = stream_results(ctx, spec, show_map ? printer->get() : nullptr, tally); !s.ok())
+    return report_error(s.error());
   std::optional<CallResult> reduced;
   if (spec.reducer) {
     auto r = reduce_result(ctx, spec, tally.failed());
     if (!r.ok()) return report_error(r.error());
     reduced = std::move(r).value();
-    if (reduced->ok) printer.print(*reduced);
+    if (reduced->ok && (!target.map || every_call)) (*printer)->print_reduced(*reduced);
   }
-  if (!printer.finish() && to_file)
-    return report_error(make_error(ErrorKind::kIo, "cannot write " + output_file));
+  if (auto s = (*printer)->finish(); !s.ok()) return report_error(s.error());
   tally.print_summary(std::cerr, spec.job_key);
-  if (reduced && !reduced->ok)
-    std::cerr << fmt::format("lithops: the reducer {}: {}: {}\n", spec.reducer->display,
-                             reason_name(reduced->reason), reduced->error);
-  if (reduced && !reduced->ok) return kExitFailed;
+  if (reduced && !reduced->ok) {
+    print_reducer_failure(spec, *reduced, !target.map);
+    return kExitFailed;
+  }
   return tally.failed() ? kExitFailed : kExitOk;
 }
 
 // Follows a job with the progress line; handles Ctrl-C by cancelling it.
-Result<JobProgress> follow(Context& ctx, const JobSpec& spec, double timeout_s) {
+// With `logs`, what the calls print is streamed to stderr meanwhile.
+Result<JobProgress> follow(Context& ctx, const JobSpec& spec, double timeout_s,
+                           LiveLogs* logs = nullptr) {
   auto store = ctx.store();
   if (!store.ok()) return store.error();
   auto compute = ctx.compute_for(spec);
@@ -142,10 +169,17 @@ Result<JobProgress> follow(Context& ctx, const JobSpec& spec, double timeout_s) 
   WaitOptions wait;
   wait.interval_s = ctx.config().value()->get_double("lithops", "monitoring_interval");
   wait.timeout_s = timeout_s;
-  wait.on_progress = [&](const JobProgress& p) { line.update(p); };
+  wait.on_progress = [&](const JobProgress& p) {
+    if (logs) {
+      line.clear();
+      logs->pump();
+    }
+    line.update(p);
+  };
   wait.interrupted = [] { return interrupted(); };
   auto progress = wait_for_job(spec, **store, **compute, wait);
   line.clear();
+  if (logs) logs->finish();
   if (progress.ok() && interrupted()) {
     (void)(*compute)->cancel(spec);
     return make_error(ErrorKind::kInterrupted,
@@ -157,19 +191,32 @@ Result<JobProgress> follow(Context& ctx, const JobSpec& spec, double timeout_s) 
 struct SubmitFlags {
   SubmitRequest request;
   RunOptions run;
+  bool shared_state = false;  // refuse before launch if the backend has no shared state
 };
 
 int run_submit(Context& ctx, const SubmitFlags& flags) {
+  if (!flags.run.output_file.empty() && !flags.run.results_dir.empty())
+    return report_error(make_error(ErrorKind::kInvalidInput,
+                                   "give --output FILE or --results DIR, not both"));
   auto config = ctx.config();
   if (!config.ok()) return report_error(config.error());
   // Backends first: an unknown name should be said before any input is read.
   if (auto compute = ctx.compute(); !compute.ok()) return report_error(compute.error());
+  if (flags.shared_state)
+    if (auto s = require_shared_state(**config); !s.ok()) return report_error(s.error());
   BuilderDeps deps{check_task_library, open_iterdata_source, read_whole_file};
   deps.storage_named = [&ctx](const std::string& name) { return ctx.storage_named(name); };
   deps.storage_names = storage_names();
   auto job = build_job(flags.request, **config, deps);
   if (!job.ok()) return report_error(job.error());
-  return run_job(ctx, std::move(job).value(), flags.run);
+  // A --results DIR that cannot be made is said before anything runs, not after.
+  if (!flags.run.results_dir.empty())
+    if (auto dir = ResultsDir::open(flags.run.results_dir); !dir.ok())
+      return report_error(dir.error());
+  RunOptions run = flags.run;
+  run.runtime_memory = !flags.request.memory_mb;
+  run.runtime_timeout = !flags.request.timeout_s;
+  return run_job(ctx, std::move(job).value(), run);
 }
 
 void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
@@ -185,6 +232,10 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
   cmd->add_option("--range", r.range, "Inputs 0..N-1, or A..B-1")->type_name("N|A:B");
   cmd->add_option("--iterdata", r.iterdata, "Inputs as JSON lines from FILE, or - for stdin")
       ->type_name("FILE|-");
+  cmd->add_option("--lines", r.lines,
+                  "Inputs as plain lines from FILE, or - for stdin: one input string per "
+                  "non-empty line, as xargs and parallel read (ls in/* | ... --lines -)")
+      ->type_name("FILE|-");
   cmd->add_option("--input", r.input,
                   "Inputs: objects in storage (s3://BUCKET/PREFIX, local://BUCKET/PREFIX for "
                   "the configured storage) or local files; one call per object or chunk")
@@ -199,7 +250,9 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
   cmd->add_option("--chunksize", r.chunksize, "Calls per worker invocation (default: guided, fewer as the job ends)");
   cmd->add_option("--worker-processes", r.worker_processes, "Parallel sub-workers in each worker");
   cmd->add_option("--max-workers", r.max_workers, "Workers running at once");
-  cmd->add_option("--timeout", r.timeout_s, "Per-call time limit in seconds (0 = none)");
+  cmd->add_option("--timeout", r.timeout_s, "Per-call time limit: seconds, or 5s, 2m, 1h (0 = none)")
+      ->type_name("DURATION")
+      ->transform(duration_seconds());
   cmd->add_option("--memory", r.memory_mb,
                   "Memory limit of each sub-worker / command in MB (default: the backend's "
                   "runtime_memory)");
@@ -223,10 +276,24 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
       ->allow_extra_args(false);
   cmd->add_option("--output", flags->run.output_file, "Write results to FILE instead of stdout")
       ->type_name("FILE");
+  cmd->add_option("--results", flags->run.results_dir,
+                  "Write each call's output to DIR/<call>.out and its stderr to DIR/<call>.err "
+                  "(the reducer's: DIR/reduce.out), nothing on stdout")
+      ->type_name("DIR");
   cmd->add_option("--runtime", flags->run.runtime,
                   "Runtime the workers run (see `lithops runtime list`; default: the backend's)")
       ->type_name("NAME");
-  cmd->add_flag("--detach", flags->run.detach, "Print the job key and return at once");
+  cmd->add_option("--image", flags->run.image,
+                  "Run the calls inside this local container image (-b podman); it need not "
+                  "hold lithops-runtime, which is brought in read-only")
+      ->type_name("IMAGE");
+  cmd->add_flag("--detach", flags->run.detach,
+                "Print the job key (--json: {\"job_key\": ...}) and return at once");
+  cmd->add_flag("--logs", flags->run.logs,
+                "Stream what the calls print to stderr while the job runs, prefixed by call index");
+  cmd->add_flag("--shared-state", flags->shared_state,
+                "The task uses shared state (queues, locks...): refuse to launch where there is "
+                "none (a remote backend without a redis: section)");
   cmd->add_option("--plot", flags->run.plot_dir,
                   "When the job ends, draw its timeline and histogram (SVG) into DIR")
       ->type_name("DIR");
@@ -245,6 +312,35 @@ void add_reduce_failure(Context& ctx, const JobSpec& spec, nlohmann::json& statu
   status["reduce"]["exit_code"] = reduced->exit_code;
 }
 
+// `job status`, text or JSON; also what `job wait --json` prints at the end.
+void print_job_status(Context& ctx, const JobSpec& spec, const JobProgress& progress,
+                      bool calls) {
+  std::vector<CallResult> results;
+  bool have_results = false;
+  if (is_terminal(progress.state) || progress.failed > 0 || calls) {
+    auto all = is_terminal(progress.state) ? final_results(ctx, spec)
+                                           : ctx.store().value()->read_all_results(spec);
+    if (all.ok()) {
+      results = std::move(all).value();
+      have_results = true;
+    }
+  }
+  // A finished job's figures (job stats has them all).
+  std::optional<JobSummary> summary;
+  if (is_terminal(progress.state))
+    if (auto s = job_summary(ctx, spec); s.ok()) summary = std::move(s).value();
+  if (ctx.options().json) {
+    auto j = status_json(spec, progress, have_results ? &results : nullptr, calls);
+    add_reduce_failure(ctx, spec, j);
+    if (summary) j["stats"] = summary_json(*summary);
+    print_json_line(std::cout, j);
+  } else {
+    print_status_text(std::cout, spec, progress, have_results ? &results : nullptr, calls);
+    if (std::string line = summary ? stats_line(*summary) : ""; !line.empty())
+      std::cout << line << "\n";
+  }
+}
+
 void add_status(CLI::App& job, Context& ctx, int& exit_code) {
   auto key = std::make_shared<std::string>();
   auto calls = std::make_shared<bool>(false);
@@ -256,30 +352,7 @@ void add_status(CLI::App& job, Context& ctx, int& exit_code) {
     if (!spec.ok()) return void(exit_code = report_error(spec.error()));
     auto progress = ctx.progress_of(*spec);
     if (!progress.ok()) return void(exit_code = report_error(progress.error()));
-    std::vector<CallResult> results;
-    bool have_results = false;
-    if (is_terminal(progress->state) || progress->failed > 0 || *calls) {
-      auto all = is_terminal(progress->state) ? final_results(ctx, *spec)
-                                              : ctx.store().value()->read_all_results(*spec);
-      if (all.ok()) {
-        results = std::move(all).value();
-        have_results = true;
-      }
-    }
-    // A finished job's figures (job stats has them all).
-    std::optional<JobSummary> summary;
-    if (is_terminal(progress->state))
-      if (auto s = job_summary(ctx, *spec); s.ok()) summary = std::move(s).value();
-    if (ctx.options().json) {
-      auto j = status_json(*spec, *progress, have_results ? &results : nullptr, *calls);
-      add_reduce_failure(ctx, *spec, j);
-      if (summary) j["stats"] = summary_json(*summary);
-      std::cout << j.dump(2) << "\n";
-    } else {
-      print_status_text(std::cout, *spec, *progress, have_results ? &results : nullptr, *calls);
-      if (std::string line = summary ? stats_line(*summary) : ""; !line.empty())
-        std::cout << line << "\n";
-    }
+    print_job_status(ctx, *spec, *progress, *calls);
     exit_code = kExitOk;
   });
 }
@@ -289,12 +362,15 @@ void add_wait(CLI::App& job, Context& ctx, int& exit_code) {
   auto timeout = std::make_shared<double>(0);
   auto* cmd = job.add_subcommand("wait", "Wait for a job to end; exit code as `job submit`");
   cmd->add_option("JOB", *key, "Job key or a unique prefix of it")->required();
-  cmd->add_option("--timeout", *timeout, "Give up after S seconds (exit code 3)");
+  cmd->add_option("--timeout", *timeout, "Give up after this long (exit code 3): seconds, or 5s, 2m, 1h")
+      ->type_name("DURATION")
+      ->transform(duration_seconds());
   cmd->callback([&ctx, &exit_code, key, timeout] {
     auto spec = ctx.find_job(*key);
     if (!spec.ok()) return void(exit_code = report_error(spec.error()));
     auto progress = follow(ctx, *spec, *timeout);
     if (!progress.ok()) return void(exit_code = report_error(progress.error()));
+    if (ctx.options().json) print_job_status(ctx, *spec, *progress, false);
     if (!is_terminal(progress->state)) {
       std::cerr << fmt::format("lithops: job {} is still {} after {} s\n", spec->job_key,
                                state_name(progress->state), *timeout);
@@ -313,11 +389,21 @@ void add_wait(CLI::App& job, Context& ctx, int& exit_code) {
 
 void add_result(CLI::App& job, Context& ctx, int& exit_code) {
   auto key = std::make_shared<std::string>();
-  auto output = std::make_shared<std::string>();
+  auto target = std::make_shared<ResultTarget>();
   auto* cmd = job.add_subcommand("result", "Print a finished job's outputs in call order");
   cmd->add_option("JOB", *key, "Job key or a unique prefix of it")->required();
-  cmd->add_option("--output", *output, "Write results to FILE instead of stdout")->type_name("FILE");
-  cmd->callback([&ctx, &exit_code, key, output] {
+  cmd->add_option("--output", target->output_file, "Write results to FILE instead of stdout")
+      ->type_name("FILE");
+  cmd->add_option("--results", target->results_dir,
+                  "Write each call's output to DIR/<call>.out and its stderr to DIR/<call>.err")
+      ->type_name("DIR");
+  cmd->add_flag("--map", target->map,
+                "With a reducer: the map calls' outputs instead of the reducer's (they stay "
+                "reachable when the reducer was skipped or failed)");
+  cmd->callback([&ctx, &exit_code, key, target] {
+    if (!target->output_file.empty() && !target->results_dir.empty())
+      return void(exit_code = report_error(make_error(
+                      ErrorKind::kInvalidInput, "give --output FILE or --results DIR, not both")));
     auto spec = ctx.find_job(*key);
     if (!spec.ok()) return void(exit_code = report_error(spec.error()));
     auto progress = ctx.progress_of(*spec);
@@ -329,7 +415,7 @@ void add_result(CLI::App& job, Context& ctx, int& exit_code) {
                                progress->finished_calls(), spec->total_calls, spec->job_key);
       return void(exit_code = kExitFailed);
     }
-    exit_code = emit_results(ctx, *spec, *output);
+    exit_code = emit_results(ctx, *spec, *target);
   });
 }
 
@@ -341,14 +427,19 @@ int run_job(Context& ctx, PreparedJob job, const RunOptions& options) {
   auto compute = ctx.compute();
   if (!compute.ok()) return report_error(compute.error());
   // Its runtime is checked first (and built and deployed if missing).
-  if (auto s = prepare_job_runtime(ctx, job.spec, options.runtime); !s.ok())
+  job.spec.image = options.image;
+  RuntimeLimits limits{options.runtime_memory, options.runtime_timeout};
+  if (auto s = prepare_job_runtime(ctx, job.spec, options.runtime, limits); !s.ok())
     return report_error(s.error());
   if (auto s = launch_job(job, **store, **compute); !s.ok()) return report_error(s.error());
   if (options.detach) {
-    std::cout << job.spec.job_key << std::endl;
+    print_job_key(std::cout, job.spec.job_key, ctx.options().json);
     return kExitOk;
   }
-  int code = follow_and_report(ctx, job.spec, options.output_file);
+  if (options.announce && !ctx.options().quiet) announce_job(std::cerr, job.spec);
+  int code = follow_and_report(ctx, job.spec,
+                               ResultTarget{options.output_file, options.results_dir},
+                               options.logs);
   if (!options.plot_dir.empty()) {
     auto written = write_job_plots(ctx, job.spec, options.plot_dir, "svg");
     if (!written.ok()) return report_error(written.error());
@@ -359,9 +450,15 @@ int run_job(Context& ctx, PreparedJob job, const RunOptions& options) {
 }
 
 int follow_and_report(Context& ctx, const JobSpec& spec, const std::string& output_file) {
-  auto progress = follow(ctx, spec, 0);
+  return follow_and_report(ctx, spec, ResultTarget{output_file});
+}
+
+int follow_and_report(Context& ctx, const JobSpec& spec, const ResultTarget& target, bool logs) {
+  std::optional<LiveLogs> live;
+  if (logs) live.emplace(*ctx.store().value(), spec);
+  auto progress = follow(ctx, spec, 0, live ? &*live : nullptr);
   if (!progress.ok()) return report_error(progress.error());
-  int code = emit_results(ctx, spec, output_file);
+  int code = emit_results(ctx, spec, target);
   if (progress->state == JobState::kLost || progress->state == JobState::kCancelled) {
     std::cerr << fmt::format("lithops: job {} is {}: {}\n", spec.job_key,
                              state_name(progress->state), progress->message);

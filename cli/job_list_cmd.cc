@@ -6,6 +6,7 @@
 
 #include "cli/job_output.h"
 #include "cli/progress_line.h"
+#include "cli/json_output.h"
 
 namespace lithops::cli {
 namespace {
@@ -23,10 +24,7 @@ struct Row {
   JobProgress progress;
 };
 
-double duration_s(const Row& r) {
-  int64_t end = r.progress.finished_ms ? r.progress.finished_ms : now_ms();
-  return r.spec.submitted_ms ? static_cast<double>(end - r.spec.submitted_ms) / 1000 : 0;
-}
+double duration_s(const Row& r) { return job_duration_s(r.spec, r.progress); }
 
 // The stable fields of `job list --json` (documented in README.md).
 nlohmann::json row_json(const Row& r) {
@@ -34,6 +32,7 @@ nlohmann::json row_json(const Row& r) {
           {"state", state_name(r.progress.state)},
           {"task", r.spec.task.display},
           {"backend", r.spec.backend},
+          {"storage", r.spec.storage},
           {"total_calls", r.spec.total_calls},
           {"done", r.progress.done},
           {"failed", r.progress.failed},
@@ -43,16 +42,17 @@ nlohmann::json row_json(const Row& r) {
 }
 
 void print_table(const std::vector<Row>& rows) {
-  std::cout << fmt::format("{:<14}  {:<9}  {:>15}  {:<19}  {:>8}  {:<9}  {}\n", "JOB", "STATE",
-                           "DONE/FAILED/ALL", "SUBMITTED (UTC)", "DURATION", "BACKEND", "TASK");
+  std::cout << fmt::format("{:<14}  {:<9}  {:>15}  {:<19}  {:>8}  {:<9}  {:<9}  {}\n", "JOB",
+                           "STATE", "DONE/FAILED/ALL", "SUBMITTED (UTC)", "DURATION", "BACKEND",
+                           "STORAGE", "TASK");
   for (const auto& r : rows) {
     std::string submitted = iso_time(r.spec.submitted_ms).substr(0, 19);
     if (submitted.size() > 10) submitted[10] = ' ';
     std::cout << fmt::format(
-        "{:<14}  {:<9}  {:>15}  {:<19}  {:>8}  {:<9}  {}\n", r.spec.job_key,
+        "{:<14}  {:<9}  {:>15}  {:<19}  {:>8}  {:<9}  {:<9}  {}\n", r.spec.job_key,
         state_name(r.progress.state),
         fmt::format("{}/{}/{}", r.progress.done, r.progress.failed, r.spec.total_calls), submitted,
-        format_duration(duration_s(r)), r.spec.backend, r.spec.task.display);
+        format_duration(duration_s(r)), r.spec.backend, r.spec.storage, r.spec.task.display);
   }
 }
 
@@ -78,7 +78,7 @@ int run_list(Context& ctx, const ListFlags& flags) {
   if (ctx.options().json) {
     nlohmann::json all = nlohmann::json::array();
     for (const auto& r : rows) all.push_back(row_json(r));
-    std::cout << all.dump(2) << "\n";
+    print_json_line(std::cout, all);
   } else if (!rows.empty()) {
     print_table(rows);
   } else if (!ctx.options().quiet) {

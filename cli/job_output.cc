@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "cli/json_output.h"
 #include "cli/progress_line.h"
+#include "core/plural.h"
 
 namespace lithops::cli {
 namespace {
@@ -32,6 +36,25 @@ uint64_t cancelled_count(const std::vector<CallResult>* results) {
 }
 
 }  // namespace
+
+void print_job_key(std::ostream& out, const std::string& job_key, bool json) {
+  if (json)
+    print_json_line(out, nlohmann::json{{"job_key", job_key}});
+  else
+    out << job_key << '\n';
+  out.flush();
+}
+
+void announce_job(std::ostream& err, const JobSpec& spec) {
+  err << fmt::format("lithops: job {}: {} on {} (storage {})\n", spec.job_key,
+                     plural(spec.total_calls, "call"), spec.backend, spec.storage);
+}
+
+double job_duration_s(const JobSpec& spec, const JobProgress& p) {
+  if (!spec.submitted_ms) return 0;
+  int64_t end = p.finished_ms ? p.finished_ms : now_ms();
+  return static_cast<double>(std::max<int64_t>(0, end - spec.submitted_ms)) / 1000;
+}
 
 std::string iso_time(int64_t ms) {
   if (ms <= 0) return "";
@@ -66,9 +89,7 @@ nlohmann::json status_json(const JobSpec& spec, const JobProgress& p,
       {"submitted", iso_time(spec.submitted_ms)},
       {"started", iso_time(p.started_ms)},
       {"finished", iso_time(p.finished_ms)},
-      {"duration_s", p.finished_ms && spec.submitted_ms
-                         ? static_cast<double>(p.finished_ms - spec.submitted_ms) / 1000
-                         : 0.0},
+      {"duration_s", job_duration_s(spec, p)},
       {"updated", iso_time(p.updated_ms)},
       {"message", p.message},
       {"retried", p.retried},
@@ -113,8 +134,8 @@ void print_status_text(std::ostream& out, const JobSpec& spec, const JobProgress
   out << fmt::format("calls     {} total, {} done, {} failed, {}{} pending\n", spec.total_calls,
                      p.done, p.failed, cancelled ? fmt::format("{} cancelled, ", cancelled) : "",
                      spec.total_calls - settled);
-  out << fmt::format("workers   {}, {} processes each, {} running\n", spec.packing().describe(),
-                     spec.worker_processes, p.workers_running);
+  out << fmt::format("workers   {}, {} each, {} running\n", spec.packing().describe(),
+                     plural(spec.worker_processes, "process", "processes"), p.workers_running);
   out << fmt::format("submitted {}\n", iso_time(spec.submitted_ms));
   if (p.started_ms) out << fmt::format("started   {}\n", iso_time(p.started_ms));
   if (p.finished_ms)

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "cli/job_cmd.h"
+#include "cli/job_output.h"
+#include "core/plural.h"
 #include "core/work_plan.h"
 
 namespace lithops::cli {
@@ -74,10 +76,10 @@ int run_retry(Context& ctx, const RetryFlags& flags) {
   for (auto status : {s.write_plan(spec->job_key, to_json(plan)),
                       s.write_progress(spec->job_key, pending), (*compute)->launch(*spec)})
     if (!status.ok()) return report_error(status.error());
-  std::cerr << fmt::format("lithops: job {}: retrying {} failed calls{}\n", spec->job_key,
-                           plan.calls.size(), spec->reducer ? " and the reducer" : "");
+  std::cerr << fmt::format("lithops: job {}: retrying {}{}\n", spec->job_key,
+                           plural(plan.calls.size(), "failed call"), spec->reducer ? " and the reducer" : "");
   if (flags.detach) {
-    std::cout << spec->job_key << std::endl;
+    print_job_key(std::cout, spec->job_key, ctx.options().json);
     return kExitOk;
   }
   return follow_and_report(ctx, *spec, flags.output_file);

@@ -14,7 +14,9 @@
 #include "cli/context.h"
 #include "cli/hello_cmd.h"
 #include "cli/job_cmd.h"
+#include "cli/json_output.h"
 #include "cli/logs_cmd.h"
+#include "cli/parse_errors.h"
 #include "cli/runtime_cmd.h"
 #include "cli/storage_cmd.h"
 #include "cli/worker_cmd.h"
@@ -76,14 +78,19 @@ int run(int argc, char** argv) {
   register_worker_commands(app, ctx, exit_code);
   register_attach_command(app, ctx, exit_code);
   register_completion_command(app, ctx, exit_code);  // last: it describes all the others
+  set_json_errors(argv_wants_json(argc, argv));
+  if (argc == 1) {  // plain `lithops`: what it can do, not an error about what is missing
+    std::cout << app.help();
+    return kExitOk;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
+    return report_parse_error(app, e);
   }
+  ctx.warn_config_issues();
   if (global.debug) log_driver_usage();
   return exit_code;
 }

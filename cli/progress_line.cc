@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "core/plural.h"
+
 namespace lithops::cli {
 
 std::string format_duration(double s) {
@@ -52,9 +54,9 @@ void ProgressLine::update(const JobProgress& p) {
   std::string bar = std::string(filled, '#') + std::string(kWidth - filled, '.');
   std::string failed = p.failed ? fmt::format(", {} failed", p.failed) : "";
   if (p.failed && use_color()) failed = "\x1b[31m" + failed + "\x1b[0m";
-  std::string line = fmt::format("[{}] {}/{} calls{}  {:.0f}/s  {} elapsed  ETA {}  {} workers",
+  std::string line = fmt::format("[{}] {}/{} calls{}  {:.0f}/s  {} elapsed  ETA {}  {}",
                                  bar, finished, p.total_calls, failed, rate,
-                                 format_duration(elapsed), eta, p.workers_running);
+                                 format_duration(elapsed), eta, plural(p.workers_running, "worker"));
   if (!p.message.empty() && p.state == JobState::kRunning) line += "  (" + p.message + ")";
   std::fprintf(stderr, "\r\x1b[2K%s", line.c_str());
   std::fflush(stderr);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backends/registry.h"
+#include "cli/json_output.h"
 #include "cli/transfer_bar.h"
 #include "core/job_progress.h"
 
@@ -39,7 +40,7 @@ std::string when(int64_t ms) {
 
 void print_record(Context& ctx, const RuntimeRecord& r, const std::string& verb) {
   if (ctx.options().json) {
-    std::cout << to_json(r).dump(2) << "\n";
+    print_json_line(std::cout, to_json(r));
     return;
   }
   std::cout << fmt::format("runtime {} {} on {}: {} (lithops-runtime {}, task ABI {}, {})\n",
@@ -86,8 +87,18 @@ void on_run(CLI::App* cmd, Context& ctx, int& exit_code, Body body) {
   cmd->callback([&ctx, &exit_code, body] {
     auto m = manager(ctx);
     if (!m.ok()) return void(exit_code = report_error(m.error()));
-    Status s = body(**m);
-    exit_code = s.ok() ? kExitOk : report_error(s.error());
+    exit_code = report_status(body(**m));
+  });
+}
+
+// build, deploy, update: make a runtime (telling the user what happens) and print its record.
+template <class Make>
+void on_record(CLI::App* cmd, Context& ctx, int& exit_code, const char* verb, Make make) {
+  on_run(cmd, ctx, exit_code, [&ctx, verb, make](RuntimeManager& m) -> Status {
+    auto r = make(m, notes_for(ctx));
+    if (!r.ok()) return r.error();
+    print_record(ctx, *r, verb);
+    return {};
   });
 }
 
@@ -98,13 +109,10 @@ void add_build(CLI::App& group, Context& ctx, int& exit_code) {
   cmd->add_option("-f,--file", options->containerfile,
                   "Your Containerfile/Dockerfile; lithops-runtime is added on top")
       ->type_name("FILE");
-  on_run(cmd, ctx, exit_code, [&ctx, options](RuntimeManager& m) -> Status {
+  on_record(cmd, ctx, exit_code, "built", [options](RuntimeManager& m, RuntimeNotes notes) {
     RuntimeBuildOptions o = *options;
-    o.notes = notes_for(ctx);
-    auto r = m.build(o);
-    if (!r.ok()) return r.error();
-    print_record(ctx, *r, "built");
-    return {};
+    o.notes = std::move(notes);
+    return m.build(o);
   });
 }
 
@@ -118,14 +126,11 @@ void add_deploy(CLI::App& group, Context& ctx, int& exit_code) {
       ->type_name("MB");
   cmd->add_option("--timeout", options->timeout_s, "Default call timeout in seconds")
       ->type_name("S");
-  on_run(cmd, ctx, exit_code, [&ctx, options](RuntimeManager& m) -> Status {
+  on_record(cmd, ctx, exit_code, "deployed", [options](RuntimeManager& m, RuntimeNotes notes) {
     RuntimeDeployOptions o = *options;
     if (o.name.empty()) o.name = m.default_name();
-    o.notes = notes_for(ctx);
-    auto r = m.deploy(o);
-    if (!r.ok()) return r.error();
-    print_record(ctx, *r, "deployed");
-    return {};
+    o.notes = std::move(notes);
+    return m.deploy(o);
   });
 }
 
@@ -137,7 +142,7 @@ void add_list(CLI::App& group, Context& ctx, int& exit_code) {
     if (ctx.options().json) {
       nlohmann::json all = nlohmann::json::array();
       for (const auto& r : *records) all.push_back(to_json(r));
-      std::cout << all.dump(2) << "\n";
+      print_json_line(std::cout, all);
     } else {
       print_table(*records);
     }
@@ -150,11 +155,8 @@ void add_update(CLI::App& group, Context& ctx, int& exit_code) {
   auto* cmd = group.add_subcommand(
       "update", "Rebuild a runtime with this lithops-runtime and deploy it again");
   cmd->add_option("NAME", *name, "Runtime name")->required();
-  on_run(cmd, ctx, exit_code, [&ctx, name](RuntimeManager& m) -> Status {
-    auto r = m.update(*name, notes_for(ctx));
-    if (!r.ok()) return r.error();
-    print_record(ctx, *r, "updated");
-    return {};
+  on_record(cmd, ctx, exit_code, "updated", [name](RuntimeManager& m, RuntimeNotes notes) {
+    return m.update(*name, std::move(notes));
   });
 }
 
@@ -178,9 +180,8 @@ void add_delete(CLI::App& group, Context& ctx, int& exit_code) {
     }
     LITHOPS_TRY(m.remove(*name, notes_for(ctx)));
     if (ctx.options().json)
-      std::cout << nlohmann::json{{"name", *name}, {"backend", m.backend()}, {"deleted", true}}
-                       .dump(2)
-                << "\n";
+      print_json_line(std::cout,
+                      nlohmann::json{{"name", *name}, {"backend", m.backend()}, {"deleted", true}});
     else if (!ctx.options().quiet)
       std::cout << fmt::format("runtime {} deleted from {}\n", *name, m.backend());
     return {};
@@ -199,19 +200,30 @@ void register_runtime_commands(CLI::App& app, Context& ctx, int& exit_code) {
   add_delete(*group, ctx, exit_code);
 }
 
-Status prepare_job_runtime(Context& ctx, JobSpec& spec, const std::string& requested) {
+Status prepare_job_runtime(Context& ctx, JobSpec& spec, const std::string& requested,
+                           RuntimeLimits limits) {
   auto config = ctx.config();
   if (!config.ok()) return config.error();
   auto storage = ctx.storage();
   if (!storage.ok()) return storage.error();
   auto m = make_runtime_manager(spec.backend, **config, **storage);
   if (!m.ok()) return m.error();
+  // --image: the calls run in the user's image, the runtime brought in (no runtime record).
+  if (!spec.image.empty()) {
+    if (!requested.empty())
+      return make_error(ErrorKind::kInvalidInput,
+                        "--runtime and --image exclude each other: --image runs the calls in "
+                        "that image, with this lithops-runtime brought in");
+    return (*m)->ensure_image(spec.image, notes_for(ctx));
+  }
   std::string name = requested.empty() ? (*m)->default_name() : requested;
   LITHOPS_TRY(RuntimeRecords::check_name(name));
   auto r = (*m)->ensure_usable(name, notes_for(ctx));
   if (!r.ok()) return r.error();
   spec.runtime = name;
   spec.runtime_image = r->image;
+  if (limits.memory && r->memory_mb > 0) spec.memory_mb = r->memory_mb;
+  if (limits.timeout && r->timeout_s > 0) spec.timeout_s = r->timeout_s;
   return {};
 }
 

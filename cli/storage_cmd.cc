@@ -6,9 +6,12 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
+#include "cli/json_output.h"
 #include "cli/transfer_bar.h"
+#include "core/plural.h"
 
 namespace lithops::cli {
 namespace {
@@ -45,30 +48,93 @@ template <class Body>
 int with_storage(Context& ctx, Body body) {
   auto storage = ctx.storage();
   if (!storage.ok()) return report_error(storage.error());
-  Status s = body(**storage);
-  return s.ok() ? kExitOk : report_error(s.error());
+  return report_status(body(**storage));
 }
 
 void note(Context& ctx, const std::string& text) {
   if (!ctx.options().quiet) std::cerr << text << "\n";
 }
 
+// BUCKET, BUCKET/KEY or STORAGE://BUCKET/KEY (the spelling of --input URLs): the bucket and
+// the rest. A scheme must name this storage (or be local://, the configured one).
+Result<std::pair<std::string, std::string>> split_location(const std::string& arg,
+                                                           const StorageBackend& storage) {
+  std::string rest = arg;
+  if (auto scheme = arg.find("://"); scheme != std::string::npos) {
+    std::string name = arg.substr(0, scheme);
+    if (name != "local" && name != storage.name())
+      return usage(fmt::format("{}: this command uses {} storage; add `-s {}` to use {}", arg,
+                               storage.name(), name, name));
+    rest = arg.substr(scheme + 3);
+  }
+  auto slash = rest.find('/');
+  if (slash == std::string::npos) return std::make_pair(rest, std::string());
+  return std::make_pair(rest.substr(0, slash), rest.substr(slash + 1));
+}
+
 // --- put ---
 struct PutFlags {
-  std::string file, bucket, key;
+  std::vector<std::string> args;  // PATH... DESTINATION
+  std::string key;
 };
 
-Status put(Context& ctx, StorageBackend& storage, const PutFlags& f) {
-  std::string key = f.key.empty() ? fs::path(f.file).filename().string() : f.key;
-  LITHOPS_TRY(check_names(f.bucket, {key}));
+Status put_one(Context& ctx, StorageBackend& storage, const std::string& file,
+               const std::string& bucket, const std::string& key) {
+  LITHOPS_TRY(check_names(bucket, {key}));
   std::error_code ec;
-  if (!fs::is_regular_file(f.file, ec)) return usage(fmt::format("{}: no such file", f.file));
-  TransferBar bar(fmt::format("put {} -> {}/{}", f.file, f.bucket, key), fs::file_size(f.file, ec),
+  TransferBar bar(fmt::format("put {} -> {}/{}", file, bucket, key), fs::file_size(file, ec),
                   !ctx.options().quiet);
   bar.show_busy();  // put_file reports no progress; say at least what is going on
-  LITHOPS_TRY(storage.put_file(f.bucket, key, f.file));
+  LITHOPS_TRY(storage.put_file(bucket, key, file));
   bar.clear();
-  note(ctx, fmt::format("put {} as {}/{}", f.file, f.bucket, key));
+  note(ctx, fmt::format("put {} as {}/{}", file, bucket, key));
+  return {};
+}
+
+// Every regular file to upload with its key: a file as PREFIX + its name (or KEY when one
+// file goes to a key that does not end in '/'), a directory's files as PREFIX + their path
+// under it, as `aws s3 cp --recursive` does.
+Result<std::vector<std::pair<std::string, std::string>>> plan_put(
+    const std::vector<std::string>& paths, const std::string& key_or_prefix) {
+  bool is_prefix = key_or_prefix.empty() || key_or_prefix.back() == '/';
+  bool one_file = paths.size() == 1 && fs::is_regular_file(paths[0]);
+  if (!is_prefix && !one_file)
+    return usage(fmt::format("key '{}': several files or a directory go under a prefix; end "
+                             "it with '/' (e.g. -k {}/)",
+                             key_or_prefix, key_or_prefix));
+  std::vector<std::pair<std::string, std::string>> plan;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec)) {
+      plan.emplace_back(path, is_prefix ? key_or_prefix + fs::path(path).filename().string()
+                                        : key_or_prefix);
+    } else if (fs::is_directory(path, ec)) {
+      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::end(it);
+           it.increment(ec))
+        if (it->is_regular_file())
+          plan.emplace_back(it->path().string(),
+                            key_or_prefix + fs::relative(it->path(), path).generic_string());
+    } else {
+      return usage(fmt::format("{}: no such file or directory", path));
+    }
+  }
+  return plan;
+}
+
+Status put(Context& ctx, StorageBackend& storage, const PutFlags& f) {
+  if (f.args.size() < 2) return usage("give the files or directories to put, then the BUCKET");
+  std::vector<std::string> paths(f.args.begin(), f.args.end() - 1);
+  auto dest = split_location(f.args.back(), storage);
+  if (!dest.ok()) return dest.error();
+  auto& [bucket, key] = *dest;
+  if (!f.key.empty() && !key.empty())
+    return usage(fmt::format("give the key either as {} or with -k, not both", f.args.back()));
+  auto plan = plan_put(paths, f.key.empty() ? key : f.key);
+  if (!plan.ok()) return plan.error();
+  for (const auto& [file, object_key] : *plan)
+    LITHOPS_TRY(put_one(ctx, storage, file, bucket, object_key));
+  if (plan->size() > 1)
+    note(ctx, fmt::format("put {} in {}", plural(plan->size(), "file"), bucket));
   return {};
 }
 
@@ -115,7 +181,13 @@ Status get_to_path(StorageBackend& storage, const GetFlags& f, const std::string
   return {};
 }
 
-Status get(Context& ctx, StorageBackend& storage, const GetFlags& f) {
+Status get(Context& ctx, StorageBackend& storage, GetFlags f) {
+  if (f.key.empty()) {  // BUCKET/KEY in one word
+    auto where = split_location(f.bucket, storage);
+    if (!where.ok()) return where.error();
+    std::tie(f.bucket, f.key) = *where;
+    if (f.key.empty()) return usage(fmt::format("{}: give the object's KEY too", f.bucket));
+  }
   LITHOPS_TRY(check_names(f.bucket, {f.key}));
   auto info = storage.head(f.bucket, f.key);
   if (!info.ok()) return explain(info.error(), storage, f.bucket, f.key);
@@ -136,7 +208,27 @@ struct ListFlags {
   std::string bucket, prefix;
 };
 
-Status list(Context& ctx, StorageBackend& storage, const ListFlags& f) {
+Status list_buckets(Context& ctx, StorageBackend& storage) {
+  auto buckets = storage.list_buckets();
+  if (!buckets.ok()) return buckets.error();
+  if (ctx.options().json) {
+    print_json_line(std::cout, nlohmann::json(*buckets));
+    return {};
+  }
+  for (const auto& b : *buckets) std::cout << b << "\n";
+  return {};
+}
+
+Status list(Context& ctx, StorageBackend& storage, ListFlags f) {
+  if (f.bucket.empty()) return list_buckets(ctx, storage);
+  auto where = split_location(f.bucket, storage);
+  if (!where.ok()) return where.error();
+  if (!where->second.empty()) {
+    if (!f.prefix.empty())
+      return usage(fmt::format("give the prefix either as {} or with -p, not both", f.bucket));
+    f.prefix = where->second;
+  }
+  f.bucket = where->first;
   LITHOPS_TRY(check_names(f.bucket, {}));
   auto objects = storage.list(f.bucket, f.prefix);
   if (!objects.ok()) return objects.error();
@@ -144,7 +236,7 @@ Status list(Context& ctx, StorageBackend& storage, const ListFlags& f) {
     auto all = nlohmann::json::array();
     for (const auto& o : *objects)
       all.push_back({{"key", o.key}, {"size", o.size}, {"modified_ms", o.modified_ms}});
-    std::cout << all.dump(2) << "\n";
+    print_json_line(std::cout, all);
     return {};
   }
   for (const auto& o : *objects) std::cout << fmt::format("{:>12}  {}\n", o.size, o.key);
@@ -182,10 +274,16 @@ Status remove(Context& ctx, StorageBackend& storage, const DeleteFlags& f) {
 // --- registration ---
 void add_put(CLI::App& group, Context& ctx, int& exit_code) {
   auto f = std::make_shared<PutFlags>();
-  auto* cmd = group.add_subcommand("put", "Upload a local file as an object");
-  cmd->add_option("FILE", f->file, "Local file")->required();
-  cmd->add_option("BUCKET", f->bucket, "Bucket")->required();
-  cmd->add_option("-k,--key", f->key, "Object key (default: the file's name)");
+  auto* cmd = group.add_subcommand(
+      "put", "Upload files, or directories recursively, as objects: put PATH... BUCKET[/KEY]");
+  cmd->add_option("PATHS", f->args,
+                  "Local files or directories, then the bucket (BUCKET/KEY or BUCKET/PREFIX/ "
+                  "also names the key or a prefix)")
+      ->type_name("PATH... BUCKET[/KEY]")
+      ->required();
+  cmd->add_option("-k,--key", f->key,
+                  "Object key (default: the file's name); ending in '/', a prefix for every "
+                  "file (a directory's files keep their path under it)");
   cmd->callback([&ctx, &exit_code, f] {
     exit_code = with_storage(ctx, [&](StorageBackend& s) { return put(ctx, s, *f); });
   });
@@ -194,8 +292,8 @@ void add_put(CLI::App& group, Context& ctx, int& exit_code) {
 void add_get(CLI::App& group, Context& ctx, int& exit_code) {
   auto f = std::make_shared<GetFlags>();
   auto* cmd = group.add_subcommand("get", "Download an object");
-  cmd->add_option("BUCKET", f->bucket, "Bucket")->required();
-  cmd->add_option("KEY", f->key, "Object key")->required();
+  cmd->add_option("BUCKET", f->bucket, "Bucket, or BUCKET/KEY")->required();
+  cmd->add_option("KEY", f->key, "Object key");
   cmd->add_option("-o,--output", f->output,
                   "Local file, or - for stdout (default: the key's last segment, in the "
                   "current directory; an existing file is replaced)")
@@ -207,8 +305,9 @@ void add_get(CLI::App& group, Context& ctx, int& exit_code) {
 
 void add_list(CLI::App& group, Context& ctx, int& exit_code) {
   auto f = std::make_shared<ListFlags>();
-  auto* cmd = group.add_subcommand("list", "List objects: size and key (--json for scripts)");
-  cmd->add_option("BUCKET", f->bucket, "Bucket")->required();
+  auto* cmd = group.add_subcommand(
+      "list", "List objects: size and key (--json for scripts); without BUCKET, the buckets");
+  cmd->add_option("BUCKET", f->bucket, "Bucket, or BUCKET/PREFIX");
   cmd->add_option("-p,--prefix", f->prefix, "Only keys starting with PREFIX");
   cmd->callback([&ctx, &exit_code, f] {
     exit_code = with_storage(ctx, [&](StorageBackend& s) { return list(ctx, s, *f); });

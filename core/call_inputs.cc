@@ -3,10 +3,13 @@
 #include <endian.h>
 
 #include <cstring>
+#include <optional>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/byte_text.h"
 #include "core/text.h"
 
 namespace lithops {
@@ -32,45 +35,91 @@ Result<CallRange> parse_range_spec(const std::string& spec) {
   return CallRange{static_cast<uint64_t>(*a), static_cast<uint64_t>(*b)};
 }
 
-Result<uint64_t> for_each_json_line(std::istream& in, const std::string& source_name,
-                                    const InputVisitor& each) {
+namespace {
+
+// What one line gives: an input (compact JSON text), nothing (a line to skip), or an error
+// naming the line.
+using LineToInput =
+    std::function<Result<std::optional<std::string>>(const std::string& line, size_t number)>;
+
+// The loop both line formats share: holds one line at a time, numbers lines for errors, and
+// refuses a source without inputs (`none` says what it lacks).
+Result<uint64_t> for_each_line(std::istream& in, const std::string& source_name,
+                               const LineToInput& to_input, const InputVisitor& each,
+                               std::string_view none) {
   std::string line;
   size_t line_number = 0;
   uint64_t count = 0;
   while (std::getline(in, line)) {
-    ++line_number;
-    if (trim(line).empty()) continue;
-    std::string input;
+    auto input = to_input(line, ++line_number);
+    if (!input.ok()) return input.error();
+    if (*input) LITHOPS_TRY(each(std::move(**input), count++));
+  }
+  if (count == 0)
+    return make_error(ErrorKind::kInvalidInput,
+                      fmt::format("{}: no inputs ({}); a job needs at least one call",
+                                  source_name, none));
+  return count;
+}
+
+using LineReader = Result<uint64_t> (*)(std::istream&, const std::string&, const InputVisitor&);
+
+Result<std::vector<std::string>> collect(LineReader read, std::istream& in,
+                                         const std::string& source_name) {
+  std::vector<std::string> inputs;
+  auto count = read(in, source_name, [&](std::string input, uint64_t) {
+    inputs.push_back(std::move(input));
+    return Status{};
+  });
+  if (!count.ok()) return count.error();
+  return inputs;
+}
+
+}  // namespace
+
+Result<uint64_t> for_each_json_line(std::istream& in, const std::string& source_name,
+                                    const InputVisitor& each) {
+  auto to_input = [&](const std::string& line,
+                      size_t number) -> Result<std::optional<std::string>> {
+    if (trim(line).empty()) return std::optional<std::string>();
     try {
-      input = nlohmann::json::parse(line).dump();
+      return std::optional<std::string>(nlohmann::json::parse(line).dump());
     } catch (const nlohmann::json::parse_error& e) {
       std::string what = e.what();
       auto pos = what.find("parse error");
       return make_error(ErrorKind::kInvalidInput,
                         fmt::format("{}:{}: not valid JSON: {} (each line must hold one JSON "
                                     "value, e.g. 42, \"text\" or {{\"x\": 1}})",
-                                    source_name, line_number,
+                                    source_name, number,
                                     pos == std::string::npos ? what : what.substr(pos)));
     }
-    LITHOPS_TRY(each(std::move(input), count++));
-  }
-  if (count == 0)
-    return make_error(ErrorKind::kInvalidInput,
-                      fmt::format("{}: no inputs (the file has no JSON lines); a job needs at "
-                                  "least one call",
-                                  source_name));
-  return count;
+  };
+  return for_each_line(in, source_name, to_input, each, "the file has no JSON lines");
 }
 
 Result<std::vector<std::string>> read_json_lines(std::istream& in,
                                                  const std::string& source_name) {
-  std::vector<std::string> inputs;
-  auto count = for_each_json_line(in, source_name, [&](std::string input, uint64_t) {
-    inputs.push_back(std::move(input));
-    return Status{};
-  });
-  if (!count.ok()) return count.error();
-  return inputs;
+  return collect(for_each_json_line, in, source_name);
+}
+
+Result<uint64_t> for_each_plain_line(std::istream& in, const std::string& source_name,
+                                     const InputVisitor& each) {
+  auto to_input = [&](const std::string& line,
+                      size_t number) -> Result<std::optional<std::string>> {
+    if (line.empty()) return std::optional<std::string>();
+    if (!is_valid_utf8(line))
+      return make_error(ErrorKind::kInvalidInput,
+                        fmt::format("{}:{}: not UTF-8 text (--lines takes text; for other "
+                                    "bytes use --iterdata with JSON strings, or --input)",
+                                    source_name, number));
+    return std::optional<std::string>(nlohmann::json(line).dump());
+  };
+  return for_each_line(in, source_name, to_input, each, "no non-empty lines");
+}
+
+Result<std::vector<std::string>> read_plain_lines(std::istream& in,
+                                                  const std::string& source_name) {
+  return collect(for_each_plain_line, in, source_name);
 }
 
 EncodedInputs encode_inputs(const std::vector<std::string>& inputs) {

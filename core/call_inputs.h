@@ -30,6 +30,17 @@ Result<uint64_t> for_each_json_line(std::istream& in, const std::string& source_
 /// a call input as compact JSON text. Errors name `source_name` and the line number.
 Result<std::vector<std::string>> read_json_lines(std::istream& in, const std::string& source_name);
 
+/// Reads plain lines one at a time, as xargs and GNU parallel do: each non-empty line
+/// (without its newline) is one input, seen as a JSON string. A line that is not UTF-8 text
+/// is an error naming `source_name` and the line number. Returns the count (at least one).
+Result<uint64_t> for_each_plain_line(std::istream& in, const std::string& source_name,
+                                     const InputVisitor& each);
+
+/// Reads plain lines, as xargs and GNU parallel do: each non-empty line (without its newline)
+/// becomes one call input, a JSON string. A line that is not UTF-8 text is an error naming
+/// `source_name` and the line number (use --iterdata with JSON for binary-safe inputs).
+Result<std::vector<std::string>> read_plain_lines(std::istream& in, const std::string& source_name);
+
 /// Builds the data and index objects for explicit inputs.
 struct EncodedInputs {
   std::string data;

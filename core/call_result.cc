@@ -110,13 +110,27 @@ void encode_result(const CallResult& r, std::string& out) {
 }
 
 std::string encode_results(const std::vector<CallResult>& results) {
-  std::string out(kBatchMagic);
-  const std::string* host = nullptr;  // the host written last
-  for (const auto& r : results) {
-    append_record(r, encode_fields(r, host), out);
-    if (r.stats) host = &r.stats->host;
+  BatchEncoder batch;
+  for (const auto& r : results) batch.add(r);
+  return batch.bytes();
+}
+
+BatchEncoder::BatchEncoder() : out_(kBatchMagic) {}
+
+void BatchEncoder::add(const CallResult& r) {
+  append_record(r, encode_fields(r, has_host_ ? &host_ : nullptr), out_);
+  if (r.stats) {
+    host_ = r.stats->host;
+    has_host_ = true;
   }
-  return out;
+  ++records_;
+  ok_ += r.ok ? 1 : 0;
+}
+
+void BatchEncoder::clear() {
+  out_ = kBatchMagic;
+  has_host_ = false;
+  records_ = ok_ = 0;
 }
 
 namespace {

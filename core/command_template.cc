@@ -12,26 +12,32 @@ Error template_error(const std::string& what) {
   return make_error(ErrorKind::kInvalidInput, "--command: " + what);
 }
 
+// True if `{` at `open` starts a placeholder: closed in the same word, and the name between
+// the braces has no space or brace. Any other `{` (a shell group `{ cmd; }`, awk's
+// `{print $1}`, an unclosed one) is literal text, as in GNU parallel.
+bool opens_placeholder(const std::string& word, size_t open, size_t& close) {
+  close = word.find('}', open + 1);
+  if (close == std::string::npos) return false;
+  return word.find_first_of("{ \t\n", open + 1) >= close;
+}
+
 // Calls `on_text` for literal text and `on_field` for each placeholder name ("" for {}).
+// `{{` and `}}` are always one literal brace; a lone `}` is literal.
 template <class Text, class Field>
 Status scan_word(const std::string& word, Text on_text, Field on_field) {
   size_t i = 0;
   while (i < word.size()) {
     char c = word[i];
+    size_t close = 0;
     if ((c == '{' || c == '}') && i + 1 < word.size() && word[i + 1] == c) {
       on_text(std::string(1, c));
       i += 2;
-    } else if (c == '{') {
-      size_t close = word.find('}', i);
-      if (close == std::string::npos)
-        return template_error(fmt::format("unclosed '{{' in '{}' (write '{{{{' for a literal "
-                                          "brace)",
-                                          word));
+    } else if (c == '{' && opens_placeholder(word, i, close)) {
       LITHOPS_TRY(on_field(word.substr(i + 1, close - i - 1)));
       i = close + 1;
-    } else if (c == '}') {
-      return template_error(
-          fmt::format("stray '}}' in '{}' (write '}}}}' for a literal brace)", word));
+    } else if (c == '{' || c == '}') {
+      on_text(std::string(1, c));
+      ++i;
     } else {
       size_t next = word.find_first_of("{}", i);
       if (next == std::string::npos) next = word.size();
@@ -40,6 +46,11 @@ Status scan_word(const std::string& word, Text on_text, Field on_field) {
     }
   }
   return {};
+}
+
+// How to keep braces that the template took for a placeholder.
+std::string literal_hint(const std::string& name) {
+  return fmt::format(" (for literal braces write {{{{{}}}}})", name);
 }
 
 std::string as_argument(const nlohmann::json& v) {
@@ -134,14 +145,14 @@ Result<std::vector<std::string>> CommandTemplate::render(const std::string& inpu
       if (!input.is_object())
         return make_error(ErrorKind::kInvalidInput,
                           fmt::format("call {}: the command uses {{{}}} but the input is not a "
-                                      "JSON object: {}",
-                                      index, name, input_json));
+                                      "JSON object: {}{}",
+                                      index, name, input_json, literal_hint(name)));
       auto it = input.find(name);
       if (it == input.end())
         return make_error(ErrorKind::kInvalidInput,
                           fmt::format("call {}: the command uses {{{}}} but the input has no "
-                                      "field '{}': {}",
-                                      index, name, name, input_json));
+                                      "field '{}': {}{}",
+                                      index, name, name, input_json, literal_hint(name)));
       out += as_argument(*it);
       return {};
     }));

@@ -4,6 +4,9 @@
 //   {index}   the call index
 //   {name}    field `name` of an object input (strings unquoted, others as JSON)
 //   {{ }}     literal braces
+// A `{` that opens no placeholder (followed by a space, or not closed in its word, as in a
+// shell group `sh -c '{ touch f; exit 3; }'`) and a lone `}` are literal text, as in GNU
+// parallel; `{print}` in an awk program is a placeholder, so write `{{print}}` there.
 #pragma once
 
 #include <string>

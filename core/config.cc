@@ -1,5 +1,6 @@
 #include "core/config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 
 #include "core/spelling.h"
 #include "core/text.h"
+#include "core/worker_config.h"
 
 extern char** environ;
 
@@ -26,6 +28,21 @@ std::string lower(std::string s) {
   return s;
 }
 
+// "a, b" or the YAML flow form "[a, b]": a list of strings.
+nlohmann::json parse_list(const std::string& text) {
+  std::string t = text;
+  if (t.size() >= 2 && t.front() == '[' && t.back() == ']') t = t.substr(1, t.size() - 2);
+  nlohmann::json out = nlohmann::json::array();
+  std::stringstream in(t);
+  for (std::string item; std::getline(in, item, ',');) {
+    item = trim(item);
+    if (item.size() >= 2 && (item.front() == '"' || item.front() == '\'') && item.back() == item.front())
+      item = item.substr(1, item.size() - 2);
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
 }  // namespace
 
 const char* value_type_name(ValueType type) {
@@ -34,6 +51,7 @@ const char* value_type_name(ValueType type) {
     case ValueType::kInt: return "an integer";
     case ValueType::kBool: return "true or false";
     case ValueType::kDouble: return "a number";
+    case ValueType::kList: return "a list";
     case ValueType::kStructured: return "a list or mapping";
   }
   return "?";
@@ -107,6 +125,8 @@ Result<nlohmann::json> parse_typed_value(ValueType type, const std::string& text
       if (l == "false" || l == "no" || l == "off" || l == "0") return nlohmann::json(false);
       break;
     }
+    case ValueType::kList:
+      return parse_list(t);
     case ValueType::kDouble: {
       char* end = nullptr;
       double d = std::strtod(t.c_str(), &end);
@@ -143,6 +163,7 @@ Config Config::defaults(const Schema& schema) {
 
 Result<Config> Config::load(const Schema& schema, const ConfigSources& sources) {
   Config c = defaults(schema);
+  c.defer_file_issues_ = sources.defer_file_issues;
   LITHOPS_TRY(c.apply_yaml_file(sources.system_file, false));
   // A file the user named is meant to be read: a typo must not fall back to the defaults.
   if (sources.user_file_named && !std::filesystem::exists(sources.user_file))
@@ -152,6 +173,7 @@ Result<Config> Config::load(const Schema& schema, const ConfigSources& sources) 
                                   sources.user_file));
   LITHOPS_TRY(c.apply_yaml_file(sources.user_file, false));
   LITHOPS_TRY(c.apply_yaml_file(sources.project_file, false));
+  c.warn_unknown_environment(sources.environment);
   LITHOPS_TRY(c.apply_environment(sources.environment));
   LITHOPS_TRY(c.apply_yaml_file(sources.cli_file, true));
   for (const auto& s : sources.cli_sets) LITHOPS_TRY(c.apply_set(s));
@@ -164,13 +186,24 @@ Result<Config> Config::load(const Schema& schema, const ConfigSources& sources) 
 
 Result<Config> Config::from_json(const Schema& schema, const nlohmann::json& sections) {
   Config c = defaults(schema);
+  // With the list of keys the user set (worker_config_json), the others keep origin "default".
+  const auto set = sections.find(kSetKeysMember);
+  bool listed = set != sections.end() && set->is_array();
   for (const auto& [section, keys] : sections.items()) {
+    if (section == kSetKeysMember) continue;
     for (const auto& [key, value] : keys.items()) {
       if (!c.find(section, key))
         return make_error(ErrorKind::kConfig, fmt::format("unknown key {}.{}", section, key));
-      c.values_[section][key] = ConfigValue{value, "driver"};
+      c.values_[section][key] = ConfigValue{value, listed ? "default" : "driver"};
     }
   }
+  if (listed)
+    for (const auto& name : *set) {
+      std::string full = name.is_string() ? name.get<std::string>() : "";
+      size_t dot = full.find('.');
+      if (dot == std::string::npos || !c.find(full.substr(0, dot), full.substr(dot + 1))) continue;
+      c.values_[full.substr(0, dot)][full.substr(dot + 1)].origin = kSetInDriverOrigin;
+    }
   return c;
 }
 
@@ -203,10 +236,13 @@ Status Config::apply_yaml_text(const std::string& text, const std::string& file)
   for (const auto& section_node : root) {
     std::string section = section_node.first.as<std::string>();
     int line = section_node.first.Mark().line + 1;
-    if (key_names(section).empty())
-      return make_error(ErrorKind::kConfig,
-                        fmt::format("config {}:{}: unknown section '{}'{}", file, line, section,
-                                    did_you_mean(section, section_names())));
+    if (key_names(section).empty()) {
+      LITHOPS_TRY(file_issue("", make_error(ErrorKind::kConfig,
+                                            fmt::format("config {}:{}: unknown section '{}'{}",
+                                                        file, line, section,
+                                                        did_you_mean(section, section_names())))));
+      continue;
+    }
     const YAML::Node& keys = section_node.second;
     if (keys.IsNull()) continue;
     if (!keys.IsMap())
@@ -218,23 +254,47 @@ Status Config::apply_yaml_text(const std::string& text, const std::string& file)
       int key_line = kv.first.Mark().line + 1;
       std::string where = fmt::format("{}:{}", file, key_line);
       const KeySpec* spec = find(section, key);
-      if (!spec)
-        return make_error(ErrorKind::kConfig,
-                          fmt::format("config {}: unknown key '{}' in section '{}'{}", where, key,
-                                      section, did_you_mean(key, key_names(section))));
+      if (!spec) {
+        LITHOPS_TRY(file_issue(
+            section, make_error(ErrorKind::kConfig,
+                                fmt::format("config {}: unknown key '{}' in section '{}'{}", where,
+                                            key, section, did_you_mean(key, key_names(section)))),
+            true));
+        continue;
+      }
       if (kv.second.IsNull()) {
         values_[section][key] = ConfigValue{nullptr, where};
         continue;
       }
       if (spec->type == ValueType::kStructured) {
-        LITHOPS_TRY(set_structured(*spec, kv.second, file, where));
+        if (auto s = set_structured(*spec, kv.second, file, where); !s.ok())
+          LITHOPS_TRY(file_issue(section, s.error()));
         continue;
       }
-      if (!kv.second.IsScalar())
-        return make_error(ErrorKind::kConfig,
-                          fmt::format("config {}: {}.{} must be {}, not a list or mapping", where,
-                                      section, key, value_type_name(spec->type)));
-      LITHOPS_TRY(set_from_text(*spec, kv.second.Scalar(), where));
+      if (kv.second.IsSequence() && spec->type == ValueType::kList) {
+        nlohmann::json items = nlohmann::json::array();
+        bool scalars = true;
+        for (const auto& item : kv.second) {
+          if (!item.IsScalar()) scalars = false;
+          else items.push_back(item.Scalar());
+        }
+        if (scalars) values_[section][key] = ConfigValue{items, where};
+        else
+          LITHOPS_TRY(file_issue(
+              section, make_error(ErrorKind::kConfig,
+                                  fmt::format("config {}: {}.{} must be a list of strings", where,
+                                              section, key))));
+        continue;
+      }
+      if (!kv.second.IsScalar()) {
+        LITHOPS_TRY(file_issue(
+            section, make_error(ErrorKind::kConfig,
+                                fmt::format("config {}: {}.{} must be {}, not a list or mapping",
+                                            where, section, key, value_type_name(spec->type)))));
+        continue;
+      }
+      if (auto s = set_from_text(*spec, kv.second.Scalar(), where); !s.ok())
+        LITHOPS_TRY(file_issue(section, s.error()));
     }
   }
   return {};
@@ -282,6 +342,7 @@ Status Config::set_from_text(const KeySpec& spec, const std::string& text,
                       fmt::format("config {}: {}.{} must be {}, got '{}'", origin, spec.section,
                                   spec.key, value_type_name(spec.type), shown));
   }
+  LITHOPS_TRY(check_range(spec, *parsed, origin));
   if (spec.check)
     LITHOPS_TRY(spec.check(*parsed, [&](const std::string&) { return origin; }));
   values_[spec.section][spec.key] = ConfigValue{std::move(parsed).value(), origin};
@@ -309,6 +370,67 @@ Status Config::set_structured(const KeySpec& spec, const YAML::Node& node,
   }
   values_[spec.section][spec.key] = ConfigValue{std::move(value), where};
   return {};
+}
+
+// No count, size, port or time lithops knows is negative; a worker count of 0 would launch
+// nothing. Said when the value is loaded, with its origin, not when a job first uses it.
+Status Config::check_range(const KeySpec& spec, const nlohmann::json& value,
+                           const std::string& origin) const {
+  if (!value.is_number()) return {};
+  bool at_least_one = spec.key == "worker_processes" || spec.key == "max_workers" ||
+                      spec.key == "port";
+  double least = at_least_one ? 1 : 0;
+  if (value.get<double>() >= least) return {};
+  return make_error(ErrorKind::kConfig,
+                    fmt::format("config {}: {}.{} must be {}, got {}", origin, spec.section,
+                                spec.key, at_least_one ? "at least 1" : "0 or more", value.dump()));
+}
+
+Status Config::file_issue(const std::string& section, Error error, bool unknown_key) {
+  if (!defer_file_issues_) return error;
+  issues_.push_back({section, std::move(error.message), unknown_key});
+  return {};
+}
+
+Status Config::check_sections(const std::vector<std::string>& sections,
+                              bool bad_values_only) const {
+  for (const auto& issue : issues_)
+    for (const auto& s : sections)
+      if (issue.section == s && !(bad_values_only && issue.unknown_key))
+        return make_error(ErrorKind::kConfig, issue.message);
+  return {};
+}
+
+// LITHOPS_* variables that are not settings: lithops' own, and the ones it gives to tasks.
+void Config::warn_unknown_environment(const std::map<std::string, std::string>& env) {
+  static const std::vector<std::string> kNotSettings = {
+      "LITHOPS_CONFIG_FILE", "LITHOPS_CALL_INDEX", "LITHOPS_JOB_KEY", "LITHOPS_REQUIRE_SERVERS",
+      "LITHOPS_KEEP_TEST_DIRS", "LITHOPS_TEST_SERVERS_DIR"};
+  std::vector<std::string> known = kNotSettings;
+  for (const auto& spec : schema_)
+    known.push_back("LITHOPS_" + upper(spec.section) + "_" + upper(spec.key));
+  for (const auto& [name, value] : env) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    warnings_.push_back(fmt::format("environment variable {} is not a lithops setting, ignored{}",
+                                    name, did_you_mean(name, known)));
+  }
+}
+
+Result<ConfigValue> Config::lookup(const std::string& dotted) const {
+  auto dot = dotted.find('.');
+  std::string section = dot == std::string::npos ? "" : dotted.substr(0, dot);
+  std::string key = dot == std::string::npos ? dotted : dotted.substr(dot + 1);
+  if (const KeySpec* spec = find(section, key)) {
+    ConfigValue v = at(section, key);
+    if (spec->secret && !v.value.is_null()) v.value = "********";
+    return v;
+  }
+  std::vector<std::string> names;
+  for (const auto& spec : schema_) names.push_back(spec.section + "." + spec.key);
+  return make_error(ErrorKind::kInvalidInput,
+                    fmt::format("config get {}: no such key{}; `lithops config show` lists them "
+                                "all",
+                                dotted, did_you_mean(dotted, names)));
 }
 
 const KeySpec* Config::find(const std::string& section, const std::string& key) const {
@@ -358,6 +480,14 @@ bool Config::get_bool(const std::string& section, const std::string& key) const 
 double Config::get_double(const std::string& section, const std::string& key) const {
   const auto& v = at(section, key).value;
   return v.is_number() ? v.get<double>() : 0.0;
+}
+
+std::vector<std::string> Config::get_list(const std::string& section, const std::string& key) const {
+  const auto& v = at(section, key).value;
+  std::vector<std::string> out;
+  if (v.is_array())
+    for (const auto& item : v) out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+  return out;
 }
 
 nlohmann::json Config::to_json(bool with_origin, bool mask_secrets) const {

@@ -21,9 +21,10 @@ class Node;
 
 namespace lithops {
 
+/// kList: a YAML sequence of strings; from the environment or --set, "a,b" or "[a, b]".
 /// kStructured: a YAML list or mapping (e.g. ssh.workers), kept as JSON; its KeySpec::check
 /// validates the shape.
-enum class ValueType { kString, kInt, kBool, kDouble, kStructured };
+enum class ValueType { kString, kInt, kBool, kDouble, kList, kStructured };
 
 /// Where an element of a value came from: `where("/workers/1/port")` is "file:line" of that
 /// element in a YAML file (else the value's origin). For error messages of KeySpec::check.
@@ -61,6 +62,17 @@ struct ConfigSources {
   std::vector<std::string> cli_sets;  // --set section.key=value, in order
   std::string cli_backend;        // -b
   std::string cli_storage;        // -s
+  /// An unknown key or a bad value in a config file makes only its section unusable: the load
+  /// goes on and records it in issues(), for check_sections() and warnings (the CLI does
+  /// this); false makes it an error of load() itself.
+  bool defer_file_issues = false;
+};
+
+/// A problem in one section of a config file (section "" for an unknown section).
+struct ConfigIssue {
+  std::string section;
+  std::string message;
+  bool unknown_key = false;  // a key no one reads (a typo), rather than a bad value
 };
 
 /// The default sources for this process: real files and the real environment.
@@ -82,6 +94,8 @@ class Config {
   long long get_int(const std::string& section, const std::string& key) const;
   bool get_bool(const std::string& section, const std::string& key) const;
   double get_double(const std::string& section, const std::string& key) const;
+  /// A kList value (empty if unset).
+  std::vector<std::string> get_list(const std::string& section, const std::string& key) const;
   bool is_set(const std::string& section, const std::string& key) const;
   const ConfigValue& at(const std::string& section, const std::string& key) const;
 
@@ -91,6 +105,21 @@ class Config {
   nlohmann::json section_json(const std::string& section) const;
 
   const Schema& schema() const { return schema_; }
+
+  /// Deferred problems of the config files (see ConfigSources::defer_file_issues).
+  const std::vector<ConfigIssue>& issues() const { return issues_; }
+  /// The first issue in one of `sections` ("" matches an unknown section) as a kConfig error;
+  /// with `bad_values_only`, unknown keys are left out (a section shared by two backends,
+  /// like localhost's, holds the other's typos).
+  Status check_sections(const std::vector<std::string>& sections,
+                        bool bad_values_only = false) const;
+  /// Things that are not errors but that a user wants to know: an unknown LITHOPS_* variable
+  /// (with a did-you-mean), a $LITHOPS_CONFIG_FILE that does not exist.
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+  /// "section.key" → the effective value, for `config get`; kInvalidInput with a
+  /// did-you-mean if there is no such key.
+  Result<ConfigValue> lookup(const std::string& dotted) const;
 
  private:
   Status apply_yaml_file(const std::string& path, bool required);
@@ -104,8 +133,16 @@ class Config {
   std::vector<std::string> section_names() const;
   std::vector<std::string> key_names(const std::string& section) const;
 
+  Status file_issue(const std::string& section, Error error, bool unknown_key = false);
+  void warn_unknown_environment(const std::map<std::string, std::string>& env);
+  Status check_range(const KeySpec& spec, const nlohmann::json& value,
+                     const std::string& origin) const;
+
   Schema schema_;
   std::map<std::string, std::map<std::string, ConfigValue>> values_;
+  bool defer_file_issues_ = false;
+  std::vector<ConfigIssue> issues_;
+  std::vector<std::string> warnings_;
 };
 
 /// A commented YAML file listing every key of `schema` with its doc and default: the

@@ -34,6 +34,9 @@ Schema core_schema() {
       {"lithops", "stall_timeout", T::kDouble, 30.0,
        "Seconds without news (no worker started, no call finished, no progress record) after "
        "which the progress display and `job status` explain the stall."},
+      {"lithops", "shared_state_ttl", T::kDouble, 3600.0,
+       "Seconds after its last use that a job's shared state (counters, queues, locks...) "
+       "expires; `lithops clean JOB` deletes it at once."},
   };
 }
 

@@ -149,26 +149,30 @@ Result<std::optional<CommandTemplate>> command_of(const PreparedJob& job) {
   return std::optional<CommandTemplate>(std::move(command).value());
 }
 
-// --iterdata: each line is checked and spooled to disk as it is read, so a file of 10^7 lines
-// is submitted in bounded memory.
-Status build_iterdata_inputs(const SubmitRequest& r, const Config& config,
-                             const BuilderDeps& deps, PreparedJob& job) {
+// --iterdata (JSON lines) or --lines (plain lines): each line is checked and spooled to disk
+// as it is read, so a file of 10^7 lines is submitted in bounded memory.
+Status build_line_inputs(const SubmitRequest& r, const Config& config, const BuilderDeps& deps,
+                         PreparedJob& job) {
   auto command = command_of(job);
   if (!command.ok()) return command.error();
-  auto in = deps.read_iterdata(r.iterdata);
+  bool plain = !r.lines.empty();
+  const std::string& given = plain ? r.lines : r.iterdata;
+  auto in = plain ? deps.read_lines(given) : deps.read_iterdata(given);
   if (!in.ok()) return in.error();
   auto spool = InputSpool::create();
   if (!spool.ok()) return spool.error();
   uint64_t limit = static_cast<uint64_t>(config.get_int("lithops", "data_limit")) << 20;
-  std::string source = r.iterdata == "-" ? "<stdin>" : r.iterdata;
-  auto count = for_each_json_line(**in, source, [&](std::string input, uint64_t i) -> Status {
+  std::string source = given == "-" ? "<stdin>" : given;
+  auto each = [&](std::string input, uint64_t i) -> Status {
     if (limit && input.size() > limit)
       return invalid(fmt::format("{}: the input of call {} is {} bytes, over lithops.data_limit "
                                  "({} MiB); raise the limit or keep big data in storage",
-                                 r.iterdata, i, input.size(), limit >> 20));
+                                 source, i, input.size(), limit >> 20));
     LITHOPS_TRY(check_command_input(*command, input, i));
     return (*spool)->add(input);
-  });
+  };
+  auto count = plain ? for_each_plain_line(**in, source, each)
+                     : for_each_json_line(**in, source, each);
   if (!count.ok()) return count.error();
   LITHOPS_TRY((*spool)->finish());
   job.spec.total_calls = *count;
@@ -179,9 +183,11 @@ Status build_iterdata_inputs(const SubmitRequest& r, const Config& config,
 
 Status build_inputs(const SubmitRequest& r, const Config& config, const BuilderDeps& deps,
                     PreparedJob& job) {
-  int given = !r.range.empty() + !r.iterdata.empty() + !r.input.empty();
+  int given = !r.range.empty() + !r.iterdata.empty() + !r.lines.empty() + !r.input.empty();
   if (given != 1)
-    return invalid("give exactly one input: --range N|A:B, --iterdata FILE|- or --input URL");
+    return invalid(
+        "give exactly one input: --range N|A:B, --iterdata FILE|-, --lines FILE|- or "
+        "--input URL");
   auto options = partition_options(r);
   if (!options.ok()) return options.error();
   if (!r.input.empty()) return build_object_inputs(r, config, deps, job);
@@ -194,7 +200,7 @@ Status build_inputs(const SubmitRequest& r, const Config& config, const BuilderD
     job.largest_input_bytes = 20;  // a number
     return {};
   }
-  return build_iterdata_inputs(r, config, deps, job);
+  return build_line_inputs(r, config, deps, job);
 }
 
 Status build_reducer(const SubmitRequest& r, const BuilderDeps& deps, PreparedJob& job) {
@@ -330,11 +336,22 @@ Result<PreparedJob> build_job(const SubmitRequest& r, const Config& config, cons
   return job;
 }
 
-Result<std::shared_ptr<std::istream>> open_iterdata_source(const std::string& source) {
+namespace {
+Result<std::shared_ptr<std::istream>> open_line_source(const std::string& flag,
+                                                       const std::string& source) {
   if (source == "-") return std::shared_ptr<std::istream>(&std::cin, [](std::istream*) {});
-  auto in = std::make_shared<std::ifstream>(source);
-  if (!*in) return invalid(fmt::format("--iterdata {}: cannot open the file", source));
+  auto in = std::make_shared<std::ifstream>(source, std::ios::binary);
+  if (!*in) return invalid(fmt::format("{} {}: cannot open the file", flag, source));
   return std::shared_ptr<std::istream>(std::move(in));
+}
+}  // namespace
+
+Result<std::shared_ptr<std::istream>> open_iterdata_source(const std::string& source) {
+  return open_line_source("--iterdata", source);
+}
+
+Result<std::shared_ptr<std::istream>> open_lines_source(const std::string& source) {
+  return open_line_source("--lines", source);
 }
 
 }  // namespace lithops

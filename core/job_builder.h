@@ -25,6 +25,7 @@ struct SubmitRequest {
   std::string command;       // --command 'ARGV TEMPLATE'
   std::string range;         // --range N | A:B
   std::string iterdata;      // --iterdata FILE | -
+  std::string lines;         // --lines FILE | -: one input string per line
   std::string input;         // --input URL|PATH: objects (core/object_input.h)
   std::string obj_chunk_size;               // --obj-chunk-size 64MiB
   std::optional<long long> obj_chunk_number;  // --obj-chunk-number N
@@ -63,6 +64,9 @@ using TaskChecker = std::function<Status(const std::string& path, const std::str
 /// so tests can fake it.
 using InputOpener = std::function<Result<std::shared_ptr<std::istream>>(const std::string& source)>;
 
+/// Opens a file of plain lines (or stdin for "-"); errors name the --lines source.
+Result<std::shared_ptr<std::istream>> open_lines_source(const std::string& source);
+
 struct BuilderDeps {
   TaskChecker check_task;
   InputOpener read_iterdata;
@@ -70,6 +74,7 @@ struct BuilderDeps {
   /// Storage backends by name, for --input (unset: --input is not available).
   StorageLookup storage_named;
   std::vector<std::string> storage_names;
+  InputOpener read_lines = open_lines_source;  // --lines
 };
 
 Result<PreparedJob> build_job(const SubmitRequest& request, const Config& config,

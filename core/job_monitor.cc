@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/plural.h"
+
 namespace lithops {
 
 Status launch_job(const PreparedJob& job, JobStore& store, ComputeBackend& compute) {
@@ -33,9 +35,9 @@ Status launch_job(const PreparedJob& job, JobStore& store, ComputeBackend& compu
   if (job.spec.reducer) pending.reduce = "waiting";
   LITHOPS_TRY(store.write_progress(job.spec.job_key, pending));
   LITHOPS_TRY(store.write_spec(uploaded));
-  spdlog::debug("job {}: {} calls in {}, {} processes each, on {}", job.spec.job_key,
-                job.spec.total_calls, job.spec.packing().describe(), job.spec.worker_processes,
-                job.spec.backend);
+  spdlog::debug("job {}: {} in {}, {} each, on {}", job.spec.job_key,
+                plural(job.spec.total_calls, "call"), job.spec.packing().describe(),
+                plural(job.spec.worker_processes, "process", "processes"), job.spec.backend);
   return compute.launch(uploaded);
 }
 

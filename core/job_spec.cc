@@ -75,6 +75,7 @@ nlohmann::json to_json(const JobSpec& s) {
   if (s.reducer) j["reduce"] = {{"task", task_json(*s.reducer)}, {"after", s.reduce_after}};
   if (!s.runtime.empty()) j["runtime"] = s.runtime;
   if (!s.runtime_image.empty()) j["runtime_image"] = s.runtime_image;
+  if (!s.image.empty()) j["image"] = s.image;
   return j;
 }
 
@@ -102,6 +103,7 @@ Result<JobSpec> job_spec_from_json(const nlohmann::json& j) {
     s.retry_on = j.value("retry_on", std::vector<std::string>{});
     s.runtime = j.value("runtime", "");
     s.runtime_image = j.value("runtime_image", "");
+    s.image = j.value("image", "");
     if (j.contains("reduce")) {
       s.reducer = task_from_json(j["reduce"].at("task"));
       s.reduce_after = j["reduce"].value("after", 100.0);

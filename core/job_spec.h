@@ -51,6 +51,7 @@ struct JobSpec {
   double reduce_after = 100;          // % of map calls done before the reducer starts
   std::string runtime;        // the runtime its workers run (lithops.runtimes/<backend>/<name>)
   std::string runtime_image;  // what that runtime was when the job started (e.g. an image id)
+  std::string image;          // --image: a container image the calls run in (runtime brought in)
 
   /// Whether a call that failed for `reason` on attempt `attempt` gets another attempt.
   bool should_retry(const std::string& reason, uint32_t attempt) const;

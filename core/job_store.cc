@@ -110,8 +110,13 @@ Status JobStore::write_results(const std::string& job_key, uint64_t invocation,
 
 Status JobStore::write_result_part(const std::string& job_key, uint64_t invocation, uint32_t part,
                                    const std::vector<CallResult>& results) {
+  return write_result_batch(job_key, invocation, part, encode_results(results));
+}
+
+Status JobStore::write_result_batch(const std::string& job_key, uint64_t invocation,
+                                    uint32_t part, const std::string& batch) {
   std::string name = invocation_name(invocation) + (part ? fmt::format(".{}", part) : "");
-  return storage_.put(bucket_, job_prefix(job_key) + "out/" + name, encode_results(results));
+  return storage_.put(bucket_, job_prefix(job_key) + "out/" + name, batch);
 }
 
 Result<bool> JobStore::invocation_complete(const std::string& job_key, uint64_t invocation) {

@@ -54,6 +54,9 @@ class JobStore {
   /// (the bare name) is the last one a worker writes, when the invocation is complete.
   Status write_result_part(const std::string& job_key, uint64_t invocation, uint32_t part,
                            const std::vector<CallResult>& results);
+  /// The same, for a batch already encoded (BatchEncoder::bytes()).
+  Status write_result_batch(const std::string& job_key, uint64_t invocation, uint32_t part,
+                            const std::string& batch);
   /// Whether a worker has completed `invocation` (stored its final part).
   Result<bool> invocation_complete(const std::string& job_key, uint64_t invocation);
   /// The results one invocation wrote, every part (kNotFound if it wrote none).

@@ -42,11 +42,16 @@ Result<uint64_t> line_start_at_or_after(const ObjectInfo& object, uint64_t b,
 }  // namespace
 
 nlohmann::json to_json(const ObjectPartition& p) {
-  return {{"storage", p.storage},
-          {"bucket", p.bucket},
-          {"key", p.key},
-          {"start", p.start},
-          {"end", p.end}};
+  nlohmann::json j = {{"storage", p.storage},
+                      {"bucket", p.bucket},
+                      {"key", p.key},
+                      {"start", p.start},
+                      {"end", p.end}};
+  // For {path} in command templates: commands run in the submit directory, and a key is
+  // relative to the directory given to --input.
+  if (p.storage == "file")
+    j["path"] = p.bucket + (!p.bucket.empty() && p.bucket.back() == '/' ? "" : "/") + p.key;
+  return j;
 }
 
 Result<ObjectPartition> object_partition_from_json(const nlohmann::json& j) {

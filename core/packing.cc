@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/plural.h"
+
 namespace lithops {
 namespace {
 
@@ -39,12 +41,12 @@ uint64_t Packing::largest() const {
 }
 
 std::string Packing::describe() const {
-  uint64_t n = invocations();
-  std::string noun = n == 1 ? "invocation" : "invocations";
-  if (!guided()) return fmt::format("{} {} ({} calls each)", n, noun, chunksize);
-  uint64_t fewest = n ? calls_of(n - 1).size() : 0;
-  if (fewest == largest()) return fmt::format("{} {} ({} calls each, guided)", n, noun, fewest);
-  return fmt::format("{} {} ({} to {} calls each, guided)", n, noun, fewest, largest());
+  std::string n = plural(invocations(), "invocation");
+  if (!guided()) return fmt::format("{} ({} each)", n, plural(chunksize, "call"));
+  uint64_t fewest = invocations() ? calls_of(invocations() - 1).size() : 0;
+  if (fewest == largest())
+    return fmt::format("{} ({} each, guided)", n, plural(fewest, "call"));
+  return fmt::format("{} ({} to {} calls each, guided)", n, fewest, largest());
 }
 
 Packing make_packing(uint64_t total_calls, uint64_t chunksize, uint64_t worker_processes) {

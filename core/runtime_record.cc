@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <chrono>
 
 namespace lithops {
 
@@ -17,7 +18,8 @@ nlohmann::json to_json(const RuntimeRecord& r) {
           {"memory_mb", r.memory_mb},
           {"timeout_s", r.timeout_s},
           {"deployed_ms", r.deployed_ms},
-          {"builtin", r.builtin}};
+          {"builtin", r.builtin},
+          {"containerfile", r.containerfile}};
 }
 
 Result<RuntimeRecord> runtime_record_from_json(const nlohmann::json& j, const std::string& what) {
@@ -34,6 +36,7 @@ Result<RuntimeRecord> runtime_record_from_json(const nlohmann::json& j, const st
     r.timeout_s = j.value("timeout_s", 0.0);
     r.deployed_ms = j.value("deployed_ms", int64_t{0});
     r.builtin = j.value("builtin", false);
+    r.containerfile = j.value("containerfile", "");
     return r;
   } catch (const nlohmann::json::exception& e) {
     return make_error(ErrorKind::kIo, fmt::format("{} is not a runtime record: {}", what, e.what()));
@@ -67,6 +70,15 @@ Result<RuntimeRecord> RuntimeRecords::read(const std::string& name) {
   if (j.is_discarded())
     return make_error(ErrorKind::kIo, fmt::format("{} in bucket {} is not JSON", k, bucket_));
   return runtime_record_from_json(j, k);
+}
+
+Status RuntimeRecords::write_deployed(RuntimeRecord& record, uint64_t memory_mb,
+                                      double timeout_s) {
+  using namespace std::chrono;
+  record.memory_mb = memory_mb;
+  record.timeout_s = timeout_s;
+  record.deployed_ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  return write(record);
 }
 
 Status RuntimeRecords::write(const RuntimeRecord& record) {

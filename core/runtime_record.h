@@ -27,6 +27,7 @@ struct RuntimeRecord {
   double timeout_s = 0;
   int64_t deployed_ms = 0;  // 0: found (built or built in) but not deployed
   bool builtin = false;     // part of the backend, cannot be deleted (localhost's "default")
+  std::string containerfile;  // built from this user file (-f), "" = the minimal image
 };
 
 nlohmann::json to_json(const RuntimeRecord& record);
@@ -45,6 +46,8 @@ class RuntimeRecords {
   /// kNotFound if the runtime was never deployed (or was deleted).
   Result<RuntimeRecord> read(const std::string& name);
   Status write(const RuntimeRecord& record);
+  /// Deploys `record`: sets its memory, timeout and deployed_ms (now), then writes it.
+  Status write_deployed(RuntimeRecord& record, uint64_t memory_mb, double timeout_s);
   Status remove(const std::string& name);
   /// Every record of the backend, sorted by name.
   Result<std::vector<RuntimeRecord>> list();

@@ -84,4 +84,9 @@ Status validate_bucket(std::string_view bucket) {
   return {};
 }
 
+Result<std::vector<std::string>> StorageBackend::list_buckets() {
+  return make_error(ErrorKind::kInvalidInput,
+                    fmt::format("{} storage cannot list its buckets; give a BUCKET", name()));
+}
+
 }  // namespace lithops

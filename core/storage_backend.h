@@ -57,6 +57,9 @@ class StorageBackend {
   virtual Status get_to_file(std::string_view bucket, std::string_view key,
                              const std::string& path,
                              std::optional<ByteRange> range = std::nullopt);
+  /// The buckets, sorted (`storage list` without a bucket). Default: kInvalidInput saying
+  /// this storage cannot list them.
+  virtual Result<std::vector<std::string>> list_buckets();
   /// Streams bytes [range.begin, range.end) of an object (fewer at its end) into `sink` in
   /// pieces of at most `buffer` bytes, holding about `buffer` bytes at a time whatever the
   /// range's size. An error after some pieces went to the sink means the rest is missing.

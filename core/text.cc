@@ -1,4 +1,5 @@
 #include "core/text.h"
+#include "core/plural.h"
 
 #include <cctype>
 #include <charconv>
@@ -45,6 +46,11 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
     out += parts[i];
   }
   return out;
+}
+
+std::string plural(uint64_t n, std::string_view one, std::string_view many) {
+  if (n == 1) return "1 " + std::string(one);
+  return std::to_string(n) + " " + (many.empty() ? std::string(one) + "s" : std::string(many));
 }
 
 }  // namespace lithops

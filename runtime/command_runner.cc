@@ -118,7 +118,9 @@ CommandRunner::CommandRunner(CommandTemplate command, std::map<std::string, std:
   // Merged once: only the call index differs from one call to the next (and is added last,
   // so any inherited one goes).
   env_ = merged_environment(env_);
-  std::erase_if(env_, [](const std::string& e) { return e.starts_with("LITHOPS_CALL_INDEX="); });
+  std::erase_if(env_, [](const std::string& e) {
+    return e.starts_with("LITHOPS_CALL_INDEX=") || e.starts_with("LITHOPS_CALL_ATTEMPT=");
+  });
 }
 
 // Searching PATH costs a failed access() per directory before the right one, for every
@@ -163,6 +165,7 @@ bool CommandRunner::start(Running& p, const TaskCall& call) {
   if (!o.argv.empty()) o.program = program_of(o.argv[0]);
   o.extra_env = env_;
   o.extra_env.push_back(fmt::format("LITHOPS_CALL_INDEX={}", call.index));
+  o.extra_env.push_back(fmt::format("LITHOPS_CALL_ATTEMPT={}", call.attempt));
   o.inherit_env = false;
   o.stdin_fd = in[0];
   o.stdout_fd = out[1];

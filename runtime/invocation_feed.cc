@@ -42,24 +42,26 @@ class ResultFlusher {
   ResultFlusher(JobStore& store, const Payload& payload, double interval_s)
       : store_(store), payload_(payload), interval_ms_(static_cast<int64_t>(interval_s * 1000)) {}
 
-  void add(CallResult r) { pending_.push_back(std::move(r)); }
+  void add(const CallResult& r) { pending_.add(r); }
   /// Stores what has waited an interval; true if that stored a part.
   bool maybe_flush() {
     if (pending_.empty() || now_ms() - last_ms_ < interval_ms_) return false;
     last_ms_ = now_ms();
     // On failure the results stay pending: the next flush tries again.
-    if (!store_.write_result_part(payload_.job_key, payload_.invocation, next_part_, pending_)
+    if (!store_.write_result_batch(payload_.job_key, payload_.invocation, next_part_,
+                                   pending_.bytes())
              .ok())
       return false;
     ++next_part_;
-    for (const auto& r : pending_) stored_ok_ += r.ok ? 1 : 0;
+    stored_ok_ += pending_.ok();
     pending_.clear();
     return true;
   }
   /// Calls that ended ok and are stored in the parts so far.
   uint64_t stored_ok() const { return stored_ok_; }
   Status finish() {
-    LITHOPS_TRY(store_.write_result_part(payload_.job_key, payload_.invocation, 0, pending_));
+    LITHOPS_TRY(store_.write_result_batch(payload_.job_key, payload_.invocation, 0,
+                                          pending_.bytes()));
     pending_.clear();
     return {};
   }
@@ -71,7 +73,7 @@ class ResultFlusher {
   int64_t last_ms_ = now_ms();
   uint32_t next_part_ = 1;
   uint64_t stored_ok_ = 0;
-  std::vector<CallResult> pending_;
+  BatchEncoder pending_;  // encoded as they come: see BatchEncoder
 };
 
 }  // namespace
@@ -197,7 +199,7 @@ void InvocationFeed::finish(const TaskCall& call, CallResult result) {
       continue;
     (result.ok ? inv.ok : inv.failed)++;
     if (result.stats) stamp_worker(*result.stats, inv.payload.invocation, inv.admitted_us);
-    inv.results.add(std::move(result));
+    inv.results.add(result);
     // Its input is not needed any more; the invocation may run for a long time yet.
     TaskCall& ended = inv.calls[static_cast<size_t>(&call - inv.calls.data())];
     std::vector<std::string>().swap(ended.inputs);

@@ -10,11 +10,15 @@ namespace {
 constexpr size_t kMaxPendingBytes = 1 << 20;
 }  // namespace
 
+int64_t live_log_interval_ms(const std::string& storage_name) {
+  return storage_name == "s3" ? 1000 : 50;
+}
+
 LogStream::LogStream(JobStore& store, std::string job_key, uint64_t invocation, int64_t interval_ms)
     : store_(store),
       job_key_(std::move(job_key)),
       invocation_(invocation),
-      interval_ms_(interval_ms),
+      interval_ms_(interval_ms >= 0 ? interval_ms : live_log_interval_ms(store.storage().name())),
       last_flush_ms_(now_ms()) {}
 
 void LogStream::append(uint64_t call, std::string_view text) {

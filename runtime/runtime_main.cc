@@ -6,6 +6,8 @@
 //                                          drive a job's workers (started detached) through
 //                                          its backend's launcher, writing a byte to FD at
 //                                          each progress update
+//   lithops-runtime state SUBCOMMAND ...   shared state from inside a command task (state_cli.h)
+//   lithops-runtime state-server SOCKET    the embedded shared state store (started on demand)
 //   lithops-runtime hello                  the greeting of `lithops hello`, run as a task
 //   lithops-runtime --version
 #include <unistd.h>
@@ -16,8 +18,10 @@
 #include <string>
 
 #include "backends/compute/pool.h"
+#include "backends/state/embedded_state.h"
 #include "lithops/task.h"
 #include "runtime/hello.h"
+#include "runtime/state_cli.h"
 #include "runtime/worker.h"
 
 int main(int argc, char** argv) {
@@ -31,13 +35,15 @@ int main(int argc, char** argv) {
     return lithops::run_pool(argv[2], std::cin, news_fd);
   }
   if (mode == "hello") return lithops::say_hello(std::cout);
+  if (mode == "state") return lithops::run_state_cli(argc - 2, argv + 2);
+  if (mode == "state-server" && argc > 2) return lithops::run_state_server(argv[2]);
   if (mode == "--version") {
     std::cout << "lithops-runtime " << LITHOPS_VERSION << " (task ABI " << LITHOPS_TASK_ABI
               << ")\n";
     return 0;
   }
-  std::cerr << "usage: lithops-runtime worker --stream [--processes N] | pool JOB_KEY [--news-fd FD] | "
-               "hello | --version\n"
+  std::cerr << "usage: lithops-runtime worker --stream [--processes N] | pool JOB_KEY "
+               "[--news-fd FD] | state SUBCOMMAND ... | hello | --version\n"
                "lithops-runtime is started by lithops backends, not by hand.\n";
   return 2;
 }

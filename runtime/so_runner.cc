@@ -28,16 +28,9 @@
 #include "runtime/call_clock.h"
 #include "runtime/frame_io.h"
 #include "runtime/log_stream.h"
+#include "runtime/task_call.h"
+#include "runtime/task_state_api.h"
 
-// The opaque call handle of the task ABI.
-struct lithops_call {
-  uint64_t index = 0;
-  const char* job_key = "";
-  std::vector<std::string> inputs;
-  std::string object;  // the partition descriptor of a job over objects, else ""
-  std::string output;
-  std::string log;
-};
 
 volatile unsigned char* lithops_alloc_failure_flag = nullptr;
 
@@ -72,9 +65,14 @@ const char* api_job_key(lithops_call* c) { return c->job_key; }
 size_t api_input_count(lithops_call* c) { return c->inputs.size(); }
 const char* api_input_object(lithops_call* c) { return c->object.c_str(); }
 
-const lithops_api kApi = {LITHOPS_TASK_ABI, sizeof(lithops_api), api_input,   api_emit,
-                          api_log,          api_call_index,      api_job_key, api_input_count,
-                          api_input_at,     api_input_object};
+lithops_api make_api() {
+  lithops_api api = {LITHOPS_TASK_ABI, sizeof(lithops_api), api_input,   api_emit,
+                     api_log,          api_call_index,      api_job_key, api_input_count,
+                     api_input_at,     api_input_object};
+  add_state_api(api);
+  return api;
+}
+const lithops_api kApi = make_api();
 
 std::string response(uint32_t outcome, int rc, const std::string& output, const std::string& log,
                      const std::string& error, const CallStats& stats) {
@@ -139,6 +137,7 @@ void limit_memory(uint64_t memory_mb) {
       call.job_key = job_key.c_str();
       uint32_t count = 0;
       in.u64(call.index);
+      in.u32(call.attempt);
       in.u32(count);
       call.inputs.resize(count);
       for (auto& input : call.inputs) in.bytes(input);
@@ -164,6 +163,11 @@ void limit_memory(uint64_t memory_mb) {
           outcome = kException;
           error = "uncaught C++ exception of unknown type";
         }
+      }
+      // Shared state this backend lacks rejects the call, whatever the task made of the -1.
+      if (!call.rejected.empty() && outcome == kReturned) {
+        outcome = kLoadError;
+        error = call.rejected;
       }
       // A failure after a failed allocation is the memory limit's doing, however it surfaced.
       if (*alloc_failed && (outcome == kException || (outcome == kReturned && rc != 0))) {
@@ -313,6 +317,7 @@ bool SoRunner::send(SubWorker& w, std::vector<const TaskCall*> batch) {
   for (const TaskCall* c : batch) {
     const TaskCall& call = *c;
     put_u64(frame, call.index);
+    put_u32(frame, call.attempt);
     put_u32(frame, static_cast<uint32_t>(call.inputs.size()));
     for (const auto& input : call.inputs) put_bytes(frame, input);
     put_bytes(frame, call.template_input);
@@ -394,6 +399,12 @@ CallResult SoRunner::dead_result(SubWorker& w, int status) {
                           limits_.memory_mb,
                           WIFSIGNALED(status) ? "it was killed by " + signal_name(WTERMSIG(status))
                                               : fmt::format("it exited with code {}", r.exit_code));
+  } else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && oom_.fired()) {
+    oom_.reset();
+    r.reason = FailureReason::kMemory;
+    r.exit_code = 128 + SIGKILL;
+    r.error = "the task was killed by the kernel's OOM killer (SIGKILL): its container reached "
+              "its memory limit";
   } else if (WIFSIGNALED(status)) {
     r.reason = FailureReason::kSignal;
     r.exit_code = 128 + WTERMSIG(status);

@@ -12,6 +12,7 @@
 
 #include "core/call_result.h"
 #include "runtime/call_feed.h"
+#include "runtime/oom_watch.h"
 
 namespace lithops {
 
@@ -74,6 +75,9 @@ class SoRunner {
   std::string symbol_;
   std::string job_key_;
   CallLimits limits_;
+  // In a container with a memory limit, the kernel kills a sub-worker with SIGKILL at the
+  // limit without a word: the cgroup's oom_kill count tells it from other kills.
+  OomWatch oom_;
   std::vector<SubWorker> workers_;
   unsigned char* alloc_flags_ = nullptr;  // one shared byte per sub-worker slot
   bool task_prints_ = false;              // some call printed: stop batching

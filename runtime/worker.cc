@@ -15,6 +15,8 @@
 #include "core/cache_dir.h"
 #include "core/object_input.h"
 #include "core/partition_stream.h"
+#include "runtime/releasing_feed.h"
+#include "runtime/state_env.h"
 #include "runtime/call_clock.h"
 
 namespace lithops {
@@ -80,6 +82,8 @@ Status Worker::prepare(const std::string& job_key) {
     if (!fetched.ok()) return fetched.error();
     path = *fetched;
   }
+  // For the runners' processes (barriers that can never fill).
+  export_job_calls(spec_->total_calls, spec_->max_workers * spec_->worker_processes);
   int processes = options_.processes > 0 ? options_.processes
                                          : static_cast<int>(spec_->worker_processes);
   return make_runner(spec_->task, path, job_key, processes,
@@ -104,6 +108,11 @@ Result<StorageBackend*> Worker::storage_named(const std::string& name) {
 // available to command templates for {key}, {start}, {end}).
 Result<std::vector<TaskCall>> Worker::fetch_calls(const Payload& payload) {
   std::vector<TaskCall> calls;
+  // Reserved: an invocation may hold 2^18 calls, and growing by doubling would hold three
+  // times their size at once while moving them.
+  size_t total = 0;
+  for (const auto& span : payload.calls) total += span.end - span.begin;
+  calls.reserve(total);
   for (const auto& span : payload.calls) {
     auto inputs = store_.read_inputs(*spec_, {span.begin, span.end});
     if (!inputs.ok()) return inputs.error();
@@ -180,10 +189,11 @@ Status Worker::serve(const Payload& first, LineReader& in, std::ostream& out) {
       options_.heartbeat();
     }
   };
+  ReleasingFeed releasing(feed, first.job_key);
   if (so_runner_)
-    so_runner_->run(feed, hooks);
+    so_runner_->run(releasing, hooks);
   else
-    command_runner_->run(feed, hooks);
+    command_runner_->run(releasing, hooks);
   return feed.status();
 }
 
@@ -274,6 +284,11 @@ int run_worker_stream(int in_fd, std::ostream& out, int processes) {
     return 2;
   }
   const Config& cfg = *config;
+  StateEnvironment state_env;  // where the calls' shared state lives
+  if (auto s = state_env.export_for(cfg); !s.ok()) {
+    std::cerr << "worker: " << s.error().message << "\n";
+    return 2;
+  }
   WorkerOptions options;
   options.flush_interval_s = config->get_double("lithops", "result_flush_interval");
   options.stream_buffer =

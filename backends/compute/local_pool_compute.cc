@@ -19,6 +19,7 @@
 #include "backends/sys/process.h"
 #include "core/cache_dir.h"
 #include "core/job_store.h"
+#include "core/worker_config.h"
 
 namespace lithops {
 
@@ -73,7 +74,7 @@ Status LocalPoolCompute::launch(const JobSpec& job) {
   news_fd_ = news[0];
   news_job_ = job.job_key;
   // The config goes through a pipe, not argv or the job record: it may hold secrets.
-  nlohmann::json sections = config_.to_json(false, false);
+  nlohmann::json sections = worker_config_json(config_);
   adjust_pool_config(sections);
   std::string config_json = sections.dump() + "\n";
   bool written = ::write(in[1], config_json.data(), config_json.size()) ==

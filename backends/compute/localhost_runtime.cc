@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstring>
 #include <regex>
 
@@ -12,15 +11,6 @@
 #include "backends/sys/run_command.h"
 
 namespace lithops {
-namespace {
-
-int64_t unix_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
-
 Status read_runtime_version(const std::string& runtime, RuntimeRecord& record) {
   auto out = run_command({{runtime, "--version"}, {}, "", 30, nullptr});
   if (!out.ok()) return out.error();
@@ -82,10 +72,7 @@ Result<RuntimeRecord> LocalhostRuntimes::deploy(const RuntimeDeployOptions& opti
     return make_error(ErrorKind::kBackend,
                       fmt::format("the smoke invocation `{} hello` failed: {}", r->image,
                                   hello->last_line()));
-  r->memory_mb = options.memory_mb;
-  r->timeout_s = options.timeout_s;
-  r->deployed_ms = unix_ms();
-  LITHOPS_TRY(records_.write(*r));
+  LITHOPS_TRY(records_.write_deployed(*r, options.memory_mb, options.timeout_s));
   return r;
 }
 

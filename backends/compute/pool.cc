@@ -20,6 +20,7 @@
 
 #include "backends/compute/worker_launcher.h"
 #include "backends/registry.h"
+#include "backends/state/dead_call_release.h"
 #include "backends/sys/process.h"
 #include "core/job_store.h"
 #include "core/logging.h"
@@ -79,6 +80,8 @@ class Pool {
         stall_ms_(static_cast<int64_t>(explain_s * 1000)) {}
 
   int run();
+  /// Gives back the shared state of the calls a dead worker was running (Redis stores).
+  void set_dead_call_release(std::unique_ptr<DeadCallRelease> r) { dead_calls_ = std::move(r); }
 
  private:
   Status plan_work();
@@ -121,6 +124,7 @@ class Pool {
   // Single-invocation workers that reported "done" and are exiting; their slot has a new one.
   std::list<std::unique_ptr<WorkerProcess>> retiring_;
   std::string config_line_;
+  std::unique_ptr<DeadCallRelease> dead_calls_;  // null: nothing to release (see its header)
   int news_fd_;  // a byte per publish tells the submitting driver to look (-1: nobody listens)
   int64_t stall_timeout_ms_;
   std::list<Worker> workers_;  // a list: Worker addresses stay valid as reducers are added
@@ -439,11 +443,13 @@ void Pool::handle_exit(Worker& w) {
   if (w.item) {
     spdlog::warn("pool: {} while running invocation {}", why, w.item->work.invocation);
     // What the worker stored before dying stands; only its calls in flight are lost.
+    if (dead_calls_) dead_calls_->release(w.item->work, w.item->leased);
     requeue_unleased(*w.item);
     settle(*w.item, end);
     progress_.message = "a worker was lost: " + why;
   }
   if (w.ahead && w.ahead_started) {
+    if (dead_calls_) dead_calls_->release(w.ahead->work, w.ahead->leased);
     requeue_unleased(*w.ahead);
     settle(*w.ahead, end);
   } else if (w.ahead) {
@@ -611,8 +617,12 @@ int Pool::run() {
     return 1;
   }
   uint64_t count = std::min<uint64_t>(std::max<uint64_t>(1, spec_.max_workers), queue_.size());
-  for (uint64_t i = 0; i < count; ++i) {
-    Worker& w = workers_.emplace_back();
+  // Every slot exists before the first dispatch: dispatch() hands work ahead only while there
+  // is enough for every worker, and counting the slots made so far would give the first worker
+  // a second invocation the others then lack (8 calls in 2 invocations on 2 workers would all
+  // go to one: a barrier of 8 parties could never fill).
+  for (uint64_t i = 0; i < count; ++i) workers_.emplace_back();
+  for (Worker& w : workers_) {
     if (auto s = spawn_worker(w); !s.ok()) {
       progress_.state = JobState::kFailed;
       progress_.message = s.error().message;
@@ -735,6 +745,7 @@ int run_pool(const std::string& job_key, std::istream& config_in, int news_fd) {
   Pool pool(store, std::move(spec).value(), **launcher, line,
             config->get_double("lithops", "worker_stall_timeout"),
             config->get_double("lithops", "stall_timeout"), news_fd);
+  pool.set_dead_call_release(DeadCallRelease::for_config(*config, job_key));
   return pool.run();
 }
 

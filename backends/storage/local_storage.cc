@@ -204,4 +204,16 @@ Status LocalStorage::remove(std::string_view bucket, std::string_view key) {
   return {};
 }
 
+// A bucket is a directory under the root; anything else there is not lithops'.
+Result<std::vector<std::string>> LocalStorage::list_buckets() {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(root_, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec))
+    if (it->is_directory() && validate_bucket(it->path().filename().string()).ok())
+      out.push_back(it->path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace lithops

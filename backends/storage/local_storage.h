@@ -20,6 +20,7 @@ class LocalStorage : public StorageBackend {
   const std::string& root() const { return root_; }
 
   Status create_bucket(std::string_view bucket) override;
+  Result<std::vector<std::string>> list_buckets() override;
   Status put(std::string_view bucket, std::string_view key, std::string_view data) override;
   Result<std::string> get(std::string_view bucket, std::string_view key,
                           std::optional<ByteRange> range = std::nullopt) override;

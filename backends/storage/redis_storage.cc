@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "backends/storage/redis_reply.h"
+
 namespace lithops {
 namespace {
 
@@ -50,22 +52,7 @@ constexpr const char* kReadScript = R"lua(
 return {redis.call('HGET', KEYS[1], ARGV[1]), redis.call('GETRANGE', KEYS[2], ARGV[2], ARGV[3])}
 )lua";
 
-struct Reply {
-  int type = REDIS_REPLY_NIL;
-  std::string str;
-  long long integer = 0;
-  std::vector<Reply> elements;
-  bool nil() const { return type == REDIS_REPLY_NIL; }
-};
-
-Reply convert(const redisReply* r) {
-  Reply out;
-  out.type = r->type;
-  out.integer = r->integer;
-  if (r->str) out.str.assign(r->str, r->len);
-  for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(convert(r->element[i]));
-  return out;
-}
+using redis::Reply;
 
 int64_t now_ms() {
   using namespace std::chrono;
@@ -111,28 +98,10 @@ class RedisStorage::Connection {
 
   /// Sends several commands in one round trip; a server error in any of them is an Error.
   Result<std::vector<Reply>> pipeline(const std::vector<std::vector<std::string_view>>& commands) {
-    for (const auto& args : commands) {
-      std::vector<const char*> argv;
-      std::vector<size_t> lens;
-      for (auto a : args) {
-        argv.push_back(a.data());
-        lens.push_back(a.size());
-      }
-      redisAppendCommandArgv(c_, static_cast<int>(args.size()), argv.data(), lens.data());
-    }
-    std::vector<Reply> replies;
-    std::optional<Error> error;
-    for (const auto& args : commands) {
-      void* raw = nullptr;
-      if (redisGetReply(c_, &raw) != REDIS_OK || !raw)
-        return make_error(ErrorKind::kIo, fmt::format("redis {}: {}", where_, c_->errstr));
-      Reply reply = convert(static_cast<redisReply*>(raw));
-      freeReplyObject(raw);
-      if (reply.type == REDIS_REPLY_ERROR && !error) error = server_error(args, reply.str);
-      replies.push_back(std::move(reply));
-    }
-    if (error) return *error;
-    return replies;
+    return redis::pipeline(c_, commands, "redis " + where_,
+                           [this](const redis::Command& args, const std::string& message) {
+                             return server_error(args, message);
+                           });
   }
 
   Result<Reply> command(std::vector<std::string_view> args) {
@@ -427,6 +396,19 @@ Status RedisStorage::remove(std::string_view bucket, std::string_view key) {
   release(std::move(*c));
   if (!r.ok()) return r.error();
   return {};
+}
+
+// Every put adds its bucket to the buckets set, as create_bucket does.
+Result<std::vector<std::string>> RedisStorage::list_buckets() {
+  auto c = acquire();
+  if (!c.ok()) return c.error();
+  auto r = (*c)->command({"SMEMBERS", options_.key_prefix + "::buckets"});
+  release(std::move(*c));
+  if (!r.ok()) return r.error();
+  std::vector<std::string> out;
+  for (const auto& e : r->elements) out.push_back(e.str);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace lithops

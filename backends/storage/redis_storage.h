@@ -44,6 +44,7 @@ class RedisStorage : public StorageBackend {
   std::string name() const override { return "redis"; }
 
   Status create_bucket(std::string_view bucket) override;
+  Result<std::vector<std::string>> list_buckets() override;
   Status put(std::string_view bucket, std::string_view key, std::string_view data) override;
   Result<std::string> get(std::string_view bucket, std::string_view key,
                           std::optional<ByteRange> range = std::nullopt) override;

@@ -11,8 +11,8 @@
 namespace lithops {
 namespace {
 
-// The factory, or why the module could not be loaded.
-Result<RemoteStorageFactory> load_factory() {
+// The module's handle, or why it could not be loaded (once per process).
+Result<void*> load_module() {
   std::string path = remote_module_path();
   auto failed = [&](const std::string& why) {
     return make_error(ErrorKind::kConfig,
@@ -29,9 +29,26 @@ Result<RemoteStorageFactory> load_factory() {
     if (why.starts_with(path + ": ")) why.erase(0, path.size() + 2);
     return failed(why);
   }
-  void* symbol = ::dlsym(handle, kRemoteStorageFactorySymbol);
-  if (!symbol) return failed(fmt::format("it does not export {}", kRemoteStorageFactorySymbol));
-  return reinterpret_cast<RemoteStorageFactory>(symbol);
+  return handle;
+}
+
+// The module's exported `name`, or why there is none.
+Result<void*> load_symbol(const char* name) {
+  static const Result<void*> handle = load_module();
+  if (!handle.ok()) return handle.error();
+  void* symbol = ::dlsym(*handle, name);
+  if (!symbol)
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("cannot load the S3/Redis storage module {}: it does not export "
+                                  "{}; reinstall lithops",
+                                  remote_module_path(), name));
+  return symbol;
+}
+
+Result<RemoteStorageFactory> load_factory() {
+  auto symbol = load_symbol(kRemoteStorageFactorySymbol);
+  if (!symbol.ok()) return symbol.error();
+  return reinterpret_cast<RemoteStorageFactory>(*symbol);
 }
 
 }  // namespace
@@ -51,6 +68,16 @@ Result<std::unique_ptr<StorageBackend>> make_remote_storage(const std::string& n
       make_error(ErrorKind::kBackend, fmt::format("the storage module made no '{}' storage", name));
   std::shared_ptr<spdlog::logger> logger = spdlog::default_logger();
   (*factory)(LITHOPS_VERSION, name.c_str(), &config, &logger, &out);
+  return out;
+}
+
+Result<std::unique_ptr<SharedState>> make_remote_state(const Config& config, double ttl_s) {
+  static const Result<void*> symbol = load_symbol(kRemoteStateFactorySymbol);
+  if (!symbol.ok()) return symbol.error();
+  Result<std::unique_ptr<SharedState>> out =
+      make_error(ErrorKind::kBackend, "the storage module made no shared state client");
+  std::shared_ptr<spdlog::logger> logger = spdlog::default_logger();
+  reinterpret_cast<RemoteStateFactory>(*symbol)(LITHOPS_VERSION, &config, ttl_s, &logger, &out);
   return out;
 }
 

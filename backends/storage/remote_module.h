@@ -12,6 +12,7 @@
 #include <string>
 
 #include "core/config.h"
+#include "core/shared_state.h"
 #include "core/storage_backend.h"
 
 namespace spdlog {
@@ -33,6 +34,13 @@ using RemoteStorageFactory = void (*)(const char* version, const char* name, con
 inline constexpr char kRemoteStorageFactorySymbol[] = "lithops_remote_make_storage";
 inline constexpr char kRemoteModuleFile[] = "liblithops_remote.so";
 
+/// The module's second symbol: a shared state client in the Redis of `config`'s redis:
+/// section (core/shared_state.h), keys expiring after `ttl_s`. Same rules as the factory.
+using RemoteStateFactory = void (*)(const char* version, const Config* config, double ttl_s,
+                                    const std::shared_ptr<spdlog::logger>* logger,
+                                    Result<std::unique_ptr<SharedState>>* out);
+inline constexpr char kRemoteStateFactorySymbol[] = "lithops_remote_make_state";
+
 /// The absolute path where this executable looks for the module.
 std::string remote_module_path();
 
@@ -42,5 +50,8 @@ std::string remote_module_path();
 /// the loader's reason and how to repair the installation); else the backend's own error.
 Result<std::unique_ptr<StorageBackend>> make_remote_storage(const std::string& name,
                                                             const Config& config);
+
+/// A shared state client in Redis (the config's redis: section), loading the module as above.
+Result<std::unique_ptr<SharedState>> make_remote_state(const Config& config, double ttl_s);
 
 }  // namespace lithops

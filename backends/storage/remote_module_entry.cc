@@ -5,9 +5,11 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
+#include <optional>
 #include <string_view>
 #include <type_traits>
 
+#include "backends/storage/redis_state.h"
 #include "backends/storage/redis_storage.h"
 #include "backends/storage/remote_module.h"
 #include "backends/storage/s3_storage.h"
@@ -31,6 +33,19 @@ Result<std::unique_ptr<StorageBackend>> make(std::string_view name, const Config
 }
 
 }  // namespace
+
+// An error if the caller is another version; else adopts its logger.
+std::optional<Error> refuse_other_version(const char* version,
+                                          const std::shared_ptr<spdlog::logger>* logger) {
+  if (std::string_view(version) != LITHOPS_VERSION)
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("the S3/Redis storage module is version {} but lithops is {}; "
+                                  "reinstall lithops so that both come from one build",
+                                  LITHOPS_VERSION, version));
+  if (logger && *logger) spdlog::set_default_logger(*logger);
+  return std::nullopt;
+}
+
 }  // namespace lithops
 
 extern "C" __attribute__((visibility("default"))) void lithops_remote_make_storage(
@@ -41,19 +56,39 @@ extern "C" __attribute__((visibility("default"))) void lithops_remote_make_stora
   using lithops::make_error;
   // No exception may cross into the executable: its type would be this module's hidden copy.
   try {
-    if (std::string_view(version) != LITHOPS_VERSION) {
-      *out = make_error(ErrorKind::kConfig,
-                        fmt::format("the S3/Redis storage module is version {} but lithops is {}; "
-                                    "reinstall lithops so that both come from one build",
-                                    LITHOPS_VERSION, version));
+    if (auto refused = lithops::refuse_other_version(version, logger)) {
+      *out = *refused;
       return;
     }
-    if (logger && *logger) spdlog::set_default_logger(*logger);
     *out = lithops::make(name, *config);
   } catch (const std::exception& e) {
     *out = make_error(ErrorKind::kBackend, fmt::format("{} storage: {}", name, e.what()));
   }
 }
+
+extern "C" __attribute__((visibility("default"))) void lithops_remote_make_state(
+    const char* version, const lithops::Config* config, double ttl_s,
+    const std::shared_ptr<spdlog::logger>* logger,
+    lithops::Result<std::unique_ptr<lithops::SharedState>>* out) {
+  using lithops::ErrorKind;
+  using lithops::make_error;
+  try {
+    if (auto refused = lithops::refuse_other_version(version, logger)) {
+      *out = *refused;
+      return;
+    }
+    auto options = lithops::RedisStorage::options_from_config(*config);
+    if (!options.ok()) {
+      *out = options.error();
+      return;
+    }
+    *out = lithops::make_redis_state(*options, ttl_s);
+  } catch (const std::exception& e) {
+    *out = make_error(ErrorKind::kBackend, fmt::format("redis shared state: {}", e.what()));
+  }
+}
+
+static_assert(std::is_same_v<decltype(&lithops_remote_make_state), lithops::RemoteStateFactory>);
 
 // The factory's type must stay the one the executable calls through.
 static_assert(

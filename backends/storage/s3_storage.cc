@@ -607,4 +607,20 @@ Status S3Storage::remove_batch(std::string_view bucket, const std::vector<std::s
   return {};
 }
 
+// ListBuckets (GET /); the configured physical bucket is shown by its logical name.
+Result<std::vector<std::string>> S3Storage::list_buckets() {
+  Call call{"list buckets", "GET", "", ""};
+  auto r = send(call);
+  if (!r.ok()) return r.error();
+  if (r->status / 100 != 2) return error_from(call, *r);
+  std::vector<std::string> out;
+  for (auto bucket : xml_elements(r->body, "Bucket")) {
+    std::string name = xml_text(bucket, "Name");
+    out.push_back(!options_.bucket.empty() && name == options_.bucket ? options_.logical_bucket
+                                                                       : name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace lithops

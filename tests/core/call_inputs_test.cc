@@ -37,6 +37,19 @@ TEST_CASE("an input without any JSON line is an error") {
   CHECK(inputs.error().message.find("no inputs") != std::string::npos);
 }
 
+TEST_CASE("plain lines become JSON strings, one per non-empty line, as xargs reads them") {
+  std::istringstream in("in/a b.txt\n\nquote\"d\n");
+  auto inputs = read_plain_lines(in, "files.txt");
+  REQUIRE(inputs.ok());
+  CHECK(*inputs == std::vector<std::string>{R"("in/a b.txt")", R"("quote\"d")"});
+  std::istringstream binary("ok\n\xff\n");
+  auto bad = read_plain_lines(binary, "files.txt");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message.find("files.txt:2: not UTF-8 text") == 0);
+  std::istringstream none("\n\n");
+  CHECK_FALSE(read_plain_lines(none, "files.txt").ok());
+}
+
 TEST_CASE("encoded inputs round-trip through the offset index") {
   std::vector<std::string> inputs = {"1", "", "\"xyz\"", "{}"};
   auto enc = encode_inputs(inputs);

@@ -191,3 +191,26 @@ TEST_CASE("the index of a truncated batch is an error naming it") {
   REQUIRE_FALSE(refs.ok());
   CHECK(refs.error().message.find("out/7") != std::string::npos);
 }
+
+TEST_CASE("a batch built a record at a time is the batch encode_results makes, and starts over on clear") {
+  std::vector<CallResult> results(4);
+  const char* hosts[] = {"a", "a", "b", "a"};
+  for (size_t i = 0; i < results.size(); ++i) {
+    results[i].call = i;
+    results[i].ok = i != 2;
+    results[i].output = std::to_string(i);
+    results[i].stats = std::make_shared<CallStats>();
+    results[i].stats->host = hosts[i];
+  }
+  BatchEncoder batch;
+  CHECK(batch.bytes() == encode_results({}));  // an empty batch is still a batch
+  batch.add(results[0]);
+  batch.clear();
+  for (const auto& r : results) batch.add(r);
+  CHECK(batch.bytes() == encode_results(results));
+  CHECK(batch.records() == 4);
+  CHECK(batch.ok() == 3);
+  auto decoded = decode_results(batch.bytes(), "batch");
+  REQUIRE(decoded.ok());
+  CHECK((*decoded)[3].stats->host == "a");
+}

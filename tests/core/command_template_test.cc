@@ -49,8 +49,26 @@ TEST_CASE("doubled braces are literal braces") {
   CHECK(*t->render("1", 0) == Words{"printf", "{}-1"});
 }
 
-TEST_CASE("unbalanced braces and an empty command are errors") {
-  CHECK_FALSE(CommandTemplate::parse("echo {oops").ok());
-  CHECK_FALSE(CommandTemplate::parse("echo oops}").ok());
+TEST_CASE("a brace that opens no placeholder is literal text, as in GNU parallel") {
+  auto group = CommandTemplate::parse("sh -c 'test -e f || { touch f; exit 3; }' {}");
+  REQUIRE(group.ok());
+  CHECK(group->fields().empty());
+  CHECK(*group->render("7", 0) == Words{"sh", "-c", "test -e f || { touch f; exit 3; }", "7"});
+  auto awk = CommandTemplate::parse("awk '{ print $1 }' {}x echo {oops oops}");
+  REQUIRE(awk.ok());
+  CHECK(*awk->render("1", 0) == Words{"awk", "{ print $1 }", "1x", "echo", "{oops", "oops}"});
+}
+
+TEST_CASE("an unknown field names the field and the call and suggests doubled braces") {
+  auto t = CommandTemplate::parse("awk {print}");
+  REQUIRE(t.ok());
+  auto r = t->render("{\"a\": 1}", 4);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("call 4") != std::string::npos);
+  CHECK(r.error().message.find("'print'") != std::string::npos);
+  CHECK(r.error().message.find("{{print}}") != std::string::npos);
+}
+
+TEST_CASE("an empty command is an error") {
   CHECK_FALSE(CommandTemplate::parse("   ").ok());
 }

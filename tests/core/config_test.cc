@@ -238,3 +238,88 @@ TEST_CASE("the config handed to workers rebuilds the same values") {
   REQUIRE(again.ok());
   CHECK(again->get_int("localhost", "worker_processes") == 9);
 }
+
+TEST_CASE("a list key takes a YAML sequence, or a comma list from --set and the environment") {
+  Schema schema = test_schema();
+  schema.push_back({"podman", "ulimits", ValueType::kList, nlohmann::json::array(), "doc"});
+  schema.push_back({"podman", "extra_args", ValueType::kList, nlohmann::json::array(), "doc"});
+  TempDir dir;
+  ConfigSources s = empty_sources();
+  s.user_file = dir.write("user.yaml", "podman:\n  ulimits: [nofile=1:1, 'nproc=2:2']\n");
+  s.environment = {{"LITHOPS_PODMAN_EXTRA_ARGS", "--a, --b"}};
+  auto c = Config::load(schema, s);
+  REQUIRE(c.ok());
+  CHECK(c->get_list("podman", "ulimits") == std::vector<std::string>{"nofile=1:1", "nproc=2:2"});
+  CHECK(c->get_list("podman", "extra_args") == std::vector<std::string>{"--a", "--b"});
+  s.cli_sets = {"podman.ulimits=[x=1:1]"};
+  c = Config::load(schema, s);
+  REQUIRE(c.ok());
+  CHECK(c->get_list("podman", "ulimits") == std::vector<std::string>{"x=1:1"});
+}
+
+TEST_CASE("a list key refuses a mapping inside its sequence, naming file and key") {
+  Schema schema = test_schema();
+  schema.push_back({"podman", "ulimits", ValueType::kList, nlohmann::json::array(), "doc"});
+  TempDir dir;
+  ConfigSources s = empty_sources();
+  s.user_file = dir.write("user.yaml", "podman:\n  ulimits:\n    - {a: 1}\n");
+  auto c = Config::load(schema, s);
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().message.find("podman.ulimits must be a list of strings") != std::string::npos);
+  CHECK(c.error().message.find("user.yaml") != std::string::npos);
+}
+
+TEST_CASE("a file's problems can be deferred to the commands that use their section") {
+  TempDir dir;
+  ConfigSources s = empty_sources();
+  s.defer_file_issues = true;
+  s.user_file = dir.write("c.yaml",
+                          "localhost:\n  max_worker: 2\nlocalhst:\n  x: 1\nlithops:\n  retries: 3\n");
+  auto c = Config::load(test_schema(), s);
+  REQUIRE(c.ok());
+  CHECK(c->get_int("lithops", "retries") == 3);  // the good parts still apply
+  REQUIRE(c->issues().size() == 2);
+  CHECK(c->check_sections({"lithops", "s3"}).ok());
+  auto local = c->check_sections({"localhost"});
+  REQUIRE_FALSE(local.ok());
+  CHECK(local.error().message.find(s.user_file + ":2: unknown key 'max_worker'") !=
+        std::string::npos);
+  CHECK_FALSE(c->check_sections({""}).ok());  // the unknown section, for compute users
+}
+
+TEST_CASE("values are checked as they load: no negative counts, at least one worker") {
+  ConfigSources s = empty_sources();
+  s.cli_sets = {"localhost.max_workers=-1"};
+  auto c = Config::load(test_schema(), s);
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().message.find("localhost.max_workers must be at least 1, got -1") !=
+        std::string::npos);
+  s.cli_sets = {"lithops.retries=-2"};
+  CHECK_FALSE(Config::load(test_schema(), s).ok());
+  s.cli_sets = {"localhost.max_workers=0"};
+  CHECK_FALSE(Config::load(test_schema(), s).ok());
+  s.cli_sets = {"lithops.retries=0"};
+  CHECK(Config::load(test_schema(), s).ok());
+}
+
+TEST_CASE("an unknown LITHOPS_ variable is a warning with a did-you-mean") {
+  ConfigSources s = empty_sources();
+  s.environment = {{"LITHOPS_LOCALHOST_MAX_WORKER", "2"}};
+  auto c = Config::load(test_schema(), s);
+  REQUIRE(c.ok());
+  REQUIRE(c->warnings().size() == 1);
+  CHECK(c->warnings()[0].find("did you mean 'LITHOPS_LOCALHOST_MAX_WORKERS'") !=
+        std::string::npos);
+}
+
+TEST_CASE("lookup finds section.key, masks secrets and suggests a near key") {
+  ConfigSources s = empty_sources();
+  s.cli_sets = {"s3.secret_access_key=hush"};
+  auto c = Config::load(test_schema(), s);
+  REQUIRE(c.ok());
+  CHECK(c->lookup("localhost.max_workers")->value == 1);
+  CHECK(c->lookup("s3.secret_access_key")->value == "********");
+  auto bad = c->lookup("localhost.max_worker");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message.find("did you mean 'localhost.max_workers'") != std::string::npos);
+}

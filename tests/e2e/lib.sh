@@ -141,3 +141,13 @@ processes_of_home() {
     fi
   done
 }
+
+# Stops this test's embedded shared state daemon (started by the first call that used shared
+# state on localhost; its PID is in the socket's lock file), so that it outlives no test.
+stop_state_daemon() {
+  local lock="$XDG_CACHE_HOME/lithops/state.sock.lock" pid
+  [ -f "$lock" ] || return 0
+  pid=$(head -n1 "$lock")
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  wait_until 5 eval '! kill -0 "$pid" 2>/dev/null'
+}

@@ -104,8 +104,9 @@ test_task_must_be_exactly_one_of_function_or_command() {
 test_bad_command_template_is_refused() {
   run_lithops job submit --command "echo 'unterminated" --range 1
   expect_usage_error "quote" "unterminated ' quote"
-  run_lithops job submit --command "echo {oops" --range 1
-  expect_usage_error "brace" "unclosed '{'"
+  run_lithops job submit --command "echo {oops}" --range 1
+  expect_usage_error "unknown field" "call 0: the command uses {oops}"
+  expect_contains "$ERR" "{{oops}}" "literal brace hint"
 }
 
 test_unknown_flag_is_a_usage_error() {

@@ -235,7 +235,7 @@ test_reducer_is_not_run_after_a_failed_map_call() {
   expect_eq "$CODE" 1 "exit code"
   expect_eq "$OUT" "" "no result"
   expect_contains "$ERR" "call 1: signal" "the map failure is listed"
-  expect_contains "$ERR" "not run: 1 map calls failed" "why there is no result"
+  expect_contains "$ERR" "skipped: 1 map call failed" "why there is no result"
   [ -e reducer-ran ] && fail "the reducer ran"
   job_status_json
   expect_eq "$(json_field "$STATUS" .reduce.state)" "skipped" "reduce state"

@@ -53,6 +53,27 @@ storage_cli_roundtrip() {
   expect_eq "$CODE" 0 "$s: empty exit code"
   run_lithops storage list my-data --json -s "$s"
   expect_eq "$OUT" "[]" "$s: list --json of an emptied bucket"
+  storage_cli_put_paths "$s"
+}
+
+# `storage put` of a directory (recursive), of several files under -k prefix/, `storage list`
+# without a bucket, and the BUCKET/KEY spelling of --input URLs, on backend $1.
+storage_cli_put_paths() {
+  local s=$1
+  mkdir -p tree/sub && printf 1 >tree/a.txt && printf 22 >tree/sub/b.txt && printf 3 >c.txt
+  run_lithops storage put tree paths-b/t/ -s "$s"
+  expect_eq "$CODE" 0 "$s: put of a directory ($ERR)"
+  run_lithops storage put c.txt tree/a.txt paths-b -k many/ -s "$s"
+  expect_eq "$CODE" 0 "$s: put of several files with -k prefix/ ($ERR)"
+  run_lithops storage put c.txt tree/a.txt paths-b -k one -s "$s"
+  expect_eq "$CODE" 2 "$s: several files to one key is refused"
+  run_lithops storage list paths-b/ -s "$s"
+  expect_eq "$OUT" "$(printf '%12s  many/a.txt\n%12s  many/c.txt\n%12s  t/a.txt\n%12s  t/sub/b.txt' 1 1 1 2)" \
+    "$s: keys of a recursive put and of a prefix"
+  run_lithops storage get paths-b/t/sub/b.txt -o - -s "$s"
+  expect_eq "$OUT" "22" "$s: get BUCKET/KEY"
+  run_lithops storage list -s "$s"
+  expect_contains "$OUT" "paths-b" "$s: list without a bucket lists buckets"
 }
 
 test_storage_cli_on_localhost() {

@@ -69,6 +69,41 @@ typedef struct lithops_api {
      worker with one ranged read, so a task never needs storage credentials). "" for other
      jobs. */
   const char *(*input_object)(lithops_call *call);
+
+  /* ---- Shared state between calls (check LITHOPS_API_HAS(counter_add) before use): the
+     tools of Python's multiprocessing across workers and hosts. A name belongs to the job
+     (two jobs never see each other's state) unless it begins with '/': such names are shared
+     by every job of the same store, e.g. the stages of a pipeline. State lives in Redis when
+     the config has a redis: section, else (localhost) in an embedded store; it expires after
+     lithops.shared_state_ttl seconds unused and `lithops clean JOB` deletes it.
+     Each returns 0 on success, 1 on timeout (value_get: the value is unset), -1 on error
+     (then last_error(call) says why). timeout_s < 0 waits forever, 0 does not wait.
+     A lock or semaphore permit held by a call that crashes, times out or whose worker dies
+     is released; a barrier whose parties can no longer all arrive fails its waiters (-1)
+     instead of hanging. Locks are not reentrant; only the holder may release. */
+  int (*counter_add)(lithops_call *call, const char *name, int64_t delta, int64_t *after);
+  int (*value_set)(lithops_call *call, const char *name, const void *data, size_t size);
+  /* *data is malloc'd (NUL-terminated for convenience; *size excludes the NUL): free it with
+     api->free. */
+  int (*value_get)(lithops_call *call, const char *name, void **data, size_t *size);
+  int (*queue_put)(lithops_call *call, const char *name, const void *data, size_t size);
+  int (*queue_get)(lithops_call *call, const char *name, double timeout_s, void **data,
+                   size_t *size);
+  int (*lock_acquire)(lithops_call *call, const char *name, double timeout_s);
+  int (*lock_release)(lithops_call *call, const char *name);
+  /* The semaphore starts with `initial` permits the first time any call names it. */
+  int (*semaphore_acquire)(lithops_call *call, const char *name, uint32_t initial,
+                           double timeout_s);
+  int (*semaphore_release)(lithops_call *call, const char *name);
+  /* Returns when `parties` calls wait at the barrier (it then starts over). */
+  int (*barrier_wait)(lithops_call *call, const char *name, uint32_t parties, double timeout_s);
+  int (*event_set)(lithops_call *call, const char *name);
+  int (*event_clear)(lithops_call *call, const char *name);
+  int (*event_wait)(lithops_call *call, const char *name, double timeout_s);
+  /* Frees what value_get and queue_get return. */
+  void (*free)(void *data);
+  /* Why the last shared state function of this call returned -1 (NUL-terminated). */
+  const char *(*last_error)(lithops_call *call);
 } lithops_api;
 
 /* The struct_size a runtime must report for `member` to be present. */

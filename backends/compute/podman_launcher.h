@@ -1,0 +1,52 @@
+// Workers as containers: each worker is `podman run -i --rm` of the job's runtime image (or of
+// the job's --image, with the runtime bind-mounted read-only at /lithops), and the pool's line
+// protocol travels through podman's stdin and stdout unchanged. Every container is named
+// lithops-<job>-w<n> and labelled lithops.job=<job>, so `podman ps --filter
+// label=lithops.job=KEY` finds them and cancel removes them all.
+#pragma once
+
+#include <string>
+
+#include "backends/compute/podman_settings.h"
+#include "backends/compute/worker_launcher.h"
+#include "core/job_spec.h"
+
+namespace lithops {
+
+struct PodmanJob {
+  std::string job_key;
+  std::string image;          // what the container runs (an image id or name)
+  bool runtime_mounted = false;  // a user's --image: the runtime comes in by bind mount
+  std::string runtime_tree;   // host folder holding the self-contained runtime (for the mount)
+  uint64_t memory_mb = 0;     // --memory (0: none)
+  uint64_t cpus = 1;          // --cpus
+  std::string storage_root;   // localhost storage: bind-mounted at the same path ("" = none)
+  std::string log_dir;        // where each container's stderr is kept until it ends
+};
+
+class PodmanLauncher : public WorkerLauncher {
+ public:
+  PodmanLauncher(PodmanSettings settings, PodmanJob job);
+
+  Result<std::unique_ptr<WorkerProcess>> start(const WorkerSlot& slot) override;
+  /// Removes every container labelled with the job (running or not).
+  void stop_all() override;
+  std::string startup_hint() const override;
+  /// Serverless: a container per invocation.
+  bool one_invocation_per_worker() const override { return true; }
+
+  /// The `podman run` argv of worker `slot` (for tests and for the bench's bare comparison).
+  std::vector<std::string> run_argv(const WorkerSlot& slot) const;
+  /// lithops-<job>-w<n> (r<n> for a reducer).
+  static std::string container_name(const std::string& job_key, const WorkerSlot& slot);
+
+ private:
+  PodmanSettings settings_;
+  PodmanJob job_;
+};
+
+/// Removes every container labelled lithops.job=`job_key` (forcefully, at once); returns how
+/// many remain afterwards (0 when all went), trying a few times.
+int remove_job_containers(const PodmanSettings& settings, const std::string& job_key);
+
+}  // namespace lithops

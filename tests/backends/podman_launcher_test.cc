@@ -1,0 +1,93 @@
+// The `podman run` of a worker: what the container gets from the job and the podman section.
+// (The containers themselves are tested end to end with real podman: tests/e2e/test_podman.sh.)
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "backends/compute/podman_launcher.h"
+
+using namespace lithops;
+
+namespace {
+
+// The value after `flag` in argv ("" if absent).
+std::string after(const std::vector<std::string>& argv, const std::string& flag) {
+  auto it = std::find(argv.begin(), argv.end(), flag);
+  return it != argv.end() && it + 1 != argv.end() ? *(it + 1) : "";
+}
+
+bool has_pair(const std::vector<std::string>& argv, const std::string& flag,
+              const std::string& value) {
+  for (size_t i = 0; i + 1 < argv.size(); ++i)
+    if (argv[i] == flag && argv[i + 1] == value) return true;
+  return false;
+}
+
+PodmanSettings settings() {
+  PodmanSettings s;
+  s.binary = "/opt/podman";
+  s.root = "/r";
+  s.runroot = "/rr";
+  s.oci_runtime = "runc";
+  s.ulimits = {"nofile=10:10"};
+  s.extra_args = {"--security-opt", "label=disable"};
+  return s;
+}
+
+PodmanJob job() {
+  PodmanJob j;
+  j.job_key = "KEY";
+  j.image = "sha256:abc";
+  j.memory_mb = 64;
+  j.cpus = 2;
+  j.storage_root = "/data/storage";
+  j.log_dir = "/logs";
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("a worker container is named and labelled after its job, with the job's limits") {
+  PodmanLauncher launcher(settings(), job());
+  auto argv = launcher.run_argv({3, false});
+  CHECK(std::vector<std::string>(argv.begin(), argv.begin() + 8) ==
+        std::vector<std::string>{"/opt/podman", "--root", "/r", "--runroot", "/rr", "--runtime",
+                                 "runc", "run"});
+  CHECK(after(argv, "--name") == "lithops-KEY-w3");
+  CHECK(has_pair(argv, "--label", "lithops.job=KEY"));
+  CHECK(after(argv, "--cpus") == "2");
+  CHECK(after(argv, "--memory") == "64m");
+  CHECK(after(argv, "--memory-swap") == "64m");
+  CHECK(after(argv, "--ulimit") == "nofile=10:10");
+  CHECK(has_pair(argv, "--volume", "/data/storage:/data/storage"));
+  CHECK(has_pair(argv, "--security-opt", "label=disable"));
+  CHECK(std::find(argv.begin(), argv.end(), "--interactive") != argv.end());
+  // The runtime runs through its own loader: any image, whatever its libc.
+  CHECK(after(argv, "--entrypoint") == "/lithops/bin/ld.so");
+  CHECK(std::vector<std::string>(argv.end() - 6, argv.end()) ==
+        std::vector<std::string>{"sha256:abc", "--library-path", "/lithops/lib",
+                                 "/lithops/bin/lithops-runtime", "worker", "--stream"});
+  CHECK(launcher.one_invocation_per_worker());
+}
+
+TEST_CASE("a reducer container is told apart, and no limit means no flag") {
+  PodmanJob j = job();
+  j.memory_mb = 0;
+  PodmanLauncher launcher(settings(), j);
+  auto argv = launcher.run_argv({0, true});
+  CHECK(after(argv, "--name") == "lithops-KEY-r0");
+  CHECK(std::find(argv.begin(), argv.end(), "--memory") == argv.end());
+}
+
+TEST_CASE("with --image the runtime comes in read-only and the user's image runs") {
+  PodmanJob j = job();
+  j.image = "localhost/busybox";
+  j.runtime_mounted = true;
+  j.runtime_tree = "/cache/runtime-tree/x";
+  PodmanLauncher launcher(settings(), j);
+  auto argv = launcher.run_argv({1, false});
+  CHECK(has_pair(argv, "--volume", "/cache/runtime-tree/x:/lithops:ro"));
+  CHECK(std::find(argv.begin(), argv.end(), "localhost/busybox") != argv.end());
+}
