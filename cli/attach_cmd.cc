@@ -58,7 +58,7 @@ void register_attach_command(CLI::App& app, Context& ctx, int& exit_code) {
   attach->add_option("COMMAND", *command, "Run this on the host instead of a shell (after --)")
       ->expected(-1);
   attach->callback([&ctx, &exit_code, host, command] {
-    auto config = ctx.config();
+    auto config = ctx.config_for({"ssh"});
     if (!config.ok()) return void(exit_code = report_error(config.error()));
     auto ssh = SshConfig::from_config(**config);
     if (!ssh.ok()) return void(exit_code = report_error(ssh.error()));

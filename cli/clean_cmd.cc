@@ -174,9 +174,11 @@ bool confirmed(const std::vector<std::string>& keys, const CleanFlags& flags) {
 
 // With -b ssh: the hosts' daemons stop and the work queue forgets every job and daemon.
 Status clean_ssh_hosts(Context& ctx) {
-  auto config = ctx.config();
+  auto loaded = ctx.config();
+  if (!loaded.ok()) return loaded.error();
+  if ((*loaded)->get_string("lithops", "backend") != "ssh") return {};
+  auto config = ctx.config_for({"ssh"});
   if (!config.ok()) return config.error();
-  if ((*config)->get_string("lithops", "backend") != "ssh") return {};
   for (const char* step : {"stop-daemons", "forget-all"}) {
     auto out = run_ssh_helper(**config, {step}, "cannot clean the ssh hosts (see above)");
     if (!out.ok()) return out.error();

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "backends/compute/ssh_compute.h"
+#include "cli/json_output.h"
 
 namespace lithops::cli {
 namespace {
@@ -33,13 +34,13 @@ void register_worker_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* list = worker->add_subcommand(
       "list", "Per host: processes, busy, idle, runtime version, last heartbeat, state");
   list->callback([&ctx, &exit_code] {
-    auto config = ctx.config();
+    auto config = ctx.config_for({"ssh"});
     if (!config.ok()) return void(exit_code = report_error(config.error()));
     auto out = run_ssh_helper(**config, {"workers"}, "cannot list the workers (see above)");
     if (!out.ok()) return void(exit_code = report_error(out.error()));
     auto rows = nlohmann::json::parse(*out, nullptr, false);
     if (ctx.options().json)
-      std::cout << rows.dump(2) << "\n";
+      print_json_line(std::cout, rows);
     else
       print_table(rows);
     exit_code = kExitOk;

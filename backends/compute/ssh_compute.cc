@@ -9,6 +9,7 @@
 #include "backends/sys/process.h"
 #include "core/job_progress.h"
 #include "core/job_store.h"
+#include "core/worker_config.h"
 
 namespace lithops {
 
@@ -31,8 +32,9 @@ Result<std::string> run_ssh_helper(const Config& config, const std::vector<std::
     ::close(out[0]);
     return pid.error();
   }
-  // The config holds secrets: a pipe, never argv.
-  std::string line = config.to_json(false, false).dump() + "\n";
+  // The config holds secrets: a pipe, never argv. As the pool's workers get it: with the keys
+  // the user set, so the hosts' workers pick the driver's shared state store.
+  std::string line = worker_config_json(config).dump() + "\n";
   bool written = ::write(in[1], line.data(), line.size()) == static_cast<ssize_t>(line.size());
   ::close(in[1]);
   std::string result;
