@@ -405,7 +405,9 @@ Status Config::check_sections(const std::vector<std::string>& sections,
 void Config::warn_unknown_environment(const std::map<std::string, std::string>& env) {
   static const std::vector<std::string> kNotSettings = {
       "LITHOPS_CONFIG_FILE", "LITHOPS_CALL_INDEX", "LITHOPS_JOB_KEY", "LITHOPS_REQUIRE_SERVERS",
-      "LITHOPS_KEEP_TEST_DIRS", "LITHOPS_TEST_SERVERS_DIR"};
+      "LITHOPS_KEEP_TEST_DIRS", "LITHOPS_TEST_SERVERS_DIR",
+      "LITHOPS_WORKER_HOST",  // an ssh host's calls: the host they run on
+      "LITHOPS_SSH_STATE"};   // where the ssh backend keeps its cluster's state
   std::vector<std::string> known = kNotSettings;
   for (const auto& spec : schema_)
     known.push_back("LITHOPS_" + upper(spec.section) + "_" + upper(spec.key));
