@@ -6,7 +6,7 @@ _lithops_subcommands() {
   case "$1" in
     '') echo 'hello job config storage logs runtime clean' ;;
     'job') echo 'submit status wait result retry list cancel stats plot' ;;
-    'config') echo 'show example' ;;
+    'config') echo 'show get example' ;;
     'storage') echo 'put get list delete empty mb' ;;
     'logs') echo 'get poll' ;;
     'runtime') echo 'build deploy list update delete' ;;
@@ -19,10 +19,10 @@ _lithops_options() {
     '') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'hello') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
-    'job submit') echo '-h --help --function --command --range --iterdata --input --obj-chunk-size --obj-chunk-number --obj-newline --chunksize --worker-processes --max-workers --timeout --memory --retries --retry-on --reduce --reduce-command --reduce-after --env --output --runtime --image --detach --plot -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'job submit') echo '-h --help --function --command --range --iterdata --lines --input --obj-chunk-size --obj-chunk-number --obj-newline --chunksize --worker-processes --max-workers --timeout --memory --retries --retry-on --reduce --reduce-command --reduce-after --env --output --results --runtime --image --detach --logs --shared-state --plot -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job status') echo '-h --help --calls -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job wait') echo '-h --help --timeout -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
-    'job result') echo '-h --help --output -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'job result') echo '-h --help --output --results --map -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job retry') echo '-h --help --failed --detach --output -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job list') echo '-h --help --state --limit -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'job cancel') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
@@ -30,6 +30,7 @@ _lithops_options() {
     'job plot') echo '-h --help -o --output-dir --format -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'config') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'config show') echo '-h --help --origin -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'config get') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'config example') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'storage') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'storage put') echo '-h --help -k --key -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
@@ -47,7 +48,7 @@ _lithops_options() {
     'runtime list') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'runtime update') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'runtime delete') echo '-h --help --force -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
-    'clean') echo '-h --help --all --force -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'clean') echo '-h --help --all --force --dry-run --older-than -y --yes -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
   esac
 }
 
@@ -58,6 +59,7 @@ _lithops_value_kind() {
     'job submit|--command') echo 'free' ;;
     'job submit|--range') echo 'free' ;;
     'job submit|--iterdata') echo 'file' ;;
+    'job submit|--lines') echo 'file' ;;
     'job submit|--input') echo 'file' ;;
     'job submit|--obj-chunk-size') echo 'free' ;;
     'job submit|--obj-chunk-number') echo 'free' ;;
@@ -73,11 +75,13 @@ _lithops_value_kind() {
     'job submit|--reduce-after') echo 'free' ;;
     'job submit|--env') echo 'free' ;;
     'job submit|--output') echo 'file' ;;
+    'job submit|--results') echo 'file' ;;
     'job submit|--runtime') echo 'free' ;;
     'job submit|--image') echo 'free' ;;
     'job submit|--plot') echo 'file' ;;
     'job wait|--timeout') echo 'free' ;;
     'job result|--output') echo 'file' ;;
+    'job result|--results') echo 'file' ;;
     'job retry|--output') echo 'file' ;;
     'job list|--state') echo 'free' ;;
     'job list|--limit') echo 'free' ;;
@@ -97,6 +101,7 @@ _lithops_value_kind() {
     'runtime build|--file') echo 'file' ;;
     'runtime deploy|--memory') echo 'free' ;;
     'runtime deploy|--timeout') echo 'free' ;;
+    'clean|--older-than') echo 'free' ;;
     *'|-c') echo 'file' ;;
     *'|--config') echo 'file' ;;
     *'|-b') echo 'compute' ;;
@@ -137,7 +142,7 @@ _lithops_values() {
     storage) COMPREPLY+=($(compgen -W 'localhost s3 redis' -- "$2")) ;;
     config-key)
       compopt -o nospace 2>/dev/null
-      COMPREPLY+=($(compgen -W 'lithops.backend= lithops.storage= lithops.storage_bucket= lithops.log_level= lithops.execution_timeout= lithops.chunksize= lithops.data_limit= lithops.monitoring_interval= lithops.retries= lithops.retry_on= lithops.result_flush_interval= lithops.stream_buffer= lithops.worker_stall_timeout= lithops.stall_timeout= localhost.worker_processes= localhost.max_workers= localhost.runtime= localhost.runtime_memory= localhost.storage_root= podman.binary= podman.root= podman.runroot= podman.oci_runtime= podman.ulimits= podman.network= podman.runtime= podman.runtime_memory= podman.worker_processes= podman.max_workers= podman.extra_args= s3.endpoint= s3.region= s3.bucket= s3.access_key_id= s3.secret_access_key= s3.session_token= s3.profile= s3.addressing_style= s3.verify_tls= s3.multipart_threshold_mb= s3.multipart_chunk_mb= s3.max_retries= redis.host= redis.port= redis.password= redis.db= redis.key_prefix= redis.chunk_size_mb= localhost.price_per_cpu_second= localhost.price_per_gb_second= localhost.price_per_invocation= podman.price_per_cpu_second= podman.price_per_gb_second= podman.price_per_invocation=' -- "$2")) ;;
+      COMPREPLY+=($(compgen -W 'lithops.backend= lithops.storage= lithops.storage_bucket= lithops.log_level= lithops.execution_timeout= lithops.chunksize= lithops.data_limit= lithops.monitoring_interval= lithops.retries= lithops.retry_on= lithops.result_flush_interval= lithops.stream_buffer= lithops.worker_stall_timeout= lithops.stall_timeout= lithops.shared_state_ttl= localhost.worker_processes= localhost.max_workers= localhost.runtime= localhost.runtime_memory= localhost.storage_root= podman.binary= podman.root= podman.runroot= podman.oci_runtime= podman.ulimits= podman.network= podman.runtime= podman.runtime_memory= podman.worker_processes= podman.max_workers= podman.extra_args= s3.endpoint= s3.region= s3.bucket= s3.access_key_id= s3.secret_access_key= s3.session_token= s3.profile= s3.addressing_style= s3.verify_tls= s3.multipart_threshold_mb= s3.multipart_chunk_mb= s3.max_retries= redis.host= redis.port= redis.password= redis.db= redis.key_prefix= redis.chunk_size_mb= localhost.price_per_cpu_second= localhost.price_per_gb_second= localhost.price_per_invocation= podman.price_per_cpu_second= podman.price_per_gb_second= podman.price_per_invocation=' -- "$2")) ;;
     job)
       COMPREPLY+=($(compgen -W "$("$_lithops_exe" "${forward[@]}" completion job-keys 2>/dev/null)" -- "$2")) ;;
   esac

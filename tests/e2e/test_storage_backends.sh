@@ -61,6 +61,9 @@ storage_cli_roundtrip() {
 storage_cli_put_paths() {
   local s=$1
   mkdir -p tree/sub && printf 1 >tree/a.txt && printf 22 >tree/sub/b.txt && printf 3 >c.txt
+  # S3 buckets are made, not implied (localhost and Redis make theirs on the first put).
+  run_lithops storage mb paths-b -s "$s"
+  expect_eq "$CODE" 0 "$s: mb paths-b ($ERR)"
   run_lithops storage put tree paths-b/t/ -s "$s"
   expect_eq "$CODE" 0 "$s: put of a directory ($ERR)"
   run_lithops storage put c.txt tree/a.txt paths-b -k many/ -s "$s"

@@ -61,8 +61,8 @@ grep -q "Hello from lithops" <<<"$hello" || fail "unexpected hello output: $hell
 start_server redis "$work/redis" || fail "redis-server did not start"
 mkdir -p "$HOME/.lithops"
 printf 'redis:\n  port: %s\n  password: %s\n' "$SERVER_PORT" "$SERVER_PASS" >"$HOME/.lithops/config"
-out=$("$work/root/usr/bin/lithops" -s redis job submit --command 'expr {} + 1' --range 3 2>&1) ||
-  fail "installed lithops -s redis job submit failed: $out"
+out=$("$work/root/usr/bin/lithops" -s redis job submit --command 'expr {} + 1' --range 3 2>"$work/submit.err") ||
+  fail "installed lithops -s redis job submit failed: $out $(cat "$work/submit.err")"
 [ "$out" = "$(printf '1\n2\n3')" ] || fail "unexpected outputs of the job in Redis: $out"
 listing=$("$work/root/usr/bin/lithops" -s redis storage list lithops-data -p lithops.jobs/) ||
   fail "installed lithops -s redis storage list failed"

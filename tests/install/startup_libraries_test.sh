@@ -32,7 +32,8 @@ for lib in libcurl libcrypto libhiredis; do
   grep -q "^$lib\." <<<"$libs" || fail "$module does not link $lib"
 done
 # Strong definitions only (weak/unique ones are C++ vague linkage shared with libstdc++).
-exported=$(nm -D --defined-only "$module" | awk '$2 ~ /^[TDBR]$/ {print $3}')
-[ "$exported" = "lithops_remote_make_storage" ] ||
-  fail "$module must export only lithops_remote_make_storage, exports: $exported"
+# Its two entry points: remote storage (S3, Redis) and shared state in Redis.
+exported=$(nm -D --defined-only "$module" | awk '$2 ~ /^[TDBR]$/ {print $3}' | sort)
+[ "$exported" = "$(printf 'lithops_remote_make_state\nlithops_remote_make_storage')" ] ||
+  fail "$module must export only lithops_remote_make_state and lithops_remote_make_storage, exports: $exported"
 echo "startup libraries: all checks passed"
