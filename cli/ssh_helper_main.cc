@@ -3,7 +3,8 @@
 // ssh backend is used, never at every start of lithops. lithops runs it with its config (one
 // JSON line, secrets included) on stdin:
 //   lithops-ssh deploy | list | delete | stop-daemons     the hosts (runtime deploy/list/delete, clean)
-//   lithops-ssh submit JOB TOTAL                          register a job's calls with the queue
+//   lithops-ssh submit JOB TOTAL [< CONFIG ROUND]         register a job's calls with the queue
+//                                                         (ROUND: a retry round's calls, JSON)
 //   lithops-ssh cancel JOB | running JOB                  ... and follow it
 //   lithops-ssh workers | forget-all                      daemons' heartbeats; clean the queue
 // Results as JSON on stdout; messages on stderr. Exit 2: a config error, 1: any other.
@@ -91,7 +92,23 @@ int run(int argc, char** argv) {
   auto q = open_queue();
   if (!q.ok()) return fail(q.error());
   if (command == "submit" && argc == 4) {
-    if (auto s = (*q)->submit(argv[2], std::stoull(argv[3]), line); !s.ok()) return fail(s.error());
+    // A second line, when there is one: a retry round {first_invocation, calls: [[c, a]...]}.
+    std::string round_line;
+    std::getline(std::cin, round_line);
+    uint64_t total = std::stoull(argv[3]);
+    Status queued;
+    if (round_line.empty()) {
+      queued = (*q)->submit(argv[2], total, line);
+    } else {
+      auto round = nlohmann::json::parse(round_line, nullptr, false);
+      if (!round.is_object()) return fail(make_error(ErrorKind::kInvalidInput, "submit: bad round"));
+      std::vector<std::pair<uint64_t, uint32_t>> calls;
+      for (const auto& c : round.value("calls", nlohmann::json::array()))
+        calls.emplace_back(c.at(0).get<uint64_t>(), c.at(1).get<uint32_t>());
+      queued = (*q)->submit_round(argv[2], total, line, calls,
+                                  round.value("first_invocation", total));
+    }
+    if (!queued.ok()) return fail(queued.error());
     // Daemons dismantle when idle: start again those that are gone (only then an SSH login).
     auto all = (*q)->workers();
     auto now = (*q)->server_time_ms();

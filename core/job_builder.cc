@@ -333,6 +333,15 @@ Result<PreparedJob> build_job(const SubmitRequest& r, const Config& config, cons
   if (!chunksize) s.max_chunksize = guided_chunk_limit(s.chunksize, job.largest_input_bytes);
   s.max_workers = static_cast<uint64_t>(*max_workers);
   s.timeout_s = timeout;
+  // The standalone backend's queue hands out one call at a time, as its own invocation
+  // (invocation i holds call i, so results, logs and progress read as for any packing).
+  if (backend == "ssh") {
+    if (chunksize)
+      job.warnings.push_back("--chunksize does not apply to -b ssh (each host pulls one call "
+                             "per free sub-worker); ignored");
+    s.chunksize = 1;
+    s.max_chunksize = 0;
+  }
   return job;
 }
 

@@ -300,7 +300,11 @@ int HostDaemon::run() {
   }
   if (g_stop) why = "stopped";
   std::cerr << "daemon: " << s_.host << " stops (" << why << ")\n";
-  for (auto& [job, w] : workers_) stop_worker(w, "the daemon on " + s_.host + " stopped");
+  for (auto& [job, w] : workers_)
+    stop_worker(w, fmt::format("the daemon on {} stopped ({})", s_.host, why));
+  // The calls just ended may have ended their jobs: publish that now, not when some other
+  // daemon next keeps them (there may be none, e.g. after a hard timeout on a single host).
+  keeper_.tick();
   heartbeat("stopped");
   return 0;
 }

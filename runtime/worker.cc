@@ -82,8 +82,12 @@ Status Worker::prepare(const std::string& job_key) {
     if (!fetched.ok()) return fetched.error();
     path = *fetched;
   }
-  // For the runners' processes (barriers that can never fill).
-  export_job_calls(spec_->total_calls, spec_->max_workers * spec_->worker_processes);
+  // For the runners' processes (barriers that can never fill). A standalone host's worker
+  // (options_.processes set by its daemon) is one part of a cluster whose size no host
+  // knows: the slots are unknown (0) there, so only parties beyond the job's calls are refused.
+  export_job_calls(spec_->total_calls, options_.processes > 0
+                                           ? 0
+                                           : spec_->max_workers * spec_->worker_processes);
   int processes = options_.processes > 0 ? options_.processes
                                          : static_cast<int>(spec_->worker_processes);
   return make_runner(spec_->task, path, job_key, processes,

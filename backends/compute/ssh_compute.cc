@@ -9,12 +9,13 @@
 #include "backends/sys/process.h"
 #include "core/job_progress.h"
 #include "core/job_store.h"
+#include "core/work_plan.h"
 #include "core/worker_config.h"
 
 namespace lithops {
 
 Result<std::string> run_ssh_helper(const Config& config, const std::vector<std::string>& args,
-                                   const std::string& what) {
+                                   const std::string& what, const std::string& input) {
   int in[2], out[2];
   LITHOPS_TRY(make_pipe(in));
   LITHOPS_TRY(make_pipe(out));
@@ -34,7 +35,7 @@ Result<std::string> run_ssh_helper(const Config& config, const std::vector<std::
   }
   // The config holds secrets: a pipe, never argv. As the pool's workers get it: with the keys
   // the user set, so the hosts' workers pick the driver's shared state store.
-  std::string line = worker_config_json(config).dump() + "\n";
+  std::string line = worker_config_json(config).dump() + "\n" + input;
   bool written = ::write(in[1], line.data(), line.size()) == static_cast<ssize_t>(line.size());
   ::close(in[1]);
   std::string result;
@@ -59,13 +60,22 @@ Status SshCompute::launch(const JobSpec& job) {
     return make_error(ErrorKind::kInvalidInput,
                       "--reduce is not supported with -b ssh yet: run the reducer as a second job "
                       "over the results, or use -b localhost");
-  if (job.max_chunksize == 0 && job.chunksize > 0)
-    std::cerr << "lithops: warning: --chunksize does not apply to -b ssh (each host pulls one "
-                 "call per free sub-worker); ignored\n";
-  auto out = run_ssh_helper(config_, {"submit", job.job_key, std::to_string(job.total_calls)},
-                            "backend ssh could not queue the job (see above)");
-  if (!out.ok()) return out.error();
   JobStore store(storage_, job.bucket);
+  // A retry round (`job retry --failed` wrote its plan): only its calls, as new attempts.
+  std::string round;
+  if (auto plan_json = store.read_plan(job.job_key); plan_json.ok()) {
+    auto plan = run_plan_from_json(*plan_json);
+    if (!plan.ok()) return plan.error();
+    nlohmann::json calls = nlohmann::json::array();
+    for (const auto& c : plan->calls) calls.push_back({c.call, c.attempt});
+    round = nlohmann::json{{"first_invocation", plan->first_invocation}, {"calls", calls}}.dump() +
+            "\n";
+  } else if (plan_json.error().kind != ErrorKind::kNotFound) {
+    return plan_json.error();
+  }
+  auto out = run_ssh_helper(config_, {"submit", job.job_key, std::to_string(job.total_calls)},
+                            "backend ssh could not queue the job (see above)", round);
+  if (!out.ok()) return out.error();
   return store.write_backend_handle(job.job_key, {{"backend", "ssh"}});
 }
 

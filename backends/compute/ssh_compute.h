@@ -33,10 +33,11 @@ class SshCompute : public ComputeBackend {
   int64_t checked_ms_ = 0;
 };
 
-/// Runs `lithops-ssh ARGS` (beside this executable) with `config` on its stdin; returns its
-/// stdout. Its stderr goes to ours (progress of deploy, errors). A non-zero exit is an error
-/// whose kind follows the exit code (2: kConfig), with `what` as its message.
+/// Runs `lithops-ssh ARGS` (beside this executable) with `config` on its stdin (then `input`,
+/// if any); returns its stdout. Its stderr goes to ours (progress of deploy, errors). A
+/// non-zero exit is an error whose kind follows the exit code (2: kConfig), with `what` as
+/// its message.
 Result<std::string> run_ssh_helper(const Config& config, const std::vector<std::string>& args,
-                                   const std::string& what);
+                                   const std::string& what, const std::string& input = "");
 
 }  // namespace lithops

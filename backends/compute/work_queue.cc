@@ -26,10 +26,16 @@ for _, j in ipairs(redis.call('ZRANGE', ARGV[1] .. ':jobs', 0, -1)) do
     while n > 0 do
       local item = redis.call('LPOP', base .. ':q')
       if not item then break end
-      -- Numbered from the job's total up: the results reader takes an invocation below the
-      -- packing's count for that packing's calls, and calls are leased in no set order here.
-      local total = tonumber(redis.call('HGET', base .. ':meta', 'total') or '0')
-      local inv = string.format('%d', total + redis.call('INCR', base .. ':inv') - 1)
+      -- A call's first attempt is the invocation of its number (an ssh job packs one call
+      -- per invocation, so readers of results and live logs find it where they look); later
+      -- attempts are numbered from first_inv up, past every earlier run's.
+      local call, attempt = string.match(item, '^(%d+) (%d+)$')
+      local inv = call
+      if attempt ~= '1' then
+        local first = redis.call('HGET', base .. ':meta', 'first_inv') or
+                      redis.call('HGET', base .. ':meta', 'total') or '0'
+        inv = string.format('%d', tonumber(first) + redis.call('INCR', base .. ':inv') - 1)
+      end
       local member = item .. ' ' .. inv .. ' ' .. ARGV[2]
       redis.call('ZADD', base .. ':leases', now + tonumber(ARGV[4]), member)
       table.insert(out, j)
@@ -234,13 +240,26 @@ std::vector<std::string> eval_args(const char* script, std::vector<std::string> 
 
 }  // namespace
 
-Status WorkQueue::submit(const std::string& job, uint64_t total, const std::string& config_line,
-                         const std::vector<std::pair<uint64_t, uint32_t>>& calls) {
+Status WorkQueue::submit(const std::string& job, uint64_t total, const std::string& config_line) {
+  std::vector<std::pair<uint64_t, uint32_t>> calls;
+  calls.reserve(total);
+  for (uint64_t c = 0; c < total; ++c) calls.emplace_back(c, 1);
+  return submit_round(job, total, config_line, calls, total);
+}
+
+Status WorkQueue::submit_round(const std::string& job, uint64_t total,
+                               const std::string& config_line,
+                               const std::vector<std::pair<uint64_t, uint32_t>>& calls,
+                               uint64_t first_invocation) {
   LITHOPS_TRY(forget(job));
   auto now = server_time_ms();
   if (!now.ok()) return now.error();
   LITHOPS_TRY(command({"HSET", key(job, "meta"), "total", std::to_string(total), "config",
-                       config_line, "registered", std::to_string(*now)}));
+                       config_line, "registered", std::to_string(*now), "first_inv",
+                       std::to_string(first_invocation)}));
+  // The calls not run again ended well in an earlier round: the keeper counts them done.
+  if (uint64_t before = total - std::min<uint64_t>(total, calls.size()); before > 0)
+    LITHOPS_TRY(command({"HSET", key(job, "counts"), "done", std::to_string(before)}));
   // In batches: one RPUSH per 1000 calls keeps each command small.
   std::vector<std::string> push = {"RPUSH", key(job, "q")};
   auto flush = [&]() -> Status {
@@ -248,16 +267,9 @@ Status WorkQueue::submit(const std::string& job, uint64_t total, const std::stri
     push.resize(2);
     return {};
   };
-  if (calls.empty()) {
-    for (uint64_t c = 0; c < total; ++c) {
-      push.push_back(fmt::format("{} 1", c));
-      if (push.size() >= 1002) LITHOPS_TRY(flush());
-    }
-  } else {
-    for (const auto& [c, attempt] : calls) {
-      push.push_back(fmt::format("{} {}", c, attempt));
-      if (push.size() >= 1002) LITHOPS_TRY(flush());
-    }
+  for (const auto& [c, attempt] : calls) {
+    push.push_back(fmt::format("{} {}", c, attempt));
+    if (push.size() >= 1002) LITHOPS_TRY(flush());
   }
   LITHOPS_TRY(flush());
   // Last: daemons look at a job only once its calls are all queued.

@@ -8,7 +8,8 @@
 // Keys (p = prefix, j = job key):
 //   p:jobs             zset   jobs with work, by registration time (daemons serve the oldest first)
 //   p:job:j:meta       hash   total, config (the driver's config line: storage credentials,
-//                             so the queue is only reachable with its password), registered
+//                             so the queue is only reachable with its password), registered,
+//                             first_inv (invocation ids start there; default: total)
 //   p:job:j:q          list   pending calls, "call attempt"
 //   p:job:j:leases     zset   "call attempt inv host" -> lease expiry (server time, ms)
 //   p:job:j:counts     hash   done, failed, retried, lost
@@ -94,10 +95,15 @@ class WorkQueue {
   WorkQueue& operator=(const WorkQueue&) = delete;
 
   // The driver.
-  /// Registers job `job` with `total` calls, all pending at attempt 1 (or the given
-  /// [call, attempt] pairs), and the config line its daemons run it with.
-  Status submit(const std::string& job, uint64_t total, const std::string& config_line,
-                const std::vector<std::pair<uint64_t, uint32_t>>& calls = {});
+  /// Registers job `job` with `total` calls, all pending at attempt 1, and the config line
+  /// its daemons run it with.
+  Status submit(const std::string& job, uint64_t total, const std::string& config_line);
+  /// A retry round of `job` (`job retry --failed`): only `calls` ([call, attempt] pairs) are
+  /// queued, the job's other calls count as done, and invocation ids start at
+  /// `first_invocation` (past every earlier run's, so each attempt keeps its results).
+  Status submit_round(const std::string& job, uint64_t total, const std::string& config_line,
+                      const std::vector<std::pair<uint64_t, uint32_t>>& calls,
+                      uint64_t first_invocation);
   /// No call of `job` is handed out any more; daemons stop its running calls at their next
   /// heartbeat. Returns how many calls were still pending.
   Result<uint64_t> cancel(const std::string& job);

@@ -78,6 +78,28 @@ TEST_CASE("work queue: every call is leased once across hosts, oldest job first"
   CHECK(*a->job_config("job1") == "{\"config\":1}");
 }
 
+TEST_CASE("work queue: a retry round queues only its calls, counts the others done, numbers past earlier runs") {
+  QueueServer server;
+  if (!server.running()) return;
+  auto q = server.connect();
+  REQUIRE(q->submit_round("j", 10, "{}", {{3, 2}, {7, 4}}, 25).ok());
+  auto c = q->counts("j");
+  REQUIRE(c.ok());
+  CHECK(c->total == 10);
+  CHECK(c->done == 8);
+  CHECK(c->pending == 2);
+  auto leased = q->lease("h", 5, 60'000);
+  REQUIRE(leased->size() == 2);
+  CHECK((*leased)[0].call == 3);
+  CHECK((*leased)[0].attempt == 2);
+  CHECK((*leased)[1].call == 7);
+  CHECK((*leased)[1].attempt == 4);
+  std::set<uint64_t> ids = {(*leased)[0].invocation, (*leased)[1].invocation};
+  CHECK(ids == std::set<uint64_t>{25, 26});
+  for (const auto& call : *leased) CHECK(*q->complete(call, CallEnd::kOk));
+  CHECK(q->counts("j")->done == 10);
+}
+
 TEST_CASE("work queue: a completion counts once; one after its lease was taken back, never") {
   QueueServer server;
   if (!server.running()) return;

@@ -4,7 +4,8 @@
 # deploy, a job spread over the hosts, a host's daemon SIGKILLed and another host cut off
 # mid-job (the job still completes, every output in order), worker list, attach, cancel (no
 # process left on any host), the refusals (unknown host key, wrong key, localhost storage),
-# clean -b ssh, and daemons dismantling after their idle timeout.
+# clean -b ssh, job retry --failed, logs poll of a running call, daemons dismantling after
+# their idle and hard timeouts, runtime list, and runtime delete leaving nothing behind.
 #   cluster_test.sh BIN_DIR            (ctest: e2e_ssh_cluster)
 # Skips (exit 77) without root, sshd or iproute2; under LITHOPS_REQUIRE_SERVERS=1 a failure.
 set -uo pipefail
@@ -82,6 +83,14 @@ deploy "$CFG"
 [[ $CODE == 0 ]] || fail "a second deploy failed: $ERR"
 [[ $ERR != *installing* ]] || fail "a second deploy installed again: $ERR"
 
+echo "== runtime list shows each host: version, daemon, queue"
+out=$(lithops runtime list -b ssh 2>&1)
+for h in "$SSH_HOST_1" "$SSH_HOST_2" "$SSH_HOST_3"; do
+  expect_contains "$out" "$h: " "runtime list names host $h"
+done
+expect_contains "$out" "worker daemon running" "runtime list shows the daemons"
+expect_contains "$out" "queue running" "runtime list shows the queue"
+
 echo "== worker list: three hosts, two processes each, heartbeating"
 up_hosts() {  # how many daemons say they are idle or running
   rows=$(lithops worker list --json 2>"$W/err")
@@ -113,6 +122,33 @@ status=$(lithops job status "$key" --json)
 [[ $(jq '.calls_by_host | length' <<<"$status") == 3 ]] || fail "status has no calls per host: $status"
 [[ $(jq '[.calls_by_host[]] | add' <<<"$status") == 24 ]] || fail "calls per host do not add up: $status"
 expect_contains "$(lithops job status "$key")" "$SSH_HOST_2" "job status names the hosts"
+
+echo "== job retry --failed runs the failed calls again on the cluster"
+key=$(lithops job submit --command "sh -c '[ {} != 3 ] || [ -e $W/fixed ] || exit 7; echo r{}'" \
+  --range 6 --retries 0 --detach 2>"$W/err")
+[[ -n $key ]] || fail "detached submit printed no key: $(cat "$W/err")"
+lithops job wait "$key" >/dev/null 2>&1 && fail "a job whose call 3 exits 7 succeeded"
+[[ $(lithops job status "$key" --json | jq -r .state) == failed ]] || fail "state before retry"
+touch "$W/fixed"
+lithops job retry "$key" --failed >"$W/out" 2>"$W/err" || fail "retry failed: $(cat "$W/err")"
+expect_contains "$(cat "$W/err")" "retrying 1 failed call" "retry says what it reruns"
+out=$(lithops job result "$key")
+[[ $(tr '\n' ' ' <<<"$out") == "r0 r1 r2 r3 r4 r5 " ]] || fail "results after retry: $out"
+status=$(lithops job status "$key" --json)
+[[ $(jq -r .state <<<"$status") == done ]] || fail "state after retry: $status"
+[[ $(jq '[.calls_by_host[]] | add' <<<"$status") == 1 ]] || fail "the retry round ran other calls: $status"
+
+echo "== logs poll shows what a running call prints, live"
+key=$(lithops job submit --command "sh -c 'echo started-{} >&2; while [ ! -e $W/logs_go ]; do sleep 0.05; done'" \
+  --range 1 --detach 2>"$W/err")
+lithops logs poll "$key" >"$W/poll.out" 2>"$W/poll.err" &
+poller=$!
+wait_until 60 grep -q "00000: started-0" "$W/poll.out" ||
+  fail "logs poll never showed the running call's output: $(cat "$W/poll.out" "$W/poll.err")"
+[[ $(lithops job status "$key" --json | jq -r .state) == running ]] || fail "the call was not running"
+touch "$W/logs_go"
+wait_until 60 eval '! kill -0 $poller 2>/dev/null' || fail "logs poll did not end with the job"
+wait "$poller" || fail "logs poll exit code $?: $(cat "$W/poll.err")"
 
 echo "== one daemon SIGKILLed and another host cut off mid-job: every output, in order"
 key=$(lithops job submit --command 'sh -c "sleep 0.5; echo {}"' --range 60 --retries 3 --detach 2>"$W/err")
@@ -170,6 +206,30 @@ wait_until 30 eval '[[ $(lithops worker list --json 2>/dev/null | jq -r ".[0].st
   fail "the daemon did not dismantle after idle_timeout: $(lithops worker list --json)"
 out=$(lithops job submit --command 'echo again {}' --range 2 2>"$W/err")
 [[ $out == $'again 0\nagain 1' ]] || fail "a job after dismantling did not start the daemon again: $out $(cat "$W/err")"
+
+echo "== hard_timeout: a daemon stops after it even while busy; its call ends, nothing is left"
+jq -c '.ssh.idle_timeout = 600 | .ssh.hard_timeout = 5' "$W/idle.json" >"$W/hard.json"
+CFG=$W/hard.json
+deploy "$CFG"
+[[ $CODE == 0 ]] || fail "deploy with a short hard timeout failed: $ERR"
+key=$(lithops job submit --command 'sleep 48' --range 1 --retries 0 --detach 2>"$W/err")
+wait_until 60 eval '[[ $(lithops worker list --json 2>/dev/null | jq -r ".[0].state") == stopped ]]' ||
+  fail "the daemon did not stop at hard_timeout: $(lithops worker list --json)"
+wait_until 20 eval '[[ -z $(host_processes "sleep 48") ]]' || fail "the call outlived its daemon"
+timeout 60 "$LITHOPS" -c "$CFG" job wait "$key" >/dev/null 2>"$W/err"
+[[ $? == 1 ]] || fail "job wait after a hard timeout: $(cat "$W/err")"
+failure=$(lithops job result "$key" --json 2>/dev/null)
+expect_contains "$failure" "hard timeout" "the lost call says why"
+
+echo "== runtime delete leaves nothing on any host"
+CFG=$W/config.json
+lithops runtime delete -b ssh >/dev/null 2>"$W/err" || fail "runtime delete failed: $(cat "$W/err")"
+[[ ! -e $W/remote ]] || fail "runtime delete left remote_dir: $(find "$W/remote" | head)"
+[[ -z $(host_processes lithops-daemon) ]] || fail "daemons left after delete"
+[[ -z $(host_processes redis-server) ]] || fail "the work queue left after delete"
+[[ ! -e $STATE ]] || fail "runtime delete left the cluster state $STATE"
+out=$(lithops runtime list -b ssh 2>&1)
+[[ $out != *"daemon running"* ]] || fail "runtime list after delete: $out"
 
 ((failed)) && exit 1
 echo "ssh cluster: all checks passed"
