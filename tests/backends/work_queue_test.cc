@@ -100,7 +100,7 @@ TEST_CASE("work queue: a retry round queues only its calls, counts the others do
   CHECK(q->counts("j")->done == 10);
 }
 
-TEST_CASE("work queue: a completion counts once; one after its lease was taken back, never") {
+TEST_CASE("work queue: a completion counts once, and one after its lease was taken back never") {
   QueueServer server;
   if (!server.running()) return;
   auto q = server.connect();
