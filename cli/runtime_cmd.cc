@@ -158,9 +158,9 @@ void add_update(CLI::App& group, Context& ctx, int& exit_code) {
   auto name = std::make_shared<std::string>();
   auto* cmd = group.add_subcommand(
       "update", "Rebuild a runtime with this lithops-runtime and deploy it again");
-  cmd->add_option("NAME", *name, "Runtime name")->required();
+  cmd->add_option("NAME", *name, "Runtime name (default: the backend's default runtime)");
   on_record(cmd, ctx, exit_code, "updated", [name](RuntimeManager& m, RuntimeNotes notes) {
-    return m.update(*name, std::move(notes));
+    return m.update(name->empty() ? m.default_name() : *name, std::move(notes));
   });
 }
 

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "backends/storage/redis_reply.h"
+
 namespace lithops {
 namespace {
 
@@ -122,21 +124,6 @@ return pending
 
 }  // namespace
 
-struct WorkQueue::Reply {
-  int type = REDIS_REPLY_NIL;
-  std::string str;
-  long long integer = 0;
-  std::vector<Reply> elements;
-  static Reply of(const redisReply* r) {
-    Reply out;
-    out.type = r->type;
-    out.integer = r->integer;
-    if (r->str) out.str.assign(r->str, r->len);
-    for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(of(r->element[i]));
-    return out;
-  }
-};
-
 std::string LeasedCall::member() const {
   return fmt::format("{} {} {} {}", call, attempt, invocation, host);
 }
@@ -194,7 +181,7 @@ Result<std::unique_ptr<WorkQueue>> WorkQueue::connect(const QueueEndpoint& endpo
   return q;
 }
 
-Result<WorkQueue::Reply> WorkQueue::command(const std::vector<std::string>& args) {
+Result<redis::Reply> WorkQueue::command(const std::vector<std::string>& args) {
   // A connection that failed once (a timeout while the network was down) is unusable in
   // hiredis: connect again, so a daemon cut off for a while comes back by itself.
   if (c_->err) {
@@ -217,7 +204,7 @@ Result<WorkQueue::Reply> WorkQueue::command(const std::vector<std::string>& args
   void* raw = redisCommandArgv(c_, static_cast<int>(argv.size()), argv.data(), lens.data());
   std::string where = fmt::format("work queue {}:{}", endpoint_.host, endpoint_.port);
   if (!raw) return make_error(ErrorKind::kIo, fmt::format("{}: {}", where, c_->errstr));
-  Reply reply = Reply::of(static_cast<redisReply*>(raw));
+  redis::Reply reply = redis::convert(static_cast<redisReply*>(raw));
   freeReplyObject(raw);
   if (reply.type == REDIS_REPLY_ERROR)
     return make_error(ErrorKind::kBackend,

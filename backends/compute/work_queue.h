@@ -36,6 +36,9 @@
 struct redisContext;
 
 namespace lithops {
+namespace redis {
+struct Reply;
+}
 
 struct QueueEndpoint {
   std::string host;
@@ -143,9 +146,8 @@ class WorkQueue {
   Result<int64_t> server_time_ms();
 
  private:
-  struct Reply;
   WorkQueue(redisContext* c, QueueEndpoint endpoint);
-  Result<Reply> command(const std::vector<std::string>& args);
+  Result<redis::Reply> command(const std::vector<std::string>& args);
   std::string key(const std::string& job, const char* what) const;
 
   redisContext* c_;
