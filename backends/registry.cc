@@ -11,6 +11,9 @@
 #include "backends/compute/slurm_compute.h"
 #include "backends/compute/slurm_config.h"
 #include "backends/compute/slurm_runtimes.h"
+#include "backends/compute/ssh_compute.h"
+#include "backends/compute/ssh_config.h"
+#include "backends/compute/ssh_runtime.h"
 #include "backends/sys/process.h"
 #include "backends/storage/local_storage.h"
 #include "backends/storage/redis_storage.h"
@@ -73,6 +76,15 @@ const std::vector<ComputeEntry>& compute_entries() {
        [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<RuntimeManager>> {
          return std::unique_ptr<RuntimeManager>(std::make_unique<SlurmRuntimes>(c, s));
        }},
+      {"ssh",
+       [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<ComputeBackend>> {
+         return std::unique_ptr<ComputeBackend>(std::make_unique<SshCompute>(c, s));
+       },
+       // No pool: the hosts' daemons pull the calls from the master's work queue.
+       nullptr,
+       [](const Config& c, StorageBackend& s) -> Result<std::unique_ptr<RuntimeManager>> {
+         return std::unique_ptr<RuntimeManager>(std::make_unique<SshRuntimes>(c, s));
+       }},
   };
   return entries;
 }
@@ -80,7 +92,7 @@ const std::vector<ComputeEntry>& compute_entries() {
 // Config sections of the backends, in the order `config show` prints them.
 std::vector<Schema> backend_schemas() {
   return {LocalhostCompute::schema(), LocalStorage::schema(), PodmanSettings::schema(),
-          S3Storage::schema(), RedisStorage::schema(), slurm_schema()};
+          S3Storage::schema(), RedisStorage::schema(), slurm_schema(), SshConfig::schema()};
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "backends/compute/ssh_compute.h"
 #include "backends/state/state_endpoint.h"
 #include "cli/duration_option.h"
 #include "cli/job_cancel_cmd.h"
@@ -171,6 +172,20 @@ bool confirmed(const std::vector<std::string>& keys, const CleanFlags& flags) {
   return answer == "y" || answer == "Y" || answer == "yes";
 }
 
+// With -b ssh: the hosts' daemons stop and the work queue forgets every job and daemon.
+Status clean_ssh_hosts(Context& ctx) {
+  auto loaded = ctx.config();
+  if (!loaded.ok()) return loaded.error();
+  if ((*loaded)->get_string("lithops", "backend") != "ssh") return {};
+  auto config = ctx.config_for({"ssh"});
+  if (!config.ok()) return config.error();
+  for (const char* step : {"stop-daemons", "forget-all"}) {
+    auto out = run_ssh_helper(**config, {step}, "cannot clean the ssh hosts (see above)");
+    if (!out.ok()) return out.error();
+  }
+  return {};
+}
+
 int run_clean(Context& ctx, const CleanFlags& flags) {
   auto store = ctx.store();
   if (!store.ok()) return report_error(store.error());
@@ -203,6 +218,9 @@ int run_clean(Context& ctx, const CleanFlags& flags) {
     remove_local(lithops_cache_dir() + "/tasks", report);
     if (report.skipped.empty()) remove_local(lithops_cache_dir() + "/logs", report);
   }
+  // The hosts' daemons and queue hold every job: a dry run or an --older-than clean leaves them.
+  if (flags.job.empty() && !flags.dry_run && flags.older_than_s <= 0)
+    if (auto s = clean_ssh_hosts(ctx); !s.ok()) return report_error(s.error());
   print_report(report, ctx.options().json, ctx.options().quiet);
   return report.skipped.empty() || flags.job.empty() ? kExitOk : kExitFailed;
 }

@@ -48,6 +48,13 @@ Result<const Config*> Context::config() {
   return config_.get();
 }
 
+Result<const Config*> Context::config_for(const std::vector<std::string>& sections) {
+  auto c = config();
+  if (!c.ok()) return c;
+  LITHOPS_TRY(check_sections(sections));
+  return c;
+}
+
 Status Context::check_sections(const std::vector<std::string>& sections, bool bad_values_only) {
   auto s = config_->check_sections(sections, bad_values_only);
   if (!s.ok()) config_issue_reported_ = true;

@@ -42,6 +42,10 @@ class Context {
   Schema schema() const;
   /// Loads the config layers on first use.
   Result<const Config*> config();
+  /// config(), refused while a config file has a problem in one of `sections` ("" = an unknown
+  /// section): for commands that use a backend's section without making the backend
+  /// (runtime, worker list, attach, clean -b ssh).
+  Result<const Config*> config_for(const std::vector<std::string>& sections);
   Result<StorageBackend*> storage();
   /// The storage backend `name` (the configured one, or another made on first use).
   Result<StorageBackend*> storage_named(const std::string& name);

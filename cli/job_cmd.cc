@@ -209,6 +209,7 @@ int run_submit(Context& ctx, const SubmitFlags& flags) {
   deps.storage_names = storage_names();
   auto job = build_job(flags.request, **config, deps);
   if (!job.ok()) return report_error(job.error());
+  for (const auto& w : job->warnings) std::cerr << "lithops: warning: " << w << "\n";
   // A --results DIR that cannot be made is said before anything runs, not after.
   if (!flags.run.results_dir.empty())
     if (auto dir = ResultsDir::open(flags.run.results_dir); !dir.ok())

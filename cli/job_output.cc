@@ -95,6 +95,7 @@ nlohmann::json status_json(const JobSpec& spec, const JobProgress& p,
       {"retried", p.retried},
       {"retries", spec.retries},
   };
+  if (!p.calls_by_host.empty()) j["calls_by_host"] = p.calls_by_host;
   if (spec.reducer) j["reduce"] = {{"task", spec.reducer->display}, {"state", p.reduce}};
   if (results) {
     nlohmann::json failures = nlohmann::json::array();
@@ -143,6 +144,12 @@ void print_status_text(std::ostream& out, const JobSpec& spec, const JobProgress
   if (spec.reducer)
     out << fmt::format("reduce    {} ({})\n", spec.reducer->display,
                        p.reduce.empty() ? "waiting" : p.reduce);
+  if (!p.calls_by_host.empty()) {
+    std::string hosts;
+    for (const auto& [host, n] : p.calls_by_host)
+      hosts += fmt::format("{}{} {}", hosts.empty() ? "" : ", ", host, n);
+    out << fmt::format("hosts     {} (calls ended on each)\n", hosts);
+  }
   if (p.retried) out << fmt::format("retried   {} failed attempts\n", p.retried);
   if (!p.message.empty()) out << fmt::format("note      {}\n", p.message);
   if (results && !with_calls) {

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "cli/attach_cmd.h"
 #include "cli/clean_cmd.h"
 #include "cli/completion_cmd.h"
 #include "cli/config_cmd.h"
@@ -18,6 +19,7 @@
 #include "cli/parse_errors.h"
 #include "cli/runtime_cmd.h"
 #include "cli/storage_cmd.h"
+#include "cli/worker_cmd.h"
 #include "lithops/task.h"
 
 namespace lithops::cli {
@@ -73,6 +75,8 @@ int run(int argc, char** argv) {
   register_logs_commands(app, ctx, exit_code);
   register_runtime_commands(app, ctx, exit_code);
   register_clean_command(app, ctx, exit_code);
+  register_worker_commands(app, ctx, exit_code);
+  register_attach_command(app, ctx, exit_code);
   register_completion_command(app, ctx, exit_code);  // last: it describes all the others
   set_json_errors(argv_wants_json(argc, argv));
   if (argc == 1) {  // plain `lithops`: what it can do, not an error about what is missing

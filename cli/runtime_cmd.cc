@@ -23,7 +23,11 @@ RuntimeNotes notes_for(Context& ctx) {
 }
 
 Result<std::unique_ptr<RuntimeManager>> manager(Context& ctx) {
-  auto config = ctx.config();
+  auto loaded = ctx.config();
+  if (!loaded.ok()) return loaded.error();
+  // The backend's section is used here as by a job (a typo in ssh.workers must not deploy to
+  // the master alone): its problems are errors, as in Context::compute().
+  auto config = ctx.config_for({"", (*loaded)->get_string("lithops", "backend")});
   if (!config.ok()) return config.error();
   auto storage = ctx.storage();
   if (!storage.ok()) return storage.error();

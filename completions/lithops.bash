@@ -4,12 +4,13 @@
 # The subcommands of a command path ('' is lithops).
 _lithops_subcommands() {
   case "$1" in
-    '') echo 'hello job config storage logs runtime clean' ;;
+    '') echo 'hello job config storage logs runtime clean worker attach' ;;
     'job') echo 'submit status wait result retry list cancel stats plot' ;;
     'config') echo 'show get example' ;;
     'storage') echo 'put get list delete empty mb' ;;
     'logs') echo 'get poll' ;;
     'runtime') echo 'build deploy list update delete' ;;
+    'worker') echo 'list' ;;
   esac
 }
 
@@ -49,6 +50,9 @@ _lithops_options() {
     'runtime update') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'runtime delete') echo '-h --help --force -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
     'clean') echo '-h --help --all --force --dry-run --older-than -y --yes -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'worker') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'worker list') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
+    'attach') echo '-h --help -c --config -b --backend -s --storage --set -d --debug -q --quiet --json --version' ;;
   esac
 }
 
@@ -138,11 +142,11 @@ _lithops_values() {
     file)
       compopt -o filenames 2>/dev/null
       COMPREPLY+=($(compgen -f -- "$2")) ;;
-    compute) COMPREPLY+=($(compgen -W 'localhost podman slurm' -- "$2")) ;;
+    compute) COMPREPLY+=($(compgen -W 'localhost podman slurm ssh' -- "$2")) ;;
     storage) COMPREPLY+=($(compgen -W 'localhost s3 redis' -- "$2")) ;;
     config-key)
       compopt -o nospace 2>/dev/null
-      COMPREPLY+=($(compgen -W 'lithops.backend= lithops.storage= lithops.storage_bucket= lithops.log_level= lithops.execution_timeout= lithops.chunksize= lithops.data_limit= lithops.monitoring_interval= lithops.retries= lithops.retry_on= lithops.result_flush_interval= lithops.stream_buffer= lithops.worker_stall_timeout= lithops.stall_timeout= lithops.shared_state_ttl= localhost.worker_processes= localhost.max_workers= localhost.runtime= localhost.runtime_memory= localhost.storage_root= podman.binary= podman.root= podman.runroot= podman.oci_runtime= podman.ulimits= podman.network= podman.runtime= podman.runtime_memory= podman.worker_processes= podman.max_workers= podman.warm_containers= podman.extra_args= s3.endpoint= s3.region= s3.bucket= s3.access_key_id= s3.secret_access_key= s3.session_token= s3.profile= s3.addressing_style= s3.verify_tls= s3.multipart_threshold_mb= s3.multipart_chunk_mb= s3.max_retries= redis.host= redis.port= redis.password= redis.db= redis.key_prefix= redis.chunk_size_mb= slurm.partition= slurm.account= slurm.qos= slurm.worker_processes= slurm.max_workers= slurm.runtime_memory= slurm.time_limit= slurm.shared_dir= slurm.sbatch_args= slurm.pool_address= localhost.price_per_cpu_second= localhost.price_per_gb_second= localhost.price_per_invocation= podman.price_per_cpu_second= podman.price_per_gb_second= podman.price_per_invocation= slurm.price_per_cpu_second= slurm.price_per_gb_second= slurm.price_per_invocation=' -- "$2")) ;;
+      COMPREPLY+=($(compgen -W 'lithops.backend= lithops.storage= lithops.storage_bucket= lithops.log_level= lithops.execution_timeout= lithops.chunksize= lithops.data_limit= lithops.monitoring_interval= lithops.retries= lithops.retry_on= lithops.result_flush_interval= lithops.stream_buffer= lithops.worker_stall_timeout= lithops.stall_timeout= lithops.shared_state_ttl= localhost.worker_processes= localhost.max_workers= localhost.runtime= localhost.runtime_memory= localhost.storage_root= podman.binary= podman.root= podman.runroot= podman.oci_runtime= podman.ulimits= podman.network= podman.runtime= podman.runtime_memory= podman.worker_processes= podman.max_workers= podman.warm_containers= podman.extra_args= s3.endpoint= s3.region= s3.bucket= s3.access_key_id= s3.secret_access_key= s3.session_token= s3.profile= s3.addressing_style= s3.verify_tls= s3.multipart_threshold_mb= s3.multipart_chunk_mb= s3.max_retries= redis.host= redis.port= redis.password= redis.db= redis.key_prefix= redis.chunk_size_mb= slurm.partition= slurm.account= slurm.qos= slurm.worker_processes= slurm.max_workers= slurm.runtime_memory= slurm.time_limit= slurm.shared_dir= slurm.sbatch_args= slurm.pool_address= ssh.user= ssh.key_file= ssh.known_hosts= ssh.host_key_check= ssh.master= ssh.workers= ssh.worker_processes= ssh.max_workers= ssh.remote_dir= ssh.idle_timeout= ssh.hard_timeout= localhost.price_per_cpu_second= localhost.price_per_gb_second= localhost.price_per_invocation= podman.price_per_cpu_second= podman.price_per_gb_second= podman.price_per_invocation= slurm.price_per_cpu_second= slurm.price_per_gb_second= slurm.price_per_invocation= ssh.price_per_cpu_second= ssh.price_per_gb_second= ssh.price_per_invocation=' -- "$2")) ;;
     job)
       COMPREPLY+=($(compgen -W "$("$_lithops_exe" "${forward[@]}" completion job-keys 2>/dev/null)" -- "$2")) ;;
   esac

@@ -5,7 +5,7 @@
 function __lithops_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' hello job config storage logs runtime clean
+            printf '%s\n' hello job config storage logs runtime clean worker attach
         case 'job'
             printf '%s\n' submit status wait result retry list cancel stats plot
         case 'config'
@@ -16,6 +16,8 @@ function __lithops_subcommands
             printf '%s\n' get poll
         case 'runtime'
             printf '%s\n' build deploy list update delete
+        case 'worker'
+            printf '%s\n' list
     end
 end
 
@@ -170,6 +172,8 @@ function __lithops_subcommand_descs
             printf '%s\t%s\n' 'logs' 'What calls printed: after the fact, or live'
             printf '%s\t%s\n' 'runtime' 'Build, deploy, list, update and delete runtimes'
             printf '%s\t%s\n' 'clean' 'Delete finished jobs\' data from storage and local caches (running jobs are kept)'
+            printf '%s\t%s\n' 'worker' 'The worker daemons of your own hosts (-b ssh)'
+            printf '%s\t%s\n' 'attach' 'An SSH session to the master (or HOST) of your own hosts (-b ssh)'
         case 'job'
             printf '%s\t%s\n' 'submit' 'Run a task over many inputs as one job of N calls'
             printf '%s\t%s\n' 'status' 'Show a job\'s state, counts and failures'
@@ -200,6 +204,8 @@ function __lithops_subcommand_descs
             printf '%s\t%s\n' 'list' 'List the backend\'s runtimes'
             printf '%s\t%s\n' 'update' 'Rebuild a runtime with this lithops-runtime and deploy it again'
             printf '%s\t%s\n' 'delete' 'Delete a runtime: its image and its record'
+        case 'worker'
+            printf '%s\t%s\n' 'list' 'Per host: processes, busy, idle, runtime version, last heartbeat, state'
     end
 end
 
@@ -797,6 +803,54 @@ function __lithops_option_descs
             printf '%s\t%s\n' '--quiet' 'Print nothing but results and errors'
             printf '%s\t%s\n' '--json' 'Machine-readable output'
             printf '%s\t%s\n' '--version' 'Display program version information and exit'
+        case 'worker'
+            printf '%s\t%s\n' '-h' 'Print this help message and exit'
+            printf '%s\t%s\n' '--help' 'Print this help message and exit'
+            printf '%s\t%s\n' '-c' 'Config file, on top of the other layers'
+            printf '%s\t%s\n' '--config' 'Config file, on top of the other layers'
+            printf '%s\t%s\n' '-b' 'Compute backend (overrides lithops.backend)'
+            printf '%s\t%s\n' '--backend' 'Compute backend (overrides lithops.backend)'
+            printf '%s\t%s\n' '-s' 'Storage backend (overrides lithops.storage)'
+            printf '%s\t%s\n' '--storage' 'Storage backend (overrides lithops.storage)'
+            printf '%s\t%s\n' '--set' 'Set a config value, e.g. --set localhost.max_workers=2'
+            printf '%s\t%s\n' '-d' 'Log what lithops does on stderr'
+            printf '%s\t%s\n' '--debug' 'Log what lithops does on stderr'
+            printf '%s\t%s\n' '-q' 'Print nothing but results and errors'
+            printf '%s\t%s\n' '--quiet' 'Print nothing but results and errors'
+            printf '%s\t%s\n' '--json' 'Machine-readable output'
+            printf '%s\t%s\n' '--version' 'Display program version information and exit'
+        case 'worker list'
+            printf '%s\t%s\n' '-h' 'Print this help message and exit'
+            printf '%s\t%s\n' '--help' 'Print this help message and exit'
+            printf '%s\t%s\n' '-c' 'Config file, on top of the other layers'
+            printf '%s\t%s\n' '--config' 'Config file, on top of the other layers'
+            printf '%s\t%s\n' '-b' 'Compute backend (overrides lithops.backend)'
+            printf '%s\t%s\n' '--backend' 'Compute backend (overrides lithops.backend)'
+            printf '%s\t%s\n' '-s' 'Storage backend (overrides lithops.storage)'
+            printf '%s\t%s\n' '--storage' 'Storage backend (overrides lithops.storage)'
+            printf '%s\t%s\n' '--set' 'Set a config value, e.g. --set localhost.max_workers=2'
+            printf '%s\t%s\n' '-d' 'Log what lithops does on stderr'
+            printf '%s\t%s\n' '--debug' 'Log what lithops does on stderr'
+            printf '%s\t%s\n' '-q' 'Print nothing but results and errors'
+            printf '%s\t%s\n' '--quiet' 'Print nothing but results and errors'
+            printf '%s\t%s\n' '--json' 'Machine-readable output'
+            printf '%s\t%s\n' '--version' 'Display program version information and exit'
+        case 'attach'
+            printf '%s\t%s\n' '-h' 'Print this help message and exit'
+            printf '%s\t%s\n' '--help' 'Print this help message and exit'
+            printf '%s\t%s\n' '-c' 'Config file, on top of the other layers'
+            printf '%s\t%s\n' '--config' 'Config file, on top of the other layers'
+            printf '%s\t%s\n' '-b' 'Compute backend (overrides lithops.backend)'
+            printf '%s\t%s\n' '--backend' 'Compute backend (overrides lithops.backend)'
+            printf '%s\t%s\n' '-s' 'Storage backend (overrides lithops.storage)'
+            printf '%s\t%s\n' '--storage' 'Storage backend (overrides lithops.storage)'
+            printf '%s\t%s\n' '--set' 'Set a config value, e.g. --set localhost.max_workers=2'
+            printf '%s\t%s\n' '-d' 'Log what lithops does on stderr'
+            printf '%s\t%s\n' '--debug' 'Log what lithops does on stderr'
+            printf '%s\t%s\n' '-q' 'Print nothing but results and errors'
+            printf '%s\t%s\n' '--quiet' 'Print nothing but results and errors'
+            printf '%s\t%s\n' '--json' 'Machine-readable output'
+            printf '%s\t%s\n' '--version' 'Display program version information and exit'
     end
 end
 
@@ -808,11 +862,11 @@ function __lithops_values
         case file
             __fish_complete_path (commandline -ct)
         case compute
-            printf '%s\n' localhost podman slurm
+            printf '%s\n' localhost podman slurm ssh
         case storage
             printf '%s\n' localhost s3 redis
         case config-key
-            printf '%s\n' lithops.backend= lithops.storage= lithops.storage_bucket= lithops.log_level= lithops.execution_timeout= lithops.chunksize= lithops.data_limit= lithops.monitoring_interval= lithops.retries= lithops.retry_on= lithops.result_flush_interval= lithops.stream_buffer= lithops.worker_stall_timeout= lithops.stall_timeout= lithops.shared_state_ttl= localhost.worker_processes= localhost.max_workers= localhost.runtime= localhost.runtime_memory= localhost.storage_root= podman.binary= podman.root= podman.runroot= podman.oci_runtime= podman.ulimits= podman.network= podman.runtime= podman.runtime_memory= podman.worker_processes= podman.max_workers= podman.warm_containers= podman.extra_args= s3.endpoint= s3.region= s3.bucket= s3.access_key_id= s3.secret_access_key= s3.session_token= s3.profile= s3.addressing_style= s3.verify_tls= s3.multipart_threshold_mb= s3.multipart_chunk_mb= s3.max_retries= redis.host= redis.port= redis.password= redis.db= redis.key_prefix= redis.chunk_size_mb= slurm.partition= slurm.account= slurm.qos= slurm.worker_processes= slurm.max_workers= slurm.runtime_memory= slurm.time_limit= slurm.shared_dir= slurm.sbatch_args= slurm.pool_address= localhost.price_per_cpu_second= localhost.price_per_gb_second= localhost.price_per_invocation= podman.price_per_cpu_second= podman.price_per_gb_second= podman.price_per_invocation= slurm.price_per_cpu_second= slurm.price_per_gb_second= slurm.price_per_invocation=
+            printf '%s\n' lithops.backend= lithops.storage= lithops.storage_bucket= lithops.log_level= lithops.execution_timeout= lithops.chunksize= lithops.data_limit= lithops.monitoring_interval= lithops.retries= lithops.retry_on= lithops.result_flush_interval= lithops.stream_buffer= lithops.worker_stall_timeout= lithops.stall_timeout= lithops.shared_state_ttl= localhost.worker_processes= localhost.max_workers= localhost.runtime= localhost.runtime_memory= localhost.storage_root= podman.binary= podman.root= podman.runroot= podman.oci_runtime= podman.ulimits= podman.network= podman.runtime= podman.runtime_memory= podman.worker_processes= podman.max_workers= podman.warm_containers= podman.extra_args= s3.endpoint= s3.region= s3.bucket= s3.access_key_id= s3.secret_access_key= s3.session_token= s3.profile= s3.addressing_style= s3.verify_tls= s3.multipart_threshold_mb= s3.multipart_chunk_mb= s3.max_retries= redis.host= redis.port= redis.password= redis.db= redis.key_prefix= redis.chunk_size_mb= slurm.partition= slurm.account= slurm.qos= slurm.worker_processes= slurm.max_workers= slurm.runtime_memory= slurm.time_limit= slurm.shared_dir= slurm.sbatch_args= slurm.pool_address= ssh.user= ssh.key_file= ssh.known_hosts= ssh.host_key_check= ssh.master= ssh.workers= ssh.worker_processes= ssh.max_workers= ssh.remote_dir= ssh.idle_timeout= ssh.hard_timeout= localhost.price_per_cpu_second= localhost.price_per_gb_second= localhost.price_per_invocation= podman.price_per_cpu_second= podman.price_per_gb_second= podman.price_per_invocation= slurm.price_per_cpu_second= slurm.price_per_gb_second= slurm.price_per_invocation= ssh.price_per_cpu_second= ssh.price_per_gb_second= ssh.price_per_invocation=
         case job
             set -l exe (commandline -opc)[1]
             $exe $argv[2..-1] completion job-keys 2>/dev/null

@@ -52,13 +52,66 @@ const char* value_type_name(ValueType type) {
     case ValueType::kBool: return "true or false";
     case ValueType::kDouble: return "a number";
     case ValueType::kList: return "a list";
+    case ValueType::kStructured: return "a list or mapping";
   }
   return "?";
 }
 
+namespace {
+
+// A YAML scalar inside a structured value: an integer, true/false, or a string.
+nlohmann::json scalar_json(const YAML::Node& node) {
+  const std::string& text = node.Scalar();
+  if (node.Tag() != "!") {  // unquoted
+    if (auto v = parse_int(trim(text))) return *v;
+    std::string l = lower(trim(text));
+    if (l == "true" || l == "false") return l == "true";
+  }
+  return text;
+}
+
+// The node as JSON; `lines` gets the line of every element, by JSON pointer.
+nlohmann::json yaml_to_json(const YAML::Node& node, const std::string& pointer,
+                            std::map<std::string, int>& lines) {
+  lines[pointer] = node.Mark().line + 1;
+  if (node.IsScalar()) return scalar_json(node);
+  if (node.IsSequence()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (size_t i = 0; i < node.size(); ++i)
+      out.push_back(yaml_to_json(node[i], pointer + "/" + std::to_string(i), lines));
+    return out;
+  }
+  if (node.IsMap()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& kv : node) {
+      std::string key = kv.first.as<std::string>();
+      lines[pointer + "/" + key] = kv.first.Mark().line + 1;
+      out[key] = yaml_to_json(kv.second, pointer + "/" + key, lines);
+      lines[pointer + "/" + key] = kv.first.Mark().line + 1;
+    }
+    return out;
+  }
+  return nullptr;
+}
+
+// A structured value given as text (environment, --set): YAML flow syntax.
+Result<nlohmann::json> parse_structured(const std::string& text) {
+  try {
+    YAML::Node node = YAML::Load(text);
+    std::map<std::string, int> lines;
+    if (node.IsSequence() || node.IsMap()) return yaml_to_json(node, "", lines);
+  } catch (const YAML::Exception&) {
+  }
+  return make_error(ErrorKind::kConfig, fmt::format("'{}' is not a list or mapping", text));
+}
+
+}  // namespace
+
 Result<nlohmann::json> parse_typed_value(ValueType type, const std::string& text) {
   std::string t = trim(text);
   switch (type) {
+    case ValueType::kStructured:
+      return parse_structured(text);
     case ValueType::kString:
       return nlohmann::json(text);
     case ValueType::kInt: {
@@ -213,6 +266,11 @@ Status Config::apply_yaml_text(const std::string& text, const std::string& file)
         values_[section][key] = ConfigValue{nullptr, where};
         continue;
       }
+      if (spec->type == ValueType::kStructured) {
+        if (auto s = set_structured(*spec, kv.second, file, where); !s.ok())
+          LITHOPS_TRY(file_issue(section, s.error()));
+        continue;
+      }
       if (kv.second.IsSequence() && spec->type == ValueType::kList) {
         nlohmann::json items = nlohmann::json::array();
         bool scalars = true;
@@ -285,7 +343,32 @@ Status Config::set_from_text(const KeySpec& spec, const std::string& text,
                                   spec.key, value_type_name(spec.type), shown));
   }
   LITHOPS_TRY(check_range(spec, *parsed, origin));
+  if (spec.check)
+    LITHOPS_TRY(spec.check(*parsed, [&](const std::string&) { return origin; }));
   values_[spec.section][spec.key] = ConfigValue{std::move(parsed).value(), origin};
+  return {};
+}
+
+Status Config::set_structured(const KeySpec& spec, const YAML::Node& node,
+                              const std::string& file, const std::string& where) {
+  if (!node.IsSequence() && !node.IsMap())
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("config {}: {}.{} must be {}", where, spec.section, spec.key,
+                                  value_type_name(spec.type)));
+  std::map<std::string, int> lines;
+  nlohmann::json value = yaml_to_json(node, "", lines);
+  if (spec.check) {
+    // The line of the element, else of its nearest enclosing element.
+    WhereFn where_of = [&](const std::string& pointer) {
+      for (std::string p = pointer;; p = p.substr(0, p.rfind('/'))) {
+        if (auto it = lines.find(p); it != lines.end())
+          return fmt::format("{}:{}", file, it->second);
+        if (p.empty()) return where;
+      }
+    };
+    LITHOPS_TRY(spec.check(value, where_of));
+  }
+  values_[spec.section][spec.key] = ConfigValue{std::move(value), where};
   return {};
 }
 
@@ -322,7 +405,9 @@ Status Config::check_sections(const std::vector<std::string>& sections,
 void Config::warn_unknown_environment(const std::map<std::string, std::string>& env) {
   static const std::vector<std::string> kNotSettings = {
       "LITHOPS_CONFIG_FILE", "LITHOPS_CALL_INDEX", "LITHOPS_JOB_KEY", "LITHOPS_REQUIRE_SERVERS",
-      "LITHOPS_KEEP_TEST_DIRS", "LITHOPS_TEST_SERVERS_DIR"};
+      "LITHOPS_KEEP_TEST_DIRS", "LITHOPS_TEST_SERVERS_DIR",
+      "LITHOPS_WORKER_HOST",  // an ssh host's calls: the host they run on
+      "LITHOPS_SSH_STATE"};   // where the ssh backend keeps its cluster's state
   std::vector<std::string> known = kNotSettings;
   for (const auto& spec : schema_)
     known.push_back("LITHOPS_" + upper(spec.section) + "_" + upper(spec.key));
@@ -421,6 +506,25 @@ nlohmann::json Config::to_json(bool with_origin, bool mask_secrets) const {
   return out;
 }
 
+namespace {
+
+// One key of `config example`: its doc, then the key with its default (commented out when
+// it has none).
+std::string example_key_yaml(const KeySpec& spec) {
+  std::string out = "  # " + spec.doc + (spec.secret ? " Secret: never printed or logged." : "") + "\n";
+  if (!spec.default_text.empty())
+    out += fmt::format("  # {}: {}\n", spec.key, spec.default_text);
+  else if (spec.default_value.is_null())
+    out += fmt::format("  # {}:   (unset by default)\n", spec.key);
+  else
+    out += fmt::format("  {}: {}\n", spec.key,
+                       spec.default_value.is_string() ? spec.default_value.get<std::string>()
+                                                      : spec.default_value.dump());
+  return out;
+}
+
+}  // namespace
+
 std::string example_config_yaml(const Schema& schema) {
   std::string out =
       "# lithops configuration: every key, its meaning and its default.\n"
@@ -430,21 +534,19 @@ std::string example_config_yaml(const Schema& schema) {
       "# (-c FILE, --set section.key=value, -b BACKEND, -s STORAGE).\n"
       "# `lithops config show --origin` prints the effective values and where each came from.\n"
       "# Generated by `lithops config example`.\n";
-  std::string section;
-  for (const auto& spec : schema) {
-    if (spec.section != section) {
-      section = spec.section;
-      out += "\n" + section + ":\n";
+  // One block per section, in the order sections first appear: keys added to a section
+  // later in the schema (e.g. every compute backend's prices) join its block, since a YAML
+  // mapping with a section twice is not a valid config.
+  std::vector<std::string> sections;
+  for (const auto& spec : schema)
+    if (std::find(sections.begin(), sections.end(), spec.section) == sections.end())
+      sections.push_back(spec.section);
+  for (const auto& section : sections) {
+    out += "\n" + section + ":\n";
+    for (const auto& spec : schema) {
+      if (spec.section != section) continue;
+      out += example_key_yaml(spec);
     }
-    out += "  # " + spec.doc + (spec.secret ? " Secret: never printed or logged." : "") + "\n";
-    if (!spec.default_text.empty())
-      out += fmt::format("  # {}: {}\n", spec.key, spec.default_text);
-    else if (spec.default_value.is_null())
-      out += fmt::format("  # {}:   (unset by default)\n", spec.key);
-    else
-      out += fmt::format("  {}: {}\n", spec.key,
-                         spec.default_value.is_string() ? spec.default_value.get<std::string>()
-                                                        : spec.default_value.dump());
   }
   return out;
 }

@@ -5,6 +5,7 @@
 // and for error messages.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,10 +15,20 @@
 
 #include "core/result.h"
 
+namespace YAML {
+class Node;
+}
+
 namespace lithops {
 
-// kList: a YAML sequence of strings; from the environment or --set, "a,b" or "[a, b]".
-enum class ValueType { kString, kInt, kBool, kDouble, kList };
+/// kList: a YAML sequence of strings; from the environment or --set, "a,b" or "[a, b]".
+/// kStructured: a YAML list or mapping (e.g. ssh.workers), kept as JSON; its KeySpec::check
+/// validates the shape.
+enum class ValueType { kString, kInt, kBool, kDouble, kList, kStructured };
+
+/// Where an element of a value came from: `where("/workers/1/port")` is "file:line" of that
+/// element in a YAML file (else the value's origin). For error messages of KeySpec::check.
+using WhereFn = std::function<std::string(const std::string& json_pointer)>;
 
 /// One known key: the schema is the single list of what a config may contain.
 struct KeySpec {
@@ -28,6 +39,9 @@ struct KeySpec {
   std::string doc;
   bool secret = false;  // masked by `config show`, never logged
   std::string default_text;  // how to describe a default that depends on the machine
+  /// Further checks of a value as it is loaded (allowed words, the shape of a structured
+  /// value); the error names the element with `where`. Empty: the type is enough.
+  std::function<Status(const nlohmann::json& value, const WhereFn& where)> check;
 };
 
 using Schema = std::vector<KeySpec>;
@@ -113,6 +127,8 @@ class Config {
   Status apply_environment(const std::map<std::string, std::string>& env);
   Status apply_set(const std::string& assignment);
   Status set_from_text(const KeySpec& spec, const std::string& text, const std::string& origin);
+  Status set_structured(const KeySpec& spec, const YAML::Node& node, const std::string& file,
+                        const std::string& where);
   const KeySpec* find(const std::string& section, const std::string& key) const;
   std::vector<std::string> section_names() const;
   std::vector<std::string> key_names(const std::string& section) const;

@@ -27,6 +27,8 @@ Result<long long> positive(const std::optional<long long>& flag, const Config& c
       return invalid(fmt::format("{} must be a positive whole number, got {}", flag_name, *flag));
     return *flag;
   }
+  // "auto" (ssh: each host's CPU count) is for the backend to resolve where the calls run.
+  if (config.at(section, key).value == "auto") return 1;
   long long v = config.get_int(section, key);
   if (v <= 0)
     return invalid(fmt::format("{}.{} must be positive, got {} (from {})", section, key, v,
@@ -331,6 +333,15 @@ Result<PreparedJob> build_job(const SubmitRequest& r, const Config& config, cons
   if (!chunksize) s.max_chunksize = guided_chunk_limit(s.chunksize, job.largest_input_bytes);
   s.max_workers = static_cast<uint64_t>(*max_workers);
   s.timeout_s = timeout;
+  // The standalone backend's queue hands out one call at a time, as its own invocation
+  // (invocation i holds call i, so results, logs and progress read as for any packing).
+  if (backend == "ssh") {
+    if (chunksize)
+      job.warnings.push_back("--chunksize does not apply to -b ssh (each host pulls one call "
+                             "per free sub-worker); ignored");
+    s.chunksize = 1;
+    s.max_chunksize = 0;
+  }
   return job;
 }
 

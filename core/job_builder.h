@@ -54,6 +54,8 @@ struct PreparedJob {
                                      // while its invocation runs (see guided_chunk_limit)
   std::string artifact;
   std::string reducer_artifact;  // for a --reduce .so
+  /// Said to the user before launch (e.g. an option the backend ignores).
+  std::vector<std::string> warnings;
 };
 
 /// Checks a task library (exists, shared object, symbol, ABI); supplied by the runtime layer.

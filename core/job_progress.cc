@@ -30,19 +30,21 @@ static JobState state_from_name(const std::string& name) {
 }
 
 nlohmann::json to_json(const JobProgress& p) {
-  return {{"state", state_name(p.state)},
-          {"total_calls", p.total_calls},
-          {"done", p.done},
-          {"failed", p.failed},
-          {"invocations", p.invocations},
-          {"invocations_done", p.invocations_done},
-          {"workers_running", p.workers_running},
-          {"started_ms", p.started_ms},
-          {"finished_ms", p.finished_ms},
-          {"updated_ms", p.updated_ms},
-          {"message", p.message},
-          {"retried", p.retried},
-          {"reduce", p.reduce}};
+  nlohmann::json j = {{"state", state_name(p.state)},
+                      {"total_calls", p.total_calls},
+                      {"done", p.done},
+                      {"failed", p.failed},
+                      {"invocations", p.invocations},
+                      {"invocations_done", p.invocations_done},
+                      {"workers_running", p.workers_running},
+                      {"started_ms", p.started_ms},
+                      {"finished_ms", p.finished_ms},
+                      {"updated_ms", p.updated_ms},
+                      {"message", p.message},
+                      {"retried", p.retried},
+                      {"reduce", p.reduce}};
+  if (!p.calls_by_host.empty()) j["calls_by_host"] = p.calls_by_host;
+  return j;
 }
 
 Result<JobProgress> job_progress_from_json(const nlohmann::json& j) {
@@ -61,6 +63,8 @@ Result<JobProgress> job_progress_from_json(const nlohmann::json& j) {
     p.message = j.value("message", "");
     p.retried = j.value("retried", uint64_t{0});
     p.reduce = j.value("reduce", "");
+    if (j.contains("calls_by_host"))
+      p.calls_by_host = j.at("calls_by_host").get<std::map<std::string, uint64_t>>();
     return p;
   } catch (const nlohmann::json::exception& e) {
     return make_error(ErrorKind::kIo, fmt::format("job progress record is damaged: {}", e.what()));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,8 @@ struct JobProgress {
   uint64_t retried = 0;     // failed attempts that were given another attempt
   std::string reduce;       // "" (no reducer), waiting, running, done, failed, skipped
   std::string message;      // what the coordinator last wants people to know (stalls, errors)
+  /// Calls that ended on each host, for backends that run on several (ssh); else empty.
+  std::map<std::string, uint64_t> calls_by_host;
 
   uint64_t finished_calls() const { return done + failed; }
 };

@@ -1,5 +1,7 @@
 // lithops-runtime: the worker executable every backend runs.
-//   lithops-runtime worker --stream        run invocations read from stdin (localhost pool)
+//   lithops-runtime worker --stream [--processes N]
+//                                          run invocations read from stdin (the pool; ssh
+//                                          daemons: N sub-workers whatever the job says)
 //   lithops-runtime worker --connect HOST:PORT
 //                                          the same over a connection to the pool (Slurm)
 //   lithops-runtime pool JOB [--news-fd FD]
@@ -27,8 +29,10 @@
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
-  if (mode == "worker" && argc > 2 && std::strcmp(argv[2], "--stream") == 0)
-    return lithops::run_worker_stream(STDIN_FILENO, std::cout);
+  if (mode == "worker" && argc > 2 && std::strcmp(argv[2], "--stream") == 0) {
+    int processes = argc > 4 && std::strcmp(argv[3], "--processes") == 0 ? std::atoi(argv[4]) : 0;
+    return lithops::run_worker_stream(STDIN_FILENO, std::cout, processes);
+  }
   if (mode == "worker" && argc > 3 && std::strcmp(argv[2], "--connect") == 0)
     return lithops::run_connected_worker(argv[3]);
   if (mode == "pool" && argc > 2) {
@@ -43,8 +47,8 @@ int main(int argc, char** argv) {
               << ")\n";
     return 0;
   }
-  std::cerr << "usage: lithops-runtime worker --stream | worker --connect HOST:PORT | "
-               "pool JOB_KEY [--news-fd FD] |\n"
+  std::cerr << "usage: lithops-runtime worker --stream [--processes N] | worker --connect "
+               "HOST:PORT | pool JOB_KEY [--news-fd FD] |\n"
                "       state SUBCOMMAND ... | hello | --version\n"
                "lithops-runtime is started by lithops backends, not by hand.\n";
   return 2;

@@ -82,9 +82,15 @@ Status Worker::prepare(const std::string& job_key) {
     if (!fetched.ok()) return fetched.error();
     path = *fetched;
   }
-  // For the runners' processes (barriers that can never fill).
-  export_job_calls(spec_->total_calls, spec_->max_workers * spec_->worker_processes);
-  return make_runner(spec_->task, path, job_key, static_cast<int>(spec_->worker_processes),
+  // For the runners' processes (barriers that can never fill). A standalone host's worker
+  // (options_.processes set by its daemon) is one part of a cluster whose size no host
+  // knows: the slots are unknown (0) there, so only parties beyond the job's calls are refused.
+  export_job_calls(spec_->total_calls, options_.processes > 0
+                                           ? 0
+                                           : spec_->max_workers * spec_->worker_processes);
+  int processes = options_.processes > 0 ? options_.processes
+                                         : static_cast<int>(spec_->worker_processes);
+  return make_runner(spec_->task, path, job_key, processes,
                      {spec_->timeout_s, spec_->memory_mb}, so_runner_, command_runner_);
 }
 
@@ -266,7 +272,7 @@ int run_reducer_stream(Worker& worker, const Payload& payload, LineReader& in, s
 
 }  // namespace
 
-int run_worker_stream(int in_fd, std::ostream& out) {
+int run_worker_stream(int in_fd, std::ostream& out, int processes) {
   ::signal(SIGPIPE, SIG_IGN);
   LineReader in(in_fd);
   auto line = in.wait_line();
@@ -292,6 +298,7 @@ int run_worker_stream(int in_fd, std::ostream& out) {
   options.stream_buffer =
       static_cast<size_t>(std::max<long long>(4, config->get_int("lithops", "stream_buffer"))) << 10;
   options.heartbeat = [&out] { out << "alive" << std::endl; };
+  options.processes = processes;
   Worker worker(std::move(storage).value(), config->get_string("lithops", "storage_bucket"),
                 std::move(options),
                 [&cfg](const std::string& name) { return make_storage_named(name, cfg); });

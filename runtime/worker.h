@@ -29,6 +29,9 @@ struct WorkerOptions {
   size_t stream_buffer = 1 << 20;
   /// Called about once a second while calls run: the worker's heartbeat.
   std::function<void()> heartbeat;
+  /// Sub-workers to run calls on; 0: the job's worker_processes. A standalone host runs as
+  /// many as it has CPUs (or its configured count), whatever the job asked for.
+  int processes = 0;
 };
 
 class Worker {
@@ -74,6 +77,7 @@ class Worker {
 /// payload may start before the previous one is done, and end first), "alive" while it works.
 /// A reduce payload is answered "ready"; the worker then waits for a "go" line (run it, answer
 /// "reduced ok|failed") or anything else (skip it). Returns the exit code.
-int run_worker_stream(int in_fd, std::ostream& out);
+/// `processes` > 0 overrides the job's worker_processes (see WorkerOptions::processes).
+int run_worker_stream(int in_fd, std::ostream& out, int processes = 0);
 
 }  // namespace lithops

@@ -11,6 +11,7 @@
 
 #include "backends/compute/slurm_cli.h"
 #include "backends/compute/slurm_runtime.h"
+#include "core/shell_words.h"
 #include "core/text.h"
 
 namespace lithops {

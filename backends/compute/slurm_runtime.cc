@@ -16,6 +16,7 @@
 #include "backends/storage/remote_module.h"
 #include "backends/sys/process.h"
 #include "backends/sys/run_command.h"
+#include "core/shell_words.h"
 #include "core/text.h"
 
 namespace fs = std::filesystem;
@@ -146,12 +147,6 @@ Result<std::string> verify_on_node(const SlurmSettings& settings, const SlurmRun
 }
 
 }  // namespace
-
-std::string shell_quote(const std::string& word) {
-  std::string out = "'";
-  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 SlurmRuntime slurm_runtime_at(const SlurmSettings& settings, const std::string& name) {
   SlurmRuntime rt;

@@ -45,8 +45,5 @@ Status delete_slurm_runtime(const SlurmSettings& settings, const std::string& na
 /// to run `lithops runtime deploy -b slurm`.
 Result<SlurmRuntime> usable_slurm_runtime(const SlurmSettings& settings, const std::string& name);
 
-/// Single-quotes `word` for the batch script (the one place lithops writes shell: sbatch
-/// needs a script; it only ever holds exec of quoted paths).
-std::string shell_quote(const std::string& word);
 
 }  // namespace lithops

@@ -323,3 +323,20 @@ TEST_CASE("lookup finds section.key, masks secrets and suggests a near key") {
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().message.find("did you mean 'localhost.max_workers'") != std::string::npos);
 }
+
+TEST_CASE("config example has every section once, its keys together, and loads as a config") {
+  Schema schema = core_schema();
+  schema.push_back({"alpha", "one", ValueType::kInt, 1, "first key"});
+  schema.push_back({"beta", "two", ValueType::kInt, 2, "second key"});
+  schema.push_back({"alpha", "three", ValueType::kInt, 3, "added later to alpha"});
+  std::string text = example_config_yaml(schema);
+  CHECK(text.find("\nalpha:\n") != std::string::npos);
+  CHECK(text.find("\nalpha:\n") == text.rfind("\nalpha:\n"));
+  CHECK(text.find("three: 3") < text.find("\nbeta:\n"));
+  TempDir dir;
+  ConfigSources sources = empty_sources();
+  sources.user_file = dir.write("example.yaml", text);
+  auto config = Config::load(schema, sources);
+  REQUIRE_MESSAGE(config.ok(), config.error().message);
+  CHECK(config->get_int("alpha", "three") == 3);
+}

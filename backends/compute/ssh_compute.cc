@@ -1,0 +1,102 @@
+#include "backends/compute/ssh_compute.h"
+
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "backends/sys/process.h"
+#include "core/job_progress.h"
+#include "core/job_store.h"
+#include "core/work_plan.h"
+#include "core/worker_config.h"
+
+namespace lithops {
+
+Result<std::string> run_ssh_helper(const Config& config, const std::vector<std::string>& args,
+                                   const std::string& what, const std::string& input) {
+  int in[2], out[2];
+  LITHOPS_TRY(make_pipe(in));
+  LITHOPS_TRY(make_pipe(out));
+  SpawnOptions o;
+  o.program = self_exe_dir() + "/lithops-ssh";
+  o.argv = {o.program};
+  o.argv.insert(o.argv.end(), args.begin(), args.end());
+  o.stdin_fd = in[0];
+  o.stdout_fd = out[1];
+  auto pid = spawn_process(o);
+  ::close(in[0]);
+  ::close(out[1]);
+  if (!pid.ok()) {
+    ::close(in[1]);
+    ::close(out[0]);
+    return pid.error();
+  }
+  // The config holds secrets: a pipe, never argv. As the pool's workers get it: with the keys
+  // the user set, so the hosts' workers pick the driver's shared state store.
+  std::string line = worker_config_json(config).dump() + "\n" + input;
+  bool written = ::write(in[1], line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ::close(in[1]);
+  std::string result;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) result.append(buf, size_t(n));
+  ::close(out[0]);
+  int status = wait_process(*pid);
+  if (!written || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return make_error(WIFEXITED(status) && WEXITSTATUS(status) == 2 ? ErrorKind::kConfig
+                                                                    : ErrorKind::kBackend,
+                      what);
+  return result;
+}
+
+Status SshCompute::launch(const JobSpec& job) {
+  if (config_.get_string("lithops", "storage") == "localhost")
+    return make_error(ErrorKind::kConfig,
+                      "backend ssh runs calls on other hosts, which cannot reach localhost storage "
+                      "(a directory on this machine): use a storage every host reaches, -s s3 or "
+                      "-s redis (lithops.storage in the config)");
+  if (job.reducer)
+    return make_error(ErrorKind::kInvalidInput,
+                      "--reduce is not supported with -b ssh yet: run the reducer as a second job "
+                      "over the results, or use -b localhost");
+  JobStore store(storage_, job.bucket);
+  // A retry round (`job retry --failed` wrote its plan): only its calls, as new attempts.
+  std::string round;
+  if (auto plan_json = store.read_plan(job.job_key); plan_json.ok()) {
+    auto plan = run_plan_from_json(*plan_json);
+    if (!plan.ok()) return plan.error();
+    nlohmann::json calls = nlohmann::json::array();
+    for (const auto& c : plan->calls) calls.push_back({c.call, c.attempt});
+    round = nlohmann::json{{"first_invocation", plan->first_invocation}, {"calls", calls}}.dump() +
+            "\n";
+  } else if (plan_json.error().kind != ErrorKind::kNotFound) {
+    return plan_json.error();
+  }
+  auto out = run_ssh_helper(config_, {"submit", job.job_key, std::to_string(job.total_calls)},
+                            "backend ssh could not queue the job (see above)", round);
+  if (!out.ok()) return out.error();
+  return store.write_backend_handle(job.job_key, {{"backend", "ssh"}});
+}
+
+Status SshCompute::cancel(const JobSpec& job) {
+  auto out = run_ssh_helper(config_, {"cancel", job.job_key},
+                            "backend ssh could not cancel the job (see above)");
+  if (!out.ok()) return out.error();
+  return {};
+}
+
+Result<bool> SshCompute::is_running(const JobSpec& job) {
+  if (job.job_key == checked_job_ && now_ms() - checked_ms_ < 1000) return true;
+  auto out = run_ssh_helper(config_, {"running", job.job_key},
+                            "backend ssh could not reach the work queue (see above)");
+  if (!out.ok()) return out.error();
+  bool running = out->rfind("yes", 0) == 0;
+  if (running) {
+    checked_job_ = job.job_key;
+    checked_ms_ = now_ms();
+  }
+  return running;
+}
+
+}  // namespace lithops

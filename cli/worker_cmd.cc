@@ -1,0 +1,50 @@
+#include "cli/worker_cmd.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "backends/compute/ssh_compute.h"
+#include "cli/json_output.h"
+
+namespace lithops::cli {
+namespace {
+
+std::string heartbeat_text(const nlohmann::json& age) {
+  if (!age.is_number()) return "-";
+  return fmt::format("{:.1f} s ago", age.get<double>());
+}
+
+void print_table(const nlohmann::json& rows) {
+  std::cout << fmt::format("{:<22} {:>9} {:>5} {:>5} {:<9} {:<15} {}\n", "HOST", "PROCESSES",
+                           "BUSY", "IDLE", "VERSION", "LAST HEARTBEAT", "STATE");
+  for (const auto& r : rows)
+    std::cout << fmt::format("{:<22} {:>9} {:>5} {:>5} {:<9} {:<15} {}\n",
+                             r.value("host", ""), r.value("processes", 0), r.value("busy", 0),
+                             r.value("idle", 0),
+                             r.value("version", "").empty() ? "-" : r.value("version", ""),
+                             heartbeat_text(r["last_heartbeat_s"]), r.value("state", ""));
+}
+
+}  // namespace
+
+void register_worker_commands(CLI::App& app, Context& ctx, int& exit_code) {
+  auto* worker = app.add_subcommand("worker", "The worker daemons of your own hosts (-b ssh)");
+  worker->require_subcommand(1);
+  auto* list = worker->add_subcommand(
+      "list", "Per host: processes, busy, idle, runtime version, last heartbeat, state");
+  list->callback([&ctx, &exit_code] {
+    auto config = ctx.config_for({"ssh"});
+    if (!config.ok()) return void(exit_code = report_error(config.error()));
+    auto out = run_ssh_helper(**config, {"workers"}, "cannot list the workers (see above)");
+    if (!out.ok()) return void(exit_code = report_error(out.error()));
+    auto rows = nlohmann::json::parse(*out, nullptr, false);
+    if (ctx.options().json)
+      print_json_line(std::cout, rows);
+    else
+      print_table(rows);
+    exit_code = kExitOk;
+  });
+}
+
+}  // namespace lithops::cli
