@@ -43,7 +43,7 @@ SH
   why=$(jq -r '[.failures[].error] | first' status.json)
   expect_contains "$why" "storage is full (ENOSPC" "the lost calls say why"
   expect_contains "$why" "$PWD/small/lithops-data/lithops.jobs/" "and where"
-  expect_eq "$(jq -r '.failures | length + .done' status.json)" 6 "every call accounted for"
+  expect_eq "$(jq -r '(.failures | length) + .done' status.json)" 6 "every call accounted for"
 }
 
 # --- Processes killed ---
@@ -60,7 +60,7 @@ test_pool_killed_with_sigkill_is_lost_and_retry_failed_completes_it() {
   touch go
   run_lithops job retry "$key" --failed
   expect_eq "$CODE" 0 "job retry --failed of a lost job ($ERR)"
-  expect_eq "$OUT" "$(printf '0\n1\n2')" "every call's output, once, in order"
+  expect_eq "$OUT" "$(printf '0\n1\n2')" "every call's output, once, in order ($ERR)"
   expect_eq "$(faults_state_of "$key")" done "state after the retry"
 }
 
@@ -132,13 +132,13 @@ expect_ne_crash() {
 # points the s3 config at it; sets PROXY_LOG (one line per request). Stopped at exit.
 faults_proxy() {
   require_command python3
-  PROXY_LOG=$PWD/proxy-$RANDOM.log
-  local out
-  python3 "$TESTS_SERVERS_DIR/fault_proxy.py" "$S3_PORT" "$@" --log "$PROXY_LOG" >proxy.out 2>proxy.err &
+  local name=proxy-$RANDOM
+  PROXY_LOG=$PWD/$name.log
+  python3 "$TESTS_SERVERS_DIR/fault_proxy.py" "$S3_PORT" "$@" --log "$PROXY_LOG" >"$name.out" 2>"$name.err" &
   local pid=$!
   at_exit "stop_pid $pid"
-  wait_until 30 eval '[ -s proxy.out ]' || { fail "the fault proxy did not start: $(cat proxy.err)"; return 1; }
-  read -r PROXY_PORT _ <proxy.out
+  wait_until 30 eval "[ -s $name.out ]" || { fail "the fault proxy did not start: $(cat "$name.err")"; return 1; }
+  read -r PROXY_PORT _ <"$name.out"
   sed -i "s|endpoint: http://127.0.0.1:[0-9]*|endpoint: http://127.0.0.1:$PROXY_PORT|" "$HOME/.lithops/config"
 }
 
@@ -158,7 +158,7 @@ test_s3_multipart_upload_retries_slowdown_500_and_resets() {
   expect_eq "$(faults_count '^upload-part.*-> 503')" 1 "one 503 SlowDown met"
   expect_eq "$(faults_count '^upload-part.*-> 500')" 1 "one 500 met"
   expect_eq "$(faults_count '^upload-part.*reset mid-upload')" 1 "one reset met"
-  run_lithops -s s3 storage get lithops-data/in/big.bin back.bin
+  run_lithops -s s3 storage get lithops-data/in/big.bin -o back.bin
   expect_eq "$CODE" 0 "get ($ERR)"
   cmp -s big.bin back.bin || fail "the object did not arrive whole"
   # A server that keeps saying SlowDown: the put gives up after its retries, naming the key.
@@ -187,7 +187,7 @@ test_s3_ranged_reads_retry_faults_and_name_the_key_when_they_persist() {
   done
   expect_contains "$(faults_count 'reset mid-download')" 1 "a read was cut mid-body"
   # Every ranged read fails: the calls fail, each saying which key it could not read.
-  faults_proxy ranged-get:1:all:503 || return
+  faults_proxy ranged-get:1:all:503:in/p2.bin || return
   run_lithops -s s3 --set s3.max_retries=1 job submit --input s3://lithops-data/in/p2.bin \
     --command 'sha256sum'
   expect_eq "$CODE" 1 "a job whose input cannot be read"

@@ -5,8 +5,9 @@ server (tests/servers/start_s3rver.sh) and fails chosen requests the way S3 does
     fault_proxy.py UPSTREAM_PORT RULE... [--log FILE]
 
 prints "PORT PID" on stdout once it listens (on a free port), then serves until killed.
-A RULE is KIND:FIRST:COUNT:ACTION: the FIRST-th request of KIND (1-based) and the COUNT-1
-after it (COUNT "all": every one from FIRST on) get ACTION instead of the server's answer.
+A RULE is KIND:FIRST:COUNT:ACTION[:TEXT]: the FIRST-th request of KIND (1-based) and the
+COUNT-1 after it (COUNT "all": every one from FIRST on) get ACTION instead of the server's
+answer; with TEXT, only requests whose path contains TEXT count.
   KIND    upload-part   PUT ...?partNumber=N&uploadId=... (a part of a multipart upload)
           ranged-get    GET with a Range header
           get, put, any every GET, every PUT, every request
@@ -33,14 +34,15 @@ INTERNAL = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError
 
 class Rule:
     def __init__(self, text):
-        kind, first, count, action = text.split(":")
+        kind, first, count, action, *within = text.split(":", 4)
         self.kind, self.first, self.action = kind, int(first), action
+        self.within = within[0] if within else ""
         self.count = None if count == "all" else int(count)
         self.seen = 0
 
-    def hit(self, kinds):
+    def hit(self, kinds, path):
         """Counts a request of one of `kinds`; whether this one is to fail."""
-        if self.kind not in kinds:
+        if self.kind not in kinds or self.within not in path:
             return False
         self.seen += 1
         if self.seen < self.first:
@@ -103,7 +105,7 @@ class Proxy(http.server.BaseHTTPRequestHandler):
     def handle_any(self):
         kinds = kinds_of(self.command, self.path, self.headers)
         with Proxy.lock:
-            hits = [r.action for r in Proxy.rules if r.hit(kinds)]  # every rule counts
+            hits = [r.action for r in Proxy.rules if r.hit(kinds, self.path)]  # every rule counts
             action = hits[0] if hits else None
         if action == "reset" and self.command != "GET":
             length = int(self.headers.get("Content-Length") or 0)
