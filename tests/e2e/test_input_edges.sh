@@ -29,9 +29,11 @@ test_non_utf8_bytes_go_through_commands_and_so_tasks_byte_exact() {
   tail -c 512 so/0.out >so.bytes
   cmp -s data/bytes.bin so.bytes || fail "the .so task's emitted bytes differ"
   # Bytes that are not UTF-8 in the command itself reach the program as typed.
-  run_lithops job submit --command "$(printf 'printf \\377\\376%%s \xff\xfe')" --range 1 --results raw
+  run_lithops job submit --command "$(printf 'printf %%s-%%s \xff\xfe {}')" --range 1 --results raw
   expect_eq "$CODE" 0 "non-UTF-8 bytes in the command ($ERR)"
-  expect_eq "$(od -An -tx1 raw/0.out | tr -d ' \n')" "fffeff fe" "bytes of the output" 
+  expect_eq "$(od -An -tx1 raw/0.out | tr -d ' \n')" "fffe2d30" "bytes of the output"
+  run_lithops job status "$(ls -t "$XDG_CACHE_HOME/lithops/storage/lithops-data/lithops.jobs" | head -1)"
+  expect_eq "$CODE" 0 "job status of that job ($ERR)"
 }
 
 test_input_over_the_argument_limit_says_so_and_suggests_stdin() {
@@ -46,7 +48,7 @@ test_input_over_the_argument_limit_says_so_and_suggests_stdin() {
   # Without {} the same input goes to stdin and works.
   run_lithops job submit --command 'wc -c' --iterdata big.jsonl
   expect_eq "$CODE" 0 "the same input on stdin ($ERR)"
-  expect_eq "$(echo "$OUT" | head -1 | tr -d ' ')" 200000 "its size"
+  expect_eq "$(echo "$OUT" | head -1 | tr -d ' ')" 200002 "its size (the JSON string, quotes included)"
 }
 
 # --- Secrets ---
