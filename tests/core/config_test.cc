@@ -323,3 +323,20 @@ TEST_CASE("lookup finds section.key, masks secrets and suggests a near key") {
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().message.find("did you mean 'localhost.max_workers'") != std::string::npos);
 }
+
+TEST_CASE("a config file with secrets that others can read is warned about, naming it") {
+  TempDir dir;
+  auto s = empty_sources();
+  s.user_file = dir.write("user.yaml", "s3:\n  secret_access_key: hunter2\n");
+  std::filesystem::permissions(s.user_file, std::filesystem::perms(0644));
+  auto c = Config::load(test_schema(), s);
+  REQUIRE(c.ok());
+  REQUIRE(c->warnings().size() == 1);
+  CHECK(c->warnings()[0].find("config " + s.user_file + " holds secrets (s3.secret_access_key)") != std::string::npos);
+  CHECK(c->warnings()[0].find("chmod 600") != std::string::npos);
+  CHECK(c->warnings()[0].find("hunter2") == std::string::npos);
+  std::filesystem::permissions(s.user_file, std::filesystem::perms(0600));
+  auto private_file = Config::load(test_schema(), s);
+  REQUIRE(private_file.ok());
+  CHECK(private_file->warnings().empty());
+}
