@@ -205,20 +205,24 @@ job_status_json_of_newest() {
 test_redis_restarted_mid_job_loses_no_call() {
   start_redis || return
   require_command redis-cli
-  run_lithops -s redis job submit --command "$(faults_gate)" --range 4 --worker-processes 2 --detach
+  # Each call waits for the gate, then says it ended (a file) and prints its index.
+  printf 'while [ ! -e %s/go ]; do sleep 0.05; done\ntouch %s/ended-$1\necho $1\n' "$PWD" "$PWD" >call.sh
+  run_lithops -s redis job submit --command "sh $PWD/call.sh {}" --range 4 --worker-processes 2 --detach
   expect_eq "$CODE" 0 "submit ($ERR)"
   local key=$OUT
   wait_until 30 eval '[ "$("$LITHOPS" -s redis --json job status "$key" | jq .workers_running)" -gt 0 ]' ||
     fail "the job never ran a worker"
-  # A restart that keeps the data (SHUTDOWN SAVE, then the same dir and port): every
-  # connection the pool and the workers hold breaks, and new ones are refused meanwhile.
+  # Redis goes down (SHUTDOWN SAVE keeps the data), the calls end and must store their
+  # results while it is down, and it comes back on the same port: the workers and the pool
+  # reconnect and nothing is lost.
   REDISCLI_AUTH=$REDIS_PASS redis-cli -p "$REDIS_PORT" shutdown save >/dev/null 2>&1
   wait_until 10 eval '! alive $REDIS_PID' || fail "redis did not stop"
+  touch go
+  wait_until 30 eval '[ "$(ls ended-* 2>/dev/null | wc -l)" -ge 2 ]' || fail "no call ended"
   local out
   out=$(bash "$TESTS_SERVERS_DIR/start_redis.sh" "$HOME/redis-data" "$REDIS_PASS" "$REDIS_PORT") ||
     { fail "redis did not restart: $out"; return; }
   at_exit "stop_pid ${out#* }"
-  touch go
   run_lithops -s redis job wait "$key"
   expect_eq "$CODE" 0 "the job ends well ($ERR)"
   run_lithops -s redis job result "$key"
