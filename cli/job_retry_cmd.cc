@@ -61,7 +61,20 @@ int run_retry(Context& ctx, const RetryFlags& flags) {
   if (!calls.ok()) return report_error(calls.error());
   if (calls->empty() && !reducer_pending(s, *spec)) {
     std::cerr << fmt::format("lithops: job {}: no failed calls to retry\n", spec->job_key);
-    return kExitOk;
+    if (progress->state == JobState::kDone) return kExitOk;
+    // Every call has a good result, yet the record says otherwise: its pool was killed while
+    // its workers went on and stored their calls. The job is done: record it, and report it
+    // as a retry would (results, exit code 0) instead of leaving it "lost".
+    JobProgress settled = *progress;
+    settled.state = JobState::kDone;
+    settled.done = spec->total_calls;
+    settled.failed = 0;
+    settled.workers_running = 0;
+    settled.finished_ms = settled.updated_ms = now_ms();
+    settled.message.clear();
+    if (auto w = s.write_progress(spec->job_key, settled); !w.ok()) return report_error(w.error());
+    if (flags.detach) return kExitOk;
+    return follow_and_report(ctx, *spec, flags.output_file);
   }
   auto first = s.next_invocation_id(spec->job_key);
   if (!first.ok()) return report_error(first.error());

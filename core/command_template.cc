@@ -1,5 +1,7 @@
 #include "core/command_template.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -115,6 +117,32 @@ Result<CommandTemplate> CommandTemplate::from_words(std::vector<std::string> wor
   }
   t.words_ = std::move(words);
   return t;
+}
+
+Status check_argument_sizes(const std::vector<std::string>& argv, uint64_t index) {
+  // What exec would say (E2BIG), said before launch, with the way out: a command without {}
+  // gets its input on stdin, whatever its size.
+  const char* kHint = "leave {} out of the command and read the input from stdin";
+  size_t total = 0;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    if (argv[i].size() + 1 > kMaxArgumentBytes)
+      return make_error(ErrorKind::kInvalidInput,
+                        fmt::format("call {}: argument {} of the command is {} bytes, over the "
+                                    "kernel's limit for one argument ({} bytes; exec would fail "
+                                    "with E2BIG): {}",
+                                    index, i, argv[i].size(), kMaxArgumentBytes - 1, kHint));
+    total += argv[i].size() + 1 + sizeof(char*);
+  }
+  long arg_max = ::sysconf(_SC_ARG_MAX);
+  size_t room = arg_max > 0 ? static_cast<size_t>(arg_max) : 2097152;
+  room = room > (256u << 10) ? room - (256u << 10) : room / 2;  // the environment's share
+  if (total > room)
+    return make_error(ErrorKind::kInvalidInput,
+                      fmt::format("call {}: the command's arguments are {} bytes, over the "
+                                  "kernel's argument limit ({} bytes with the environment; exec "
+                                  "would fail with E2BIG): {}",
+                                  index, total, room, kHint));
+  return {};
 }
 
 Result<std::vector<std::string>> CommandTemplate::render(const std::string& input_json,

@@ -20,6 +20,14 @@ namespace lithops {
 /// without any expansion. An unterminated quote is an error.
 Result<std::vector<std::string>> split_shell_words(const std::string& text);
 
+/// Linux's limit on one argument of exec (MAX_ARG_STRLEN, 32 pages, its NUL included).
+inline constexpr size_t kMaxArgumentBytes = 131072;
+
+/// kInvalidInput naming call `index` if `argv` cannot be exec'd: one argument over
+/// kMaxArgumentBytes, or all of them over the system's ARG_MAX (less room for the
+/// environment). The message says to pass the input on stdin instead.
+Status check_argument_sizes(const std::vector<std::string>& argv, uint64_t index);
+
 class CommandTemplate {
  public:
   /// Parses and checks the placeholders of every word.

@@ -216,7 +216,33 @@ Status Config::apply_yaml_file(const std::string& path, bool required) {
   }
   std::stringstream text;
   text << in.rdbuf();
-  return apply_yaml_text(text.str(), path);
+  LITHOPS_TRY(apply_yaml_text(text.str(), path));
+  warn_if_secrets_readable(path);
+  return {};
+}
+
+// As ssh does for a private key: a file that holds secrets (a Redis password, an S3 secret
+// key) and that other users can read is worth a warning on every use. A warning, not an
+// error: the file may sit on a filesystem without permissions, and refusing would lock the
+// user out of every command, `config` included.
+void Config::warn_if_secrets_readable(const std::string& path) {
+  std::error_code ec;
+  auto perms = std::filesystem::status(path, ec).permissions();
+  using P = std::filesystem::perms;
+  if (ec || (perms & (P::group_read | P::others_read)) == P::none) return;
+  std::vector<std::string> secrets;
+  for (const auto& spec : schema_) {
+    auto section = values_.find(spec.section);
+    if (!spec.secret || section == values_.end()) continue;
+    auto value = section->second.find(spec.key);
+    if (value != section->second.end() && value->second.origin.rfind(path + ":", 0) == 0)
+      secrets.push_back(spec.section + "." + spec.key);
+  }
+  if (secrets.empty()) return;
+  warnings_.push_back(fmt::format(
+      "config {} holds secrets ({}) and other users can read it (mode {:04o}): run "
+      "`chmod 600 {}`",
+      path, join(secrets, ", "), static_cast<unsigned>(perms) & 0777, path));
 }
 
 Status Config::apply_yaml_text(const std::string& text, const std::string& file) {

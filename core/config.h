@@ -114,7 +114,8 @@ class Config {
   Status check_sections(const std::vector<std::string>& sections,
                         bool bad_values_only = false) const;
   /// Things that are not errors but that a user wants to know: an unknown LITHOPS_* variable
-  /// (with a did-you-mean), a $LITHOPS_CONFIG_FILE that does not exist.
+  /// (with a did-you-mean), a $LITHOPS_CONFIG_FILE that does not exist, a config file that
+  /// holds secrets and is readable by other users.
   const std::vector<std::string>& warnings() const { return warnings_; }
 
   /// "section.key" → the effective value, for `config get`; kInvalidInput with a
@@ -135,6 +136,7 @@ class Config {
 
   Status file_issue(const std::string& section, Error error, bool unknown_key = false);
   void warn_unknown_environment(const std::map<std::string, std::string>& env);
+  void warn_if_secrets_readable(const std::string& path);
   Status check_range(const KeySpec& spec, const nlohmann::json& value,
                      const std::string& origin) const;
 

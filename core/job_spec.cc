@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/byte_text.h"
+
 namespace lithops {
 
 namespace {
@@ -11,14 +13,20 @@ namespace {
 nlohmann::json task_json(const TaskSpec& t) {
   nlohmann::json task = {
       {"kind", t.kind == TaskKind::kFunction ? "function" : "command"},
-      {"display", t.display},
+      {"display", utf8_for_display(t.display)},
       {"env", t.env},
   };
   if (t.kind == TaskKind::kFunction) {
     task["artifact"] = t.artifact_key;
     task["symbol"] = t.symbol;
-  } else {
+  } else if (std::all_of(t.argv.begin(), t.argv.end(), [](const std::string& w) { return is_valid_utf8(w); })) {
     task["argv"] = t.argv;
+  } else {
+    // JSON strings hold only UTF-8: a command with other bytes (a Latin-1 file name, say)
+    // is kept byte-exact in base64, and run as typed.
+    std::vector<std::string> words;
+    for (const auto& w : t.argv) words.push_back(base64_encode(w));
+    task["argv_base64"] = words;
   }
   return task;
 }
@@ -31,6 +39,8 @@ TaskSpec task_from_json(const nlohmann::json& task) {
   if (t.kind == TaskKind::kFunction) {
     t.artifact_key = task.at("artifact").get<std::string>();
     t.symbol = task.at("symbol").get<std::string>();
+  } else if (task.contains("argv_base64")) {
+    for (const auto& w : task.at("argv_base64")) t.argv.push_back(base64_decode(w.get<std::string>()));
   } else {
     t.argv = task.at("argv").get<std::vector<std::string>>();
   }

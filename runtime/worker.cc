@@ -310,8 +310,12 @@ int run_worker_stream(int in_fd, std::ostream& out, int processes) {
     }
     if (payload->reduce) return run_reducer_stream(worker, *payload, in, out);
     if (auto s = worker.serve(*payload, in, out); !s.ok()) {
-      // Without stored results the pool records the calls as lost, with this reason.
+      // Without stored results the pool records the calls as lost, with this reason: said
+      // on the protocol too, so that the job's status carries it (not only the pool's log).
       std::cerr << "worker: " << s.error().message << "\n";
+      std::string why = s.error().message;
+      std::replace(why.begin(), why.end(), '\n', ' ');  // one protocol line
+      out << "failed " << why << std::endl;
       return 1;
     }
   }

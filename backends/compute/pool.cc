@@ -55,6 +55,7 @@ struct Worker {
   bool reducer_over = false;      // its attempt has ended: its exit is not news
   int64_t last_seen_ms = 0;       // last line received, or when it was handed work
   std::string killed_because;     // set when the pool killed it (stall)
+  std::string failed_because;     // what it said ("failed <why>") before exiting on an error
   bool started = false;           // has reported that it runs an invocation
 };
 
@@ -340,6 +341,10 @@ void Pool::handle_line(Worker& w, const std::string& line) {
     return;
   }
   if (word == "ready") return;  // the reducer waits for "go"
+  if (word == "failed") {  // the worker's last words: why it gives up (storage full, say)
+    std::getline(in >> std::ws, w.failed_because);
+    return;
+  }
   if (word == "reduced") {
     std::string outcome;
     in >> outcome;
@@ -438,6 +443,7 @@ void Pool::handle_exit(Worker& w) {
   --progress_.workers_running;
   dirty_ = true;
   if (!w.killed_because.empty()) end = {FailureReason::kLost, w.killed_because, false};
+  else if (!w.failed_because.empty()) end.why += ": " + w.failed_because;
   const std::string& why = end.why;
   if (end.start_failed && !w.reducer) return worker_never_started(w, end);
   if (w.item) {

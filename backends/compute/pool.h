@@ -18,6 +18,8 @@
 //                    "stored <inv> <ok>"          results stored so far: <ok> calls ended ok
 //                    "done <inv> <ok> <failed>"   all its results are stored
 //                    "ready", "reduced ok|failed" the reducer's turn
+//                    "failed <why>"               it cannot go on (results not stored) and
+//                                                 exits; <why> goes on its lost calls
 // Results themselves only go through storage, so the record is complete whatever happens
 // to the pool.
 #pragma once

@@ -22,7 +22,15 @@ namespace lithops {
 namespace {
 
 Error io_error(std::string_view what, const std::string& path) {
-  return make_error(ErrorKind::kIo, fmt::format("{} {}: {}", what, path, std::strerror(errno)));
+  int err = errno;
+  // A full disk must be said as such, and where, not end as a bare "exited with code 1".
+  if (err == ENOSPC || err == EDQUOT)
+    return make_error(ErrorKind::kIo,
+                      fmt::format("{} {}: storage is full ({}, {}): free space there or point "
+                                  "localhost.storage_root at a larger filesystem",
+                                  what, path, err == ENOSPC ? "ENOSPC" : "EDQUOT",
+                                  std::strerror(err)));
+  return make_error(ErrorKind::kIo, fmt::format("{} {}: {}", what, path, std::strerror(err)));
 }
 
 // Reads [begin, end) of an open file; end is clamped to the file size by the caller.
@@ -38,6 +46,17 @@ Result<std::string> read_range(int fd, uint64_t begin, uint64_t end, const std::
   }
   data.resize(done);
   return data;
+}
+
+// mkdir -p with mode 0700 for every directory it makes: job data (inputs, outputs, logs) is
+// the user's alone, whatever the umask (issue 19). Existing directories keep their mode.
+void make_private_directories(const fs::path& dir, std::error_code& ec) {
+  if (dir.empty() || fs::is_directory(dir, ec)) return;
+  make_private_directories(dir.parent_path(), ec);
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    ec = std::error_code(errno, std::generic_category());
+  else
+    ec.clear();
 }
 
 }  // namespace
@@ -64,7 +83,7 @@ Result<std::string> LocalStorage::object_path(std::string_view bucket, std::stri
 Status LocalStorage::create_bucket(std::string_view bucket) {
   LITHOPS_TRY(validate_bucket(bucket));
   std::error_code ec;
-  fs::create_directories(fmt::format("{}/{}", root_, bucket), ec);
+  make_private_directories(fmt::format("{}/{}", root_, bucket), ec);
   if (ec)
     return make_error(ErrorKind::kIo,
                       fmt::format("cannot create bucket directory {}/{}: {}", root_, bucket,
@@ -78,17 +97,17 @@ Status LocalStorage::write_atomically(const std::string& path, std::string_view 
   static std::atomic<uint64_t> counter{0};
   fs::path target(path);
   std::error_code ec;
-  fs::create_directories(target.parent_path(), ec);
+  make_private_directories(target.parent_path(), ec);
   std::string tmp = fmt::format("{}/.tmp-{}-{}-{}", target.parent_path().string(), ::getpid(),
                                 counter++, target.filename().string());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return io_error("cannot write", tmp);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return io_error("cannot write", path);
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::write(fd, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      auto err = io_error("cannot write", tmp);
+      auto err = io_error("cannot write", path);
       ::close(fd);
       ::unlink(tmp.c_str());
       return err;
@@ -115,10 +134,15 @@ Status LocalStorage::put_file(std::string_view bucket, std::string_view key,
   auto path = object_path(bucket, key);
   if (!path.ok()) return path.error();
   std::error_code ec;
-  fs::create_directories(fs::path(*path).parent_path(), ec);
+  make_private_directories(fs::path(*path).parent_path(), ec);
   std::string tmp = *path + ".tmp-upload";
   fs::copy_file(source, tmp, fs::copy_options::overwrite_existing, ec);
-  if (ec) return make_error(ErrorKind::kIo, fmt::format("cannot copy {}: {}", source, ec.message()));
+  if (ec) {
+    errno = ec.value();
+    return io_error(fmt::format("cannot copy {} to", source), *path);
+  }
+  // copy_file keeps the source's mode; stored objects are 0600 like every other.
+  fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, ec);
   if (::rename(tmp.c_str(), path->c_str()) != 0) return io_error("cannot rename into", *path);
   return {};
 }

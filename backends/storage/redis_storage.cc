@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 #include <hiredis/hiredis.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "backends/storage/redis_reply.h"
 
@@ -194,13 +196,57 @@ Result<std::unique_ptr<RedisStorage::Connection>> RedisStorage::acquire() {
   return c;
 }
 
+// A restarted server leaves every pooled connection broken and refuses new ones for a while:
+// drop the pool and try again, with backoff, for reconnect_ms. Every operation is idempotent
+// (a put writes the same value again, a remove removes nothing more), so a retry after a
+// reply that was lost on the way is harmless.
+template <class Op>
+auto RedisStorage::reconnecting(Op op) -> decltype(op()) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.reconnect_ms);
+  for (int attempt = 0;; ++attempt) {
+    auto r = op();
+    if (r.ok() || r.error().kind != ErrorKind::kIo || std::chrono::steady_clock::now() >= deadline)
+      return r;
+    {
+      std::lock_guard lock(mu_);
+      idle_.clear();
+    }
+    spdlog::debug("redis: {}: reconnecting (attempt {})", r.error().message, attempt + 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(50 << std::min(attempt, 4), 1000)));
+  }
+}
+
+Status RedisStorage::create_bucket(std::string_view bucket) {
+  return reconnecting([&] { return create_bucket_once(bucket); });
+}
+Status RedisStorage::put(std::string_view bucket, std::string_view key, std::string_view data) {
+  return reconnecting([&] { return put_once(bucket, key, data); });
+}
+Result<std::string> RedisStorage::get(std::string_view bucket, std::string_view key,
+                                      std::optional<ByteRange> range) {
+  return reconnecting([&] { return get_once(bucket, key, range); });
+}
+Result<ObjectInfo> RedisStorage::head(std::string_view bucket, std::string_view key) {
+  return reconnecting([&] { return head_once(bucket, key); });
+}
+Result<std::vector<ObjectInfo>> RedisStorage::list(std::string_view bucket,
+                                                   std::string_view prefix) {
+  return reconnecting([&] { return list_once(bucket, prefix); });
+}
+Status RedisStorage::remove(std::string_view bucket, std::string_view key) {
+  return reconnecting([&] { return remove_once(bucket, key); });
+}
+Result<std::vector<std::string>> RedisStorage::list_buckets() {
+  return reconnecting([&] { return list_buckets_once(); });
+}
+
 void RedisStorage::release(std::unique_ptr<Connection> connection) {
   if (connection->broken()) return;  // a failed socket is closed, not reused
   std::lock_guard lock(mu_);
   if (idle_.size() < 8) idle_.push_back(std::move(connection));
 }
 
-Status RedisStorage::create_bucket(std::string_view bucket) {
+Status RedisStorage::create_bucket_once(std::string_view bucket) {
   LITHOPS_TRY(validate_bucket(bucket));
   auto c = acquire();
   if (!c.ok()) return c.error();
@@ -210,7 +256,7 @@ Status RedisStorage::create_bucket(std::string_view bucket) {
   return {};
 }
 
-Status RedisStorage::put(std::string_view bucket, std::string_view key, std::string_view data) {
+Status RedisStorage::put_once(std::string_view bucket, std::string_view key, std::string_view data) {
   LITHOPS_TRY(validate_bucket(bucket));
   LITHOPS_TRY(validate_key(key));
   auto c = acquire();
@@ -290,7 +336,7 @@ Result<std::optional<std::string>> RedisStorage::read_chunked(Connection& c, con
   return std::optional<std::string>(std::move(out));
 }
 
-Result<std::string> RedisStorage::get(std::string_view bucket, std::string_view key,
+Result<std::string> RedisStorage::get_once(std::string_view bucket, std::string_view key,
                                       std::optional<ByteRange> range) {
   LITHOPS_TRY(validate_bucket(bucket));
   LITHOPS_TRY(validate_key(key));
@@ -331,7 +377,7 @@ Result<std::string> RedisStorage::get(std::string_view bucket, std::string_view 
       fmt::format("redis: '{}' in bucket '{}' kept changing while being read", key, bucket));
 }
 
-Result<ObjectInfo> RedisStorage::head(std::string_view bucket, std::string_view key) {
+Result<ObjectInfo> RedisStorage::head_once(std::string_view bucket, std::string_view key) {
   LITHOPS_TRY(validate_bucket(bucket));
   LITHOPS_TRY(validate_key(key));
   auto c = acquire();
@@ -345,7 +391,7 @@ Result<ObjectInfo> RedisStorage::head(std::string_view bucket, std::string_view 
   return ObjectInfo{std::string(key), (*meta)->size, (*meta)->modified_ms};
 }
 
-Result<std::vector<ObjectInfo>> RedisStorage::list(std::string_view bucket,
+Result<std::vector<ObjectInfo>> RedisStorage::list_once(std::string_view bucket,
                                                    std::string_view prefix) {
   LITHOPS_TRY(validate_bucket(bucket));
   auto c = acquire();
@@ -383,7 +429,7 @@ Result<std::vector<ObjectInfo>> RedisStorage::list(std::string_view bucket,
   return out;  // ZRANGEBYLEX already orders by bytes, as std::string does
 }
 
-Status RedisStorage::remove(std::string_view bucket, std::string_view key) {
+Status RedisStorage::remove_once(std::string_view bucket, std::string_view key) {
   LITHOPS_TRY(validate_bucket(bucket));
   LITHOPS_TRY(validate_key(key));
   auto c = acquire();
@@ -399,7 +445,7 @@ Status RedisStorage::remove(std::string_view bucket, std::string_view key) {
 }
 
 // Every put adds its bucket to the buckets set, as create_bucket does.
-Result<std::vector<std::string>> RedisStorage::list_buckets() {
+Result<std::vector<std::string>> RedisStorage::list_buckets_once() {
   auto c = acquire();
   if (!c.ok()) return c.error();
   auto r = (*c)->command({"SMEMBERS", options_.key_prefix + "::buckets"});

@@ -30,6 +30,9 @@ struct RedisOptions {
   std::string key_prefix = "lithops";
   uint64_t chunk_size = 64ull << 20;  // bytes; no single Redis value is larger
   int timeout_ms = 30'000;
+  /// How long an operation keeps reconnecting when the connection breaks or is refused (a
+  /// Redis restarted mid-job): a worker must not lose its calls to a restart.
+  int reconnect_ms = 30'000;
 };
 
 /// Thread safety: every method may be called from several threads at once; each call
@@ -56,6 +59,18 @@ class RedisStorage : public StorageBackend {
 
  private:
   struct Meta;
+  /// Runs `op` (one whole operation on a fresh or pooled connection) again, with backoff,
+  /// while it fails with a connection error (kIo) and reconnect_ms has not passed.
+  template <class Op>
+  auto reconnecting(Op op) -> decltype(op());
+  Status create_bucket_once(std::string_view bucket);
+  Status put_once(std::string_view bucket, std::string_view key, std::string_view data);
+  Result<std::string> get_once(std::string_view bucket, std::string_view key,
+                               std::optional<ByteRange> range);
+  Result<ObjectInfo> head_once(std::string_view bucket, std::string_view key);
+  Result<std::vector<ObjectInfo>> list_once(std::string_view bucket, std::string_view prefix);
+  Status remove_once(std::string_view bucket, std::string_view key);
+  Result<std::vector<std::string>> list_buckets_once();
   Result<std::unique_ptr<Connection>> acquire();
   void release(std::unique_ptr<Connection> connection);
   Result<std::optional<Meta>> read_meta(Connection& c, std::string_view bucket,

@@ -120,6 +120,11 @@ std::chrono::milliseconds backoff(int attempt, int base_ms, int max_ms) {
                                    std::uniform_int_distribution<long>(0, delay / 2)(rng));
 }
 
+Error gave_up(Error e, int attempts) {
+  e.message += fmt::format(" (after {} attempts)", attempts);
+  return e;
+}
+
 std::string where(const std::string& bucket, const std::string& key) {
   return key.empty() ? fmt::format("bucket '{}'", bucket)
                      : fmt::format("'{}' in bucket '{}'", key, bucket);
@@ -236,6 +241,9 @@ Result<HttpResponse> S3Storage::send(const Call& call) {
         return make_error(ErrorKind::kIo, fmt::format("s3: {} {}: {} (after {} attempts)", call.op,
                                                       where(call.bucket, call.key),
                                                       response.error().message, attempt + 1));
+      // Still 503 SlowDown / 500 after every retry: say so, with the key, rather than hand
+      // back an answer each caller would report without the attempts.
+      if (again) return gave_up(error_from(call, *response), attempt + 1);
       return response;
     }
     auto wait = backoff(attempt, options_.backoff_base_ms, options_.backoff_max_ms);
@@ -512,7 +520,7 @@ Status S3Storage::get_stream(std::string_view bucket, std::string_view key, Byte
                           fmt::format("s3: get {} at byte {}: {} (after {} attempts)",
                                       where(call.bucket, call.key), at, r.error().message,
                                       attempt + 1));
-      return error_from(call, *r);
+      return again ? gave_up(error_from(call, *r), attempt + 1) : error_from(call, *r);
     }
     std::this_thread::sleep_for(
         backoff(attempt, options_.backoff_base_ms, options_.backoff_max_ms));

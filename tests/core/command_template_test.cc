@@ -72,3 +72,16 @@ TEST_CASE("an unknown field names the field and the call and suggests doubled br
 TEST_CASE("an empty command is an error") {
   CHECK_FALSE(CommandTemplate::parse("   ").ok());
 }
+
+TEST_CASE("an argument over the kernel's limit is refused naming the call and stdin") {
+  auto t = CommandTemplate::parse("echo {}");
+  REQUIRE(t.ok());
+  std::string big = "\"" + std::string(200000, 'a') + "\"";
+  auto argv = t->render(big, 7);
+  REQUIRE(argv.ok());
+  auto s = check_argument_sizes(*argv, 7);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().message.find("call 7: argument 1 of the command is 200000 bytes") != std::string::npos);
+  CHECK(s.error().message.find("stdin") != std::string::npos);
+  CHECK(check_argument_sizes({"echo", std::string(1000, 'a')}, 0).ok());
+}

@@ -340,3 +340,20 @@ TEST_CASE("config example has every section once, its keys together, and loads a
   REQUIRE_MESSAGE(config.ok(), config.error().message);
   CHECK(config->get_int("alpha", "three") == 3);
 }
+
+TEST_CASE("a config file with secrets that others can read is warned about, naming it") {
+  TempDir dir;
+  auto s = empty_sources();
+  s.user_file = dir.write("user.yaml", "s3:\n  secret_access_key: hunter2\n");
+  std::filesystem::permissions(s.user_file, std::filesystem::perms(0644));
+  auto c = Config::load(test_schema(), s);
+  REQUIRE(c.ok());
+  REQUIRE(c->warnings().size() == 1);
+  CHECK(c->warnings()[0].find("config " + s.user_file + " holds secrets (s3.secret_access_key)") != std::string::npos);
+  CHECK(c->warnings()[0].find("chmod 600") != std::string::npos);
+  CHECK(c->warnings()[0].find("hunter2") == std::string::npos);
+  std::filesystem::permissions(s.user_file, std::filesystem::perms(0600));
+  auto private_file = Config::load(test_schema(), s);
+  REQUIRE(private_file.ok());
+  CHECK(private_file->warnings().empty());
+}

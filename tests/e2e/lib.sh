@@ -112,6 +112,7 @@ s3:
   access_key_id: S3RVER
   secret_access_key: S3RVER
 CFG
+  chmod 600 "$HOME/.lithops/config"  # it holds a secret: else every command warns
 }
 
 # Starts redis-server with a password; sets REDIS_PORT, REDIS_PID, REDIS_PASS and adds the
@@ -127,6 +128,7 @@ redis:
   port: $REDIS_PORT
   password: $REDIS_PASS
 CFG
+  chmod 600 "$HOME/.lithops/config"  # it holds a secret: else every command warns
 }
 # PIDs of every process whose environment has HOME=DIR: everything a test started, however
 # it detached (a pool in its own session, commands in their own groups).

@@ -1,0 +1,230 @@
+# Faults injected end to end (issue 19): a full disk, a killed pool, a result object damaged
+# in storage, concurrent wait/cancel, S3 answering 503/500 or resetting connections (through
+# tests/servers/fault_proxy.py), Redis restarted mid-job. Each says what happened and where,
+# exits with the documented code, and loses nothing that can be kept.
+
+# faults_gate: a command template whose call N prints N once $PWD/go exists (at most 60 s).
+faults_gate() {
+  printf 'for i in $(seq 1 1200); do [ -e "%s/go" ] && break; sleep 0.05; done\necho "$1"\n' \
+    "$PWD" >gated.sh
+  echo "sh $PWD/gated.sh {}"
+}
+
+faults_state_of() {
+  "$LITHOPS" --json job status "$1" | jq -r .state
+}
+
+faults_jobs_dir() {
+  echo "$XDG_CACHE_HOME/lithops/storage/lithops-data/lithops.jobs"
+}
+
+# --- Localhost storage on a full filesystem ---
+
+# The storage root is a 1 MiB tmpfs, mounted in a mount namespace of its own (gone with the
+# last process in it: nothing to clean up); calls print 400 kB each, so their results cannot
+# be stored. Everything runs inside the namespace, where the tmpfs is visible.
+test_storage_full_says_so_and_where() {
+  [ "$(id -u)" = 0 ] || skip "needs root to mount a tmpfs (in a mount namespace of its own)"
+  require_command unshare
+  mkdir small
+  cat >inside.sh <<'SH'
+mount -t tmpfs -o size=1m lithops-test-full small || exit 99
+"$LITHOPS" job submit --set localhost.storage_root="$PWD/small" \
+  --command 'head -c 400000 /dev/zero' --range 6 --worker-processes 1 >out.txt 2>err.txt
+echo $? >code.txt
+"$LITHOPS" --json job status --set localhost.storage_root="$PWD/small" \
+  "$(ls small/lithops-data/lithops.jobs)" >status.json 2>status.err
+SH
+  LITHOPS=$LITHOPS unshare --mount --propagation private bash inside.sh
+  [ "$?" != 99 ] || skip "cannot mount a tmpfs here"
+  expect_eq "$(cat code.txt)" 1 "exit code of a job whose results cannot be stored"
+  expect_contains "$(cat err.txt)" "storage is full (ENOSPC" "the driver says the storage is full"
+  local why
+  why=$(jq -r '[.failures[].error] | first' status.json)
+  expect_contains "$why" "storage is full (ENOSPC" "the lost calls say why"
+  expect_contains "$why" "$PWD/small/lithops-data/lithops.jobs/" "and where"
+  expect_eq "$(jq -r '(.failures | length) + .done' status.json)" 6 "every call accounted for"
+}
+
+# --- Processes killed ---
+
+test_pool_killed_with_sigkill_is_lost_and_retry_failed_completes_it() {
+  run_lithops job submit --command "$(faults_gate)" --range 3 --detach
+  local key=$OUT pool
+  pool=$(jq -r .pid "$(faults_jobs_dir)/$key/backend.json")
+  wait_until 30 eval '[ "$("$LITHOPS" --json job status "$key" | jq .workers_running)" -gt 0 ]' ||
+    fail "the job never ran a worker"
+  kill -KILL "$pool"
+  wait_until 30 eval '[ "$(faults_state_of "$key")" = lost ]' ||
+    fail "never lost: $(faults_state_of "$key")"
+  touch go
+  run_lithops job retry "$key" --failed
+  expect_eq "$CODE" 0 "job retry --failed of a lost job ($ERR)"
+  expect_eq "$OUT" "$(printf '0\n1\n2')" "every call's output, once, in order ($ERR)"
+  expect_eq "$(faults_state_of "$key")" done "state after the retry"
+}
+
+# --- Three shells on one job ---
+
+test_two_waits_and_a_cancel_at_once_agree() {
+  run_lithops job submit --command "$(faults_gate)" --range 4 --detach
+  local key=$OUT
+  "$LITHOPS" job wait "$key" >w1.out 2>w1.err &
+  local w1=$!
+  "$LITHOPS" job wait "$key" >w2.out 2>w2.err &
+  local w2=$!
+  "$LITHOPS" job cancel "$key" >c.out 2>c.err &
+  local c=$!
+  wait $c
+  expect_eq "$?" 0 "cancel exit code ($(cat c.err))"
+  wait $w1
+  local code1=$?
+  wait $w2
+  local code2=$?
+  expect_eq "$code1" 1 "first wait: the documented code of a cancelled job ($(cat w1.err))"
+  expect_eq "$code2" 1 "second wait ($(cat w2.err))"
+  expect_contains "$(cat w1.err)" "cancel" "the first wait says the job was cancelled"
+  expect_contains "$(cat w2.err)" "cancel" "the second wait too"
+  expect_eq "$(faults_state_of "$key")" cancelled "one end state"
+  run_lithops --json job status "$key"
+  expect_eq "$(json_field "$OUT" '.done + .failed + .cancelled + .pending')" 4 "every call counted once"
+  expect_no_process "gated.sh" "the cancelled calls"
+}
+
+# --- A result object damaged in storage ---
+
+test_corrupted_or_truncated_result_names_the_key_and_the_call() {
+  run_lithops job submit --command 'echo out-{}' --range 3
+  expect_eq "$CODE" 0 "the job itself ($ERR)"
+  local key part
+  key=$(only_job_key)
+  part=$(find "$(faults_jobs_dir)/$key" -path '*/out/*' -type f -name '*result*' | head -1)
+  [ -n "$part" ] || part=$(find "$(faults_jobs_dir)/$key/out" -type f | head -1)
+  [ -n "$part" ] || { fail "no result object found under $key/out"; return; }
+  local rel=${part#"$(faults_jobs_dir)/"}
+  cp "$part" good.bin
+  # Truncated: half of it.
+  head -c "$(($(stat -c %s good.bin) / 2))" good.bin >"$part"
+  run_lithops job result "$key"
+  expect_ne_crash "truncated, job result"
+  expect_contains "$ERR" "$rel" "job result names the key"
+  run_lithops --json job status "$key"
+  expect_ne_crash "truncated, job status"
+  # Corrupted: the same size, other bytes.
+  head -c "$(stat -c %s good.bin)" /dev/urandom >"$part"
+  run_lithops job result "$key"
+  expect_ne_crash "corrupted, job result"
+  expect_contains "$ERR" "$rel" "job result names the key"
+  run_lithops job status "$key"
+  expect_ne_crash "corrupted, job status"
+}
+
+# A command that met a damaged object: ended with an error (not a signal), said something.
+expect_ne_crash() {
+  [ "$CODE" -lt 128 ] || fail "$1: crashed (exit $CODE): $ERR"
+  [ "$CODE" != 0 ] && [ -z "$ERR" ] && fail "$1: failed silently"
+  return 0
+}
+
+# --- S3 answering 503 SlowDown, 500, or resetting connections (a proxy in front of s3rver) ---
+
+# faults_proxy RULE...: starts tests/servers/fault_proxy.py in front of this test's s3rver and
+# points the s3 config at it; sets PROXY_LOG (one line per request). Stopped at exit.
+faults_proxy() {
+  require_command python3
+  local name=proxy-$RANDOM
+  PROXY_LOG=$PWD/$name.log
+  python3 "$TESTS_SERVERS_DIR/fault_proxy.py" "$S3_PORT" "$@" --log "$PROXY_LOG" >"$name.out" 2>"$name.err" &
+  local pid=$!
+  at_exit "stop_pid $pid"
+  wait_until 30 eval "[ -s $name.out ]" || { fail "the fault proxy did not start: $(cat "$name.err")"; return 1; }
+  read -r PROXY_PORT _ <"$name.out"
+  sed -i "s|endpoint: http://127.0.0.1:[0-9]*|endpoint: http://127.0.0.1:$PROXY_PORT|" "$HOME/.lithops/config"
+}
+
+faults_count() {  # faults_count PATTERN: proxy log lines matching PATTERN
+  grep -c -- "$1" "$PROXY_LOG" 2>/dev/null || true
+}
+
+# A 16 MiB object in 5 MiB parts (s3rver, like S3, refuses smaller parts but the last):
+# parts 1, 2 and 3 each meet one fault, and the object arrives whole.
+test_s3_multipart_upload_retries_slowdown_500_and_resets() {
+  start_s3 || return
+  faults_proxy upload-part:1:1:503 upload-part:3:1:500 upload-part:5:1:reset || return
+  head -c 16777216 /dev/urandom >big.bin
+  local fast="--set s3.multipart_threshold_mb=5 --set s3.multipart_chunk_mb=5"
+  run_lithops -s s3 $fast storage put big.bin lithops-data/in/big.bin
+  expect_eq "$CODE" 0 "put through the faults ($ERR)"
+  expect_eq "$(faults_count '^upload-part.*-> 503')" 1 "one 503 SlowDown met"
+  expect_eq "$(faults_count '^upload-part.*-> 500')" 1 "one 500 met"
+  expect_eq "$(faults_count '^upload-part.*reset mid-upload')" 1 "one reset met"
+  run_lithops -s s3 storage get lithops-data/in/big.bin -o back.bin
+  expect_eq "$CODE" 0 "get ($ERR)"
+  cmp -s big.bin back.bin || fail "the object did not arrive whole"
+  # A server that keeps saying SlowDown: the put gives up after its retries, naming the key.
+  faults_proxy upload-part:1:all:503 || return
+  run_lithops -s s3 $fast --set s3.max_retries=2 storage put big.bin lithops-data/in/slow.bin
+  expect_eq "$CODE" 1 "put against a server that keeps failing"
+  expect_contains "$ERR" "'in/slow.bin' in bucket 'lithops-data'" "names the key"
+  expect_contains "$ERR" "SlowDown" "says what the server said"
+  expect_contains "$ERR" "after 3 attempts" "and that it retried"
+}
+
+# Calls read their inputs from S3 by ranged GETs: the first ranged reads meet a 503, a 500
+# and a connection reset in the middle of the body; every call still gets its exact bytes.
+test_s3_ranged_reads_retry_faults_and_name_the_key_when_they_persist() {
+  start_s3 || return
+  mkdir data
+  local i
+  for i in 0 1 2 3; do head -c 100000 /dev/urandom >"data/p$i.bin"; done
+  run_lithops -s s3 storage put data/p0.bin data/p1.bin data/p2.bin data/p3.bin lithops-data/in/
+  expect_eq "$CODE" 0 "upload ($ERR)"
+  faults_proxy ranged-get:1:1:503 ranged-get:2:1:500 ranged-get:3:1:reset || return
+  run_lithops -s s3 job submit --input s3://lithops-data/in/ --command 'sha256sum' --results out
+  expect_eq "$CODE" 0 "a job whose reads met faults ($ERR)"
+  for i in 0 1 2 3; do
+    expect_eq "$(cut -d' ' -f1 "out/$i.out")" "$(sha256sum <"data/p$i.bin" | cut -d' ' -f1)" "bytes of call $i"
+  done
+  expect_contains "$(faults_count 'reset mid-download')" 1 "a read was cut mid-body"
+  # Every ranged read fails: the calls fail, each saying which key it could not read.
+  faults_proxy ranged-get:1:all:503:in/p2.bin || return
+  run_lithops -s s3 --set s3.max_retries=1 job submit --input s3://lithops-data/in/p2.bin \
+    --command 'sha256sum'
+  expect_eq "$CODE" 1 "a job whose input cannot be read"
+  job_status_json_of_newest
+  expect_contains "$(json_field "$STATUS" '[.failures[].error] | first')" "in/p2.bin" "names the key"
+  expect_contains "$(json_field "$STATUS" '[.failures[].error] | first')" "SlowDown" "and why"
+}
+
+job_status_json_of_newest() {
+  STATUS=$("$LITHOPS" -s s3 --json job status "$("$LITHOPS" -s s3 --json job list | jq -r '.[0].job_key')")
+}
+
+# --- Redis restarted while the calls run ---
+
+test_redis_restarted_mid_job_loses_no_call() {
+  start_redis || return
+  require_command redis-cli
+  # Each call waits for the gate, then says it ended (a file) and prints its index.
+  printf 'while [ ! -e %s/go ]; do sleep 0.05; done\ntouch %s/ended-$1\necho $1\n' "$PWD" "$PWD" >call.sh
+  run_lithops -s redis job submit --command "sh $PWD/call.sh {}" --range 4 --worker-processes 2 --detach
+  expect_eq "$CODE" 0 "submit ($ERR)"
+  local key=$OUT
+  wait_until 30 eval '[ "$("$LITHOPS" -s redis --json job status "$key" | jq .workers_running)" -gt 0 ]' ||
+    fail "the job never ran a worker"
+  # Redis goes down (SHUTDOWN SAVE keeps the data), the calls end and must store their
+  # results while it is down, and it comes back on the same port: the workers and the pool
+  # reconnect and nothing is lost.
+  REDISCLI_AUTH=$REDIS_PASS redis-cli -p "$REDIS_PORT" shutdown save >/dev/null 2>&1
+  wait_until 10 eval '! alive $REDIS_PID' || fail "redis did not stop"
+  touch go
+  wait_until 30 eval '[ "$(ls ended-* 2>/dev/null | wc -l)" -ge 2 ]' || fail "no call ended"
+  local out
+  out=$(bash "$TESTS_SERVERS_DIR/start_redis.sh" "$HOME/redis-data" "$REDIS_PASS" "$REDIS_PORT") ||
+    { fail "redis did not restart: $out"; return; }
+  at_exit "stop_pid ${out#* }"
+  run_lithops -s redis job wait "$key"
+  expect_eq "$CODE" 0 "the job ends well ($ERR)"
+  run_lithops -s redis job result "$key"
+  expect_eq "$OUT" "$(printf '0\n1\n2\n3')" "no call lost"
+}
