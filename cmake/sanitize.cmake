@@ -49,7 +49,9 @@ endif()
 # lithops_sanitize_executables(): gives every executable target (made so far, in any
 # directory) the sanitizers' run-time defaults, cmake/sanitizer_defaults.c. Called once at
 # the end of the top-level CMakeLists.txt. Executables only: a task or module .so keeps
-# exactly the symbols it exports.
+# exactly the symbols it exports. With clang, whose sanitizer runtime is linked into the
+# executables only, a .so is allowed the undefined __asan_*/__ubsan_* symbols the executable
+# that loads it provides (-z undefs after the module's own -z defs, --no-undefined).
 function(lithops_sanitize_executables)
   if(NOT LITHOPS_SANITIZE)
     return()
@@ -64,6 +66,8 @@ function(lithops_sanitize_executables)
       get_target_property(type ${t} TYPE)
       if(type STREQUAL "EXECUTABLE")
         target_sources(${t} PRIVATE ${PROJECT_SOURCE_DIR}/cmake/sanitizer_defaults.c)
+      elseif(type MATCHES "SHARED_LIBRARY|MODULE_LIBRARY" AND CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+        target_link_options(${t} PRIVATE -Wl,-z,undefs)
       endif()
     endforeach()
   endwhile()
