@@ -201,11 +201,14 @@ std::string PodmanLauncher::startup_hint() const {
 
 int remove_job_containers(const PodmanSettings& settings, const std::string& job_key) {
   std::string label = "label=lithops.job=" + job_key;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    (void)settings.run({"rm", "--force", "--time", "0", "--filter", label}, 120);
+  // Looked at first: at the end of a job every `podman run --rm` has usually removed its own
+  // container, and a podman command costs from 0.1 s to seconds.
+  for (int attempt = 0; attempt <= 3; ++attempt) {
     auto left = settings.run({"ps", "--all", "--quiet", "--filter", label}, 60);
     if (!left.ok() || !left->ok()) return -1;
     if (left->out.find_first_not_of(" \n") == std::string::npos) return 0;
+    if (attempt == 3) break;
+    (void)settings.run({"rm", "--force", "--time", "0", "--filter", label}, 120);
   }
   return 1;
 }

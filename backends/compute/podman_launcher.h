@@ -32,8 +32,9 @@ class PodmanLauncher : public WorkerLauncher {
   /// Removes every container labelled with the job (running or not).
   void stop_all() override;
   std::string startup_hint() const override;
-  /// Serverless: a container per invocation.
-  bool one_invocation_per_worker() const override { return true; }
+  /// Serverless: a container per invocation, unless warm containers (the default) take the
+  /// job's next invocations as a platform's warm instances do.
+  bool one_invocation_per_worker() const override { return !settings_.warm_containers; }
 
   /// The `podman run` argv of worker `slot` (for tests and for the bench's bare comparison).
   std::vector<std::string> run_argv(const WorkerSlot& slot) const;

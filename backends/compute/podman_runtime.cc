@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "backends/compute/localhost_compute.h"
 #include "backends/compute/runtime_tree.h"
@@ -239,6 +240,26 @@ Status PodmanRuntimes::remove(const std::string& name, RuntimeNotes notes) {
   return records_.remove(name);
 }
 
+namespace {
+
+// The host of the server a job's storage lives on ("" for localhost storage), and the config
+// key that names it.
+std::pair<std::string, std::string> storage_server(const Config& config, const std::string& storage) {
+  if (storage == "redis") return {config.get_string("redis", "host"), "redis.host"};
+  if (storage != "s3") return {"", ""};
+  std::string host = config.get_string("s3", "endpoint");
+  if (auto sep = host.find("://"); sep != std::string::npos) host.erase(0, sep + 3);
+  host = host.substr(0, host.find('/'));
+  if (host.starts_with('[')) return {host.substr(0, host.find(']') + 1), "s3.endpoint"};
+  return {host.substr(0, host.find(':')), "s3.endpoint"};
+}
+
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host.starts_with("127.") || host == "[::1]" || host == "::1";
+}
+
+}  // namespace
+
 Status PodmanRuntimes::check_storage_reachable() const {
   std::string storage = config_.get_string("lithops", "storage");
   if (storage != "localhost" && settings_.network == "none")
@@ -246,6 +267,17 @@ Status PodmanRuntimes::check_storage_reachable() const {
                       fmt::format("podman.network is none, so worker containers cannot reach {} "
                                   "storage: set podman.network (e.g. host)",
                                   storage));
+  // A container's 127.0.0.1 is its own: only the host's network (or a namespace the user
+  // names) reaches a server on this machine's loopback. Caught here, the job would otherwise
+  // start and every call fail with a connection error.
+  auto [host, key] = storage_server(config_, storage);
+  bool own_loopback = settings_.network != "host" && !settings_.network.starts_with("ns:");
+  if (own_loopback && is_loopback(host))
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("podman.network is {}, so worker containers have their own "
+                                  "{} and cannot reach the {} storage there ({}): set "
+                                  "podman.network: host, or {} to an address the containers reach",
+                                  settings_.network, host, storage, key, key));
   return {};
 }
 

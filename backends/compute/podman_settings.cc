@@ -28,6 +28,9 @@ Schema PodmanSettings::schema() {
       {"podman", "worker_processes", ValueType::kInt, 2,
        "Sub-worker processes per worker container (also its --cpus)."},
       {"podman", "max_workers", ValueType::kInt, 4, "Worker containers running at once."},
+      {"podman", "warm_containers", ValueType::kBool, true,
+       "A worker container takes the job's next invocations while there are any, as a "
+       "serverless platform's warm instance does (false: a new container per invocation)."},
       {"podman", "extra_args", ValueType::kList, nlohmann::json::array(),
        "Arguments appended to every `podman run` of a worker, e.g. [--pull=never]."},
   };
@@ -45,6 +48,7 @@ PodmanSettings PodmanSettings::from_config(const Config& c) {
   long long memory = c.get_int("podman", "runtime_memory");
   s.runtime_memory_mb = memory > 0 ? static_cast<uint64_t>(memory) : 0;
   s.extra_args = c.get_list("podman", "extra_args");
+  s.warm_containers = c.get_bool("podman", "warm_containers");
   return s;
 }
 

@@ -20,6 +20,10 @@ struct PodmanSettings {
   std::string runtime = "lithops-default";  // runtime (image) name when a job names none
   uint64_t runtime_memory_mb = 512;         // --memory of each container (0 = no limit)
   std::vector<std::string> extra_args;      // appended to every `podman run`
+  // A container runs invocations back to back (false: one each). A container start costs
+  // 0.1-0.3 s on a quiet machine and seconds under load, against ~1 ms for a local worker
+  // process: guided packing's few dozen invocations would otherwise pay it a few dozen times.
+  bool warm_containers = true;
 
   static Schema schema();
   static PodmanSettings from_config(const Config& config);

@@ -674,9 +674,12 @@ int Pool::run() {
     progress_.state = JobState::kCancelled;
     progress_.message = "cancelled";
   } else {
+    // Every worker is told first, then reaped: they wind down together (a container takes a
+    // second or more to stop and be removed).
+    for (auto& w : workers_)
+      if (w.proc && w.accepts_input()) w.proc->close_input();
     for (auto& w : workers_)
       if (w.proc) {
-        w.proc->close_input();
         (void)w.proc->wait();
         w.proc.reset();
       }

@@ -130,15 +130,12 @@ CFG
 }
 # PIDs of every process whose environment has HOME=DIR: everything a test started, however
 # it detached (a pool in its own session, commands in their own groups).
+# One grep reads every environment: a `tr | grep` per process took seconds per call on a busy
+# machine, and the harness calls this after every test.
 processes_of_home() {
-  local dir=$1 env pid
-  for env in /proc/[0-9]*/environ; do
-    pid=${env#/proc/}
-    pid=${pid%/environ}
-    [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] && continue
-    if { tr '\0' '\n' <"$env"; } 2>/dev/null | grep -qx "HOME=$dir"; then
-      echo "$pid"
-    fi
+  local dir=$1 pid
+  for pid in $(grep -lsxzF "HOME=$dir" /proc/[0-9]*/environ | cut -d/ -f3); do
+    [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] || echo "$pid"
   done
 }
 

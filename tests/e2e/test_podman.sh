@@ -153,22 +153,44 @@ test_podman_runtime_build_with_a_containerfile_adds_the_runtime_on_top() {
 
 # --- jobs ----------------------------------------------------------------------------------
 
+# started_containers KEY: how many containers of job KEY podman started (its events).
+started_containers() {
+  pm events --stream=false --filter "label=lithops.job=$1" --filter event=start | wc -l
+}
+
 test_podman_200_calls_chunksize_8_run_in_25_containers_in_order() {
   podman_test_setup
   runtime_image_built || return
   run_lithops job submit -b podman --function "$EXAMPLES/libsquare.so" --range 200 \
-    --worker-processes 4 --chunksize 8 --detach
+    --worker-processes 4 --chunksize 8 --set podman.warm_containers=false --detach
+  local key=$OUT
+  run_lithops job wait "$key"
+  expect_eq "$CODE" 0 "job wait exit code ($ERR)"
+  run_lithops job result "$key"
+  expect_eq "$OUT" "$(for i in $(seq 0 199); do echo $((i * i)); done)" "200 squares, in call order"
+  expect_eq "$(started_containers "$key")" 25 "one container per invocation (podman events)"
+  expect_eq "$(containers_of "$key")" "" "no container of the job is left"
+  run_lithops --json job status "$key"
+  expect_eq "$(json_field "$OUT" .backend)" podman "status names the backend"
+  expect_eq "$(json_field "$OUT" .workers)" 25 "25 invocations"
+}
+
+# Warm containers (the default): the same 25 invocations in at most max_workers containers.
+test_podman_warm_containers_take_the_next_invocations() {
+  podman_test_setup
+  runtime_image_built || return
+  run_lithops job submit -b podman --function "$EXAMPLES/libsquare.so" --range 200 \
+    --worker-processes 4 --chunksize 8 --max-workers 2 --detach
   local key=$OUT
   run_lithops job wait "$key"
   expect_eq "$CODE" 0 "job wait exit code ($ERR)"
   run_lithops job result "$key"
   expect_eq "$OUT" "$(for i in $(seq 0 199); do echo $((i * i)); done)" "200 squares, in call order"
   local started
-  started=$(pm events --stream=false --filter "label=lithops.job=$key" --filter event=start | wc -l)
-  expect_eq "$started" 25 "one container per invocation (podman events)"
+  started=$(started_containers "$key")
+  [ "$started" -ge 1 ] && [ "$started" -le 2 ] ||
+    fail "25 invocations ran in $started containers, expected 1 or 2 (max_workers)"
   expect_eq "$(containers_of "$key")" "" "no container of the job is left"
-  run_lithops --json job status "$key"
-  expect_eq "$(json_field "$OUT" .backend)" podman "status names the backend"
 }
 
 test_podman_logs_reduce_and_retries_work_as_on_localhost() {
@@ -278,6 +300,30 @@ test_podman_cancel_and_ctrl_c_leave_no_container() {
   [ -n "$key2" ] && expect_eq "$(containers_of "$key2")" "" "Ctrl-C leaves no container of the job"
 }
 
+# Shared state has no embedded store off localhost: containers reach it through Redis (host
+# network), and without a redis: section a job is refused (--shared-state) or its calls that use
+# state are rejected, naming the section to add.
+test_podman_shared_state_goes_through_redis_and_is_refused_without_it() {
+  podman_test_setup
+  runtime_image_built || return
+  local task=$TASKS/libshared_state.so
+  run_lithops job submit -b podman --shared-state --function "$task:count" --range 2
+  expect_eq "$CODE" 2 "--shared-state without Redis is refused before launch"
+  expect_contains "$ERR" "shared state on the podman backend needs Redis: add a redis: section" "it names the section"
+  expect_eq "$("$LITHOPS" --json job list | jq length)" 0 "nothing was launched"
+  run_lithops job submit -b podman --function "$task:count" --range 2 --retries 0 --detach
+  local key=$OUT
+  "$LITHOPS" job wait "$key" >/dev/null 2>&1
+  STATUS=$("$LITHOPS" --json job status "$key")
+  expect_eq "$(failure_field 0 reason)" rejected "without --shared-state, a call that uses state is rejected"
+  expect_contains "$(failure_field 0 error)" "add a redis: section" "and its error names the section"
+  start_redis || return
+  run_lithops --json job submit -b podman --shared-state --function "$task:count" --range 8 \
+    --chunksize 2 --max-workers 2 --worker-processes 2
+  expect_eq "$CODE" 0 "with a redis: section, state works in containers ($ERR)"
+  expect_eq "$(printf '%s\n' "$OUT" | jq -r .output | sort -n | tail -n1)" 80 "8 calls x 10 counter_add in 4 containers reach exactly 80"
+}
+
 test_podman_a_container_that_cannot_start_is_rejected_with_podmans_message() {
   podman_test_setup
   runtime_image_built || return
@@ -305,6 +351,20 @@ test_podman_bad_setups_are_refused_before_launch() {
   expect_eq "$CODE" 2 "podman not working: config error"
   expect_contains "$ERR" "podman.root" "it names the config keys"
   expect_no_job_stored "podman missing or broken"
+  # Storage the containers cannot reach: refused before anything is stored or started.
+  cat >unreachable.yaml <<CFG
+s3: {endpoint: "http://127.0.0.1:9", access_key_id: k, secret_access_key: s}
+CFG
+  run_lithops -c unreachable.yaml job submit -b podman -s s3 --set podman.network=none \
+    --function "$EXAMPLES/libsquare.so" --range 1
+  expect_eq "$CODE" 2 "S3 storage with podman.network none: config error"
+  expect_contains "$ERR" "podman.network is none, so worker containers cannot reach s3 storage" "it says why"
+  run_lithops -c unreachable.yaml job submit -b podman -s s3 --set podman.network=bridge \
+    --function "$EXAMPLES/libsquare.so" --range 1
+  expect_eq "$CODE" 2 "S3 on this machine's loopback with a bridge network: config error"
+  expect_contains "$ERR" "cannot reach the s3 storage there (s3.endpoint): set podman.network: host" \
+    "it names the key and the fix"
+  expect_eq "$(pm ps --all --quiet | wc -l)" 0 "no container was started"
   # A runtime recorded by another lithops version is refused, naming both versions.
   run_lithops hello -b podman
   expect_eq "$CODE" 0 "hello ($ERR)"
