@@ -1,5 +1,7 @@
 #include "core/call_stats.h"
 
+#include <cstdint>
+
 namespace lithops {
 
 void put_varint(std::string& out, uint64_t v) {
@@ -49,6 +51,10 @@ bool decode_call_stats(std::string_view in, CallStats& s) {
     if (in.empty()) break;  // written by a version with fewer fields
     if (!get_varint(in, field)) return false;
   }
+  // Read back from storage, the field may hold any numbers: only times that encode_call_stats
+  // writes (start >= queued >= 0, start + duration within int64) are well formed.
+  constexpr uint64_t kMaxTime = INT64_MAX;
+  if (v[0] > kMaxTime || v[1] > v[0] || v[2] > kMaxTime - v[0]) return false;
   s.start_us = static_cast<int64_t>(v[0]);
   s.queued_us = s.start_us - static_cast<int64_t>(v[1]);
   s.end_us = s.start_us + static_cast<int64_t>(v[2]);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/byte_text.h"
 #include "core/spelling.h"
 #include "core/text.h"
 #include "core/worker_config.h"
@@ -177,6 +178,10 @@ Result<Config> Config::load(const Schema& schema, const ConfigSources& sources) 
   LITHOPS_TRY(c.apply_environment(sources.environment));
   LITHOPS_TRY(c.apply_yaml_file(sources.cli_file, true));
   for (const auto& s : sources.cli_sets) LITHOPS_TRY(c.apply_set(s));
+  for (const auto& [value, flag] : {std::pair{sources.cli_backend, "-b/--backend"},
+                                    std::pair{sources.cli_storage, "-s/--storage"}})
+    if (!is_valid_utf8(value))
+      return make_error(ErrorKind::kConfig, fmt::format("{} is not UTF-8 text", flag));
   if (!sources.cli_backend.empty())
     c.values_["lithops"]["backend"] = ConfigValue{sources.cli_backend, "-b/--backend"};
   if (!sources.cli_storage.empty())
@@ -304,7 +309,12 @@ Status Config::apply_yaml_text(const std::string& text, const std::string& file)
           if (!item.IsScalar()) scalars = false;
           else items.push_back(item.Scalar());
         }
-        if (scalars) values_[section][key] = ConfigValue{items, where};
+        Status text;
+        for (const auto& item : items)
+          if (text.ok()) text = check_text(*spec, item.get<std::string>(), where);
+        if (!text.ok())
+          LITHOPS_TRY(file_issue(section, text.error()));
+        else if (scalars) values_[section][key] = ConfigValue{items, where};
         else
           LITHOPS_TRY(file_issue(
               section, make_error(ErrorKind::kConfig,
@@ -361,6 +371,7 @@ Status Config::apply_set(const std::string& assignment) {
 
 Status Config::set_from_text(const KeySpec& spec, const std::string& text,
                              const std::string& origin) {
+  LITHOPS_TRY(check_text(spec, text, origin));
   auto parsed = parse_typed_value(spec.type, text);
   if (!parsed.ok()) {
     std::string shown = spec.secret ? "(secret)" : text;
@@ -396,6 +407,16 @@ Status Config::set_structured(const KeySpec& spec, const YAML::Node& node,
   }
   values_[spec.section][spec.key] = ConfigValue{std::move(value), where};
   return {};
+}
+
+// Config values travel as JSON (to every worker, in `config show --json`), which holds text
+// only: bytes that are not UTF-8 are refused where they were set, the value itself not shown
+// (it may be a secret, and it would not print).
+Status Config::check_text(const KeySpec& spec, const std::string& text,
+                          const std::string& origin) const {
+  if (is_valid_utf8(text)) return {};
+  return make_error(ErrorKind::kConfig, fmt::format("config {}: {}.{} is not UTF-8 text", origin,
+                                                    spec.section, spec.key));
 }
 
 // No count, size, port or time lithops knows is negative; a worker count of 0 would launch

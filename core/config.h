@@ -139,6 +139,7 @@ class Config {
   void warn_if_secrets_readable(const std::string& path);
   Status check_range(const KeySpec& spec, const nlohmann::json& value,
                      const std::string& origin) const;
+  Status check_text(const KeySpec& spec, const std::string& text, const std::string& origin) const;
 
   Schema schema_;
   std::map<std::string, std::map<std::string, ConfigValue>> values_;

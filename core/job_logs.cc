@@ -28,16 +28,26 @@ Result<LogChunk> decode_log_chunk(const std::string& data, const std::string& wh
     auto h = nlohmann::json::parse(data.begin() + static_cast<long>(pos),
                                    data.begin() + static_cast<long>(eol), nullptr, false);
     pos = eol + 1;
-    if (h.is_object() && h.value("end", false)) {
-      chunk.end = true;
-      continue;
-    }
-    if (!h.is_object() || !h.contains("call") || !h.contains("n") || !h["n"].is_number_unsigned())
+    // Written by a worker of any version, read back from storage: check every field's type
+    // and that the length fits what is left, so a damaged chunk is an error naming it.
+    if (!h.is_object())
       return make_error(ErrorKind::kIo, fmt::format("{}: damaged log chunk header", what));
-    size_t n = h["n"].get<size_t>();
-    if (pos + n > data.size())
+    if (auto end = h.find("end"); end != h.end()) {
+      if (!end->is_boolean())
+        return make_error(ErrorKind::kIo, fmt::format("{}: damaged log chunk header", what));
+      if (end->get<bool>()) {
+        chunk.end = true;
+        continue;
+      }
+    }
+    auto call = h.find("call"), size = h.find("n");
+    if (call == h.end() || !call->is_number_unsigned() || size == h.end() ||
+        !size->is_number_unsigned())
+      return make_error(ErrorKind::kIo, fmt::format("{}: damaged log chunk header", what));
+    uint64_t n = size->get<uint64_t>();
+    if (n > data.size() - pos)
       return make_error(ErrorKind::kIo, fmt::format("{}: truncated log chunk body", what));
-    chunk.pieces.push_back({h["call"].get<uint64_t>(), data.substr(pos, n)});
+    chunk.pieces.push_back({call->get<uint64_t>(), data.substr(pos, n)});
     pos += n;
   }
   return chunk;

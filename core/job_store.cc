@@ -95,9 +95,20 @@ Result<std::vector<std::string>> JobStore::read_inputs(const JobSpec& spec, Call
   auto offsets = decode_offsets(*index);
   if (offsets.size() != calls.size() + 1)
     return make_error(ErrorKind::kIo, "input index of job " + spec.job_key + " is truncated");
+  // The index is read back from storage: offsets that go backwards or past the data are a
+  // damaged object, not a reason to throw out of a worker.
+  auto damaged = [&] {
+    return make_error(ErrorKind::kIo,
+                      fmt::format("input index of job {} is damaged: calls {}..{} point outside "
+                                  "{} (submit the job again)",
+                                  spec.job_key, calls.begin, calls.end - 1,
+                                  job_prefix(spec.job_key) + "input.data"));
+  };
+  if (!std::is_sorted(offsets.begin(), offsets.end())) return damaged();
   auto data = storage_.get(bucket_, job_prefix(spec.job_key) + "input.data",
                            ByteRange{offsets.front(), offsets.back()});
   if (!data.ok()) return data.error();
+  if (data->size() != offsets.back() - offsets.front()) return damaged();
   for (size_t i = 0; i + 1 < offsets.size(); ++i)
     inputs.push_back(data->substr(offsets[i] - offsets.front(), offsets[i + 1] - offsets[i]));
   return inputs;

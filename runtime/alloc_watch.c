@@ -6,6 +6,20 @@
 
 #include "runtime/alloc_watch.h"
 
+/* Under AddressSanitizer the allocator is ASan's: a malloc of our own would hand out glibc
+ * memory that ASan's free then rejects. Sanitized builds (-DLITHOPS_SANITIZE) keep ASan's, and
+ * so lose the out-of-memory note: a task whose allocation fails is reported as crashed, and
+ * ASan itself reports the failed allocation (RLIMIT_AS and ASan's shadow memory do not mix). */
+#if defined(__SANITIZE_ADDRESS__)
+#define LITHOPS_KEEP_SANITIZER_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LITHOPS_KEEP_SANITIZER_MALLOC 1
+#endif
+#endif
+
+#ifndef LITHOPS_KEEP_SANITIZER_MALLOC
+
 extern void* __libc_malloc(size_t size);
 extern void* __libc_calloc(size_t count, size_t size);
 extern void* __libc_realloc(void* ptr, size_t size);
@@ -18,3 +32,4 @@ static void* noted(void* p, size_t size) {
 void* malloc(size_t size) { return noted(__libc_malloc(size), size); }
 void* calloc(size_t count, size_t size) { return noted(__libc_calloc(count, size), count * size); }
 void* realloc(void* ptr, size_t size) { return noted(__libc_realloc(ptr, size), size); }
+#endif

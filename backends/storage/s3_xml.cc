@@ -1,5 +1,6 @@
 #include "backends/storage/s3_xml.h"
 
+#include <cctype>
 #include <cstdlib>
 
 namespace lithops {
@@ -82,6 +83,22 @@ void append_utf8(std::string& out, unsigned long cp) {
   }
 }
 
+// The code point of a character reference ("#65", "#x42"), or 0 if `entity` is not one that
+// names a character XML allows (digits only; no NUL, no surrogate, at most U+10FFFF): such
+// text is kept as it is, so a key decoded from a listing stays UTF-8.
+unsigned long character_reference(const std::string& entity) {
+  bool hex = entity.size() > 1 && entity[0] == '#' && (entity[1] == 'x' || entity[1] == 'X');
+  size_t digits = hex ? 2 : 1;
+  if (entity.size() <= digits || entity[0] != '#' || entity.size() - digits > 8) return 0;
+  for (size_t i = digits; i < entity.size(); ++i)
+    if (!(hex ? std::isxdigit(static_cast<unsigned char>(entity[i]))
+              : std::isdigit(static_cast<unsigned char>(entity[i]))))
+      return 0;
+  unsigned long cp = std::strtoul(entity.c_str() + digits, nullptr, hex ? 16 : 10);
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return cp;
+}
+
 }  // namespace
 
 std::string xml_unescape(std::string_view text) {
@@ -103,10 +120,8 @@ std::string xml_unescape(std::string_view text) {
       out += '"';
     else if (entity == "apos")
       out += '\'';
-    else if (!entity.empty() && entity[0] == '#')
-      append_utf8(out, entity.size() > 1 && (entity[1] == 'x' || entity[1] == 'X')
-                           ? std::strtoul(entity.c_str() + 2, nullptr, 16)
-                           : std::strtoul(entity.c_str() + 1, nullptr, 10));
+    else if (unsigned long cp = character_reference(entity))
+      append_utf8(out, cp);
     else {
       out += text[i];
       continue;

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <cstring>
 
 #include "core/call_result.h"
@@ -213,4 +214,22 @@ TEST_CASE("a batch built a record at a time is the batch encode_results makes, a
   auto decoded = decode_results(batch.bytes(), "batch");
   REQUIRE(decoded.ok());
   CHECK((*decoded)[3].stats->host == "a");
+}
+
+TEST_CASE("a stats field whose times do not fit is damaged, not undefined behaviour") {
+  // Found by tests/fuzz/fuzz_result_batch (UBSan): start + duration overflowed int64 when a
+  // damaged field held a start near 2^63 (corpus: result_batch/crash-stats-time-overflow).
+  auto field = [](std::initializer_list<uint64_t> values) {
+    std::string out;
+    for (uint64_t v : values) put_varint(out, v);
+    return out;
+  };
+  CallStats s;
+  CHECK_FALSE(decode_call_stats(field({uint64_t(INT64_MAX), 0, 127}), s));  // end overflows
+  CHECK_FALSE(decode_call_stats(field({UINT64_MAX}), s));                   // start overflows
+  CHECK_FALSE(decode_call_stats(field({5, 6}), s));                         // queued < 0
+  REQUIRE(decode_call_stats(field({1000, 400, 50, 7}), s));
+  CHECK(s.queued_us == 600);
+  CHECK(s.end_us == 1050);
+  CHECK(s.cpu_user_us == 7);
 }

@@ -357,3 +357,36 @@ TEST_CASE("a config file with secrets that others can read is warned about, nami
   REQUIRE(private_file.ok());
   CHECK(private_file->warnings().empty());
 }
+
+TEST_CASE("a value that is not UTF-8 text is refused where it was set, secrets not shown") {
+  // Found by tests/fuzz/fuzz_config: such a value loaded, and then the config's JSON (for
+  // `config show --json`, and the line that hands the config to every worker) threw
+  // nlohmann::json::type_error, ending lithops with std::terminate.
+  Schema schema = test_schema();
+  schema.push_back({"podman", "ulimits", ValueType::kList, nlohmann::json::array(), "doc"});
+  TempDir dir;
+  ConfigSources s = empty_sources();
+  s.environment = {{"LITHOPS_LITHOPS_LOG_LEVEL", "de\xff" "bug"}};
+  auto c = Config::load(schema, s);
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().message ==
+        "config env LITHOPS_LITHOPS_LOG_LEVEL: lithops.log_level is not UTF-8 text");
+
+  s = empty_sources();
+  s.cli_file = dir.write("latin1.yaml", "s3:\n  secret_access_key: caf\xe9\n");
+  c = Config::load(schema, s);
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().message.find(":2: s3.secret_access_key is not UTF-8 text") != std::string::npos);
+  CHECK(c.error().message.find("caf") == std::string::npos);
+
+  s.cli_file = dir.write("list.yaml", "podman:\n  ulimits: [ok, 'n\xe9']\n");
+  c = Config::load(schema, s);
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().message.find(":2: podman.ulimits is not UTF-8 text") != std::string::npos);
+
+  s = empty_sources();
+  s.cli_backend = "local\xffhost";
+  c = Config::load(schema, s);
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().message == "-b/--backend is not UTF-8 text");
+}

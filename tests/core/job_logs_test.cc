@@ -92,3 +92,22 @@ TEST_CASE("an invocation that printed nothing has ended once its final results a
   REQUIRE(follower.poll().ok());
   CHECK(follower.all_ended());
 }
+
+TEST_CASE("a damaged log chunk is an error naming it, whatever its header holds") {
+  // Each used to throw nlohmann::json::type_error out of `job logs` (a non-boolean "end", a
+  // call index that is not a number) or, with a length near 2^64, wrap the read position.
+  for (std::string data : {std::string("{\"end\": 1}\n"), std::string("{\"call\": \"x\", \"n\": 1}\nA"),
+                           std::string("{\"call\": -1, \"n\": 1}\nA"),
+                           std::string("{\"call\": 0, \"n\": 18446744073709551615}\nA"),
+                           std::string("{\"call\": 0, \"n\": 18446744073709551614}\nAB{}\n"),
+                           std::string("[1]\n"), std::string("{\"call\": 0, \"n\": 5}\nABC")}) {
+    auto chunk = decode_log_chunk(data, "logs/0000001.000000");
+    REQUIRE_FALSE(chunk.ok());
+    CHECK(chunk.error().message.find("logs/0000001.000000: ") == 0);
+  }
+  auto ended = decode_log_chunk("{\"call\": 2, \"n\": 2}\nhi{\"end\": true}\n", "c");
+  REQUIRE(ended.ok());
+  CHECK(ended->end);
+  REQUIRE(ended->pieces.size() == 1);
+  CHECK(ended->pieces[0].text == "hi");
+}

@@ -192,3 +192,22 @@ TEST_CASE("a job record read while it is being rewritten is read again, a damage
   REQUIRE(!damaged.ok());
   CHECK(damaged.error().message.find("is damaged") != std::string::npos);
 }
+
+TEST_CASE("a damaged input index is an error naming the job, not an exception") {
+  testing::MemoryStorage storage;
+  JobStore store(storage, "b");
+  JobSpec spec = sample_spec("k9", 2);
+  auto offsets = [](std::vector<uint64_t> v) {
+    std::string bytes;
+    for (uint64_t o : v) bytes.append(reinterpret_cast<const char*>(&o), sizeof o);  // LE host
+    return bytes;
+  };
+  // Offsets that go backwards (found by tests/fuzz/fuzz_job_records), and offsets past the
+  // end of the data: both used to throw std::out_of_range out of read_inputs.
+  for (auto index : {offsets({0, 5, 2}), offsets({0, 2, 90})}) {
+    REQUIRE(store.write_inputs("k9", EncodedInputs{"[1]\"ab\"", index}).ok());
+    auto inputs = store.read_inputs(spec, {0, 2});
+    REQUIRE_FALSE(inputs.ok());
+    CHECK(inputs.error().message.find("input index of job k9 is damaged") != std::string::npos);
+  }
+}

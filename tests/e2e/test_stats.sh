@@ -34,7 +34,11 @@ test_job_stats_agree_with_what_the_calls_did() {
   # The peak is each call's own: the 100 MiB do not show in calls run after it.
   local others
   others=$(jq '[.calls[] | select(.call != 2) | .peak_rss_kb] | max' <<<"$j")
-  [ "$others" -lt $((100 * 1024)) ] || fail "another call shows a peak of $others KiB"
+  if built_with_asan; then
+    asan_note "other calls' peaks (the sub-worker's quarantine keeps the 100 MiB resident)"
+  else
+    [ "$others" -lt $((100 * 1024)) ] || fail "another call shows a peak of $others KiB"
+  fi
   expect_eq "$(jq -r '[.calls[].host] | unique | join(",")' <<<"$j")" "$(hostname)" "host"
   expect_eq "$(jq '[.calls[] | select(.queued_us <= .start_us and .start_us <= .end_us)] | length' <<<"$j")" \
     5 "queued <= start <= end for every attempt"
