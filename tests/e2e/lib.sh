@@ -133,10 +133,12 @@ CFG
 # PIDs of every process whose environment has HOME=DIR: everything a test started, however
 # it detached (a pool in its own session, commands in their own groups).
 # One grep reads every environment: a `tr | grep` per process took seconds per call on a busy
-# machine, and the harness calls this after every test.
+# machine, and the harness calls this after every test. The list of processes is taken here,
+# before the subshells that run grep exist: under the test's HOME they would find themselves.
 processes_of_home() {
   local dir=$1 pid
-  for pid in $(grep -lsxzF "HOME=$dir" /proc/[0-9]*/environ | cut -d/ -f3); do
+  local environs=(/proc/[0-9]*/environ)
+  for pid in $(grep -lsxzF "HOME=$dir" "${environs[@]}" | cut -d/ -f3); do
     [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] || echo "$pid"
   done
 }
