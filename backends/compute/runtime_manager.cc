@@ -17,4 +17,17 @@ Status RuntimeManager::ensure_image(const std::string& image, RuntimeNotes) {
                                 image, backend()));
 }
 
+Result<RuntimeRecord> redeploy_keeping_limits(RuntimeManager& manager, RuntimeRecords& records,
+                                              const std::string& name, RuntimeNotes notes) {
+  auto old = records.read(name);
+  RuntimeDeployOptions options{name, 0, 0, std::move(notes)};
+  if (old.ok()) {
+    options.memory_mb = old->memory_mb;
+    options.timeout_s = old->timeout_s;
+  } else if (old.error().kind != ErrorKind::kNotFound || name != manager.default_name()) {
+    return old.error();
+  }
+  return manager.deploy(options);
+}
+
 }  // namespace lithops

@@ -61,6 +61,12 @@ class RuntimeManager {
   virtual Status ensure_image(const std::string& image, RuntimeNotes notes);
 };
 
+/// `runtime update NAME` where there is no image to rebuild: deploys `name` again through
+/// `manager`, keeping the memory and timeout it was deployed with (`records`); the backend's
+/// default runtime may be updated before it was ever deployed.
+Result<RuntimeRecord> redeploy_keeping_limits(RuntimeManager& manager, RuntimeRecords& records,
+                                              const std::string& name, RuntimeNotes notes);
+
 /// The lithops version and task ABI of this build (of the lithops-runtime beside it).
 std::string lithops_version();
 int lithops_task_abi();

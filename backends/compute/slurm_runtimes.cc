@@ -67,15 +67,7 @@ Result<RuntimeRecord> SlurmRuntimes::deploy(const RuntimeDeployOptions& options)
 Result<std::vector<RuntimeRecord>> SlurmRuntimes::list() { return records_.list(); }
 
 Result<RuntimeRecord> SlurmRuntimes::update(const std::string& name, RuntimeNotes notes) {
-  auto old = records_.read(name);
-  RuntimeDeployOptions options{name, 0, 0, std::move(notes)};
-  if (old.ok()) {
-    options.memory_mb = old->memory_mb;
-    options.timeout_s = old->timeout_s;
-  } else if (old.error().kind != ErrorKind::kNotFound || name != default_name()) {
-    return old.error();
-  }
-  return deploy(options);
+  return redeploy_keeping_limits(*this, records_, name, std::move(notes));
 }
 
 Status SlurmRuntimes::remove(const std::string& name, RuntimeNotes notes) {
