@@ -39,8 +39,9 @@ Error tool_error(const std::string& tool, const CommandOutput& out) {
                     fmt::format("backend slurm: {} failed: {}", tool, out.last_line()));
 }
 
-// What a pending reason means, for the ones a user meets most.
-std::string reason_meaning(const std::string& reason) {
+}  // namespace
+
+std::string slurm_reason_meaning(const std::string& reason) {
   static const std::map<std::string, std::string> meanings = {
       {"Resources", "waiting for free nodes or CPUs"},
       {"Priority", "other jobs come first"},
@@ -61,8 +62,6 @@ std::string reason_meaning(const std::string& reason) {
   auto it = meanings.find(reason);
   return it == meanings.end() ? reason : fmt::format("{} ({})", reason, it->second);
 }
-
-}  // namespace
 
 uint64_t slurm_element_count(const std::string& id) {
   auto open = id.find('[');
@@ -124,13 +123,13 @@ std::vector<SlurmElement> parse_squeue(const std::string& text) {
   for (const auto& line : split(text, '\n')) {
     auto fields = split(trim(line), '|');
     if (fields.size() < 3 || fields[0].empty()) continue;
-    elements.push_back({fields[0], fields[1], fields[2]});
+    elements.push_back({fields[0], fields[1], fields[2], fields.size() > 3 ? fields[3] : ""});
   }
   return elements;
 }
 
 Result<std::vector<SlurmElement>> squeue_job(const std::string& job_id) {
-  auto out = run_tool({"squeue", "-h", "-r", "-j", job_id, "-o", "%i|%t|%r"});
+  auto out = run_tool({"squeue", "-h", "-r", "-j", job_id, "-o", "%i|%t|%r|%P"});
   if (!out.ok()) return out.error();
   // A job that has left the controller's memory is "Invalid job id": nothing is queued.
   if (!out->ok()) {
@@ -156,8 +155,8 @@ std::string describe_pending(const std::string& job_id, const std::vector<SlurmE
   std::sort(reasons.begin(), reasons.end(), std::greater<>());
   std::vector<std::string> parts;
   for (const auto& [n, reason] : reasons)
-    parts.push_back(reasons.size() > 1 ? fmt::format("{} {}", n, reason_meaning(reason))
-                                       : reason_meaning(reason));
+    parts.push_back(reasons.size() > 1 ? fmt::format("{} {}", n, slurm_reason_meaning(reason))
+                                       : slurm_reason_meaning(reason));
   return fmt::format("{} array element{} pending in Slurm job {}: {}", pending,
                      pending == 1 ? "" : "s", job_id, join(parts, ", "));
 }

@@ -31,9 +31,10 @@ struct SlurmElement {
   std::string id;      // "123_4", or "123_[5-9%2]" for pending elements not yet split
   std::string state;   // compact: PD, R, CG, CF, ...
   std::string reason;  // pending reason (Resources, Priority, PartitionDown, ...); "None"
+  std::string partition;  // where it runs or waits ("" when squeue did not say)
 };
 
-/// Parses `squeue -h -r -o '%i|%t|%r'` output.
+/// Parses `squeue -h -r -o '%i|%t|%r|%P'` output (the partition column is optional).
 std::vector<SlurmElement> parse_squeue(const std::string& text);
 
 /// The elements of job `job_id` still known to squeue (pending, running, completing).
@@ -43,6 +44,10 @@ Result<std::vector<SlurmElement>> squeue_job(const std::string& job_id);
 /// reasons: "3 array elements pending in Slurm job 123: PartitionDown (the partition is down)".
 /// "" when none is pending.
 std::string describe_pending(const std::string& job_id, const std::vector<SlurmElement>& elements);
+
+/// What a pending reason means, for the ones a user meets most: "PartitionDown (the
+/// partition is down)"; an unknown reason as it is.
+std::string slurm_reason_meaning(const std::string& reason);
 
 /// How many elements one squeue id stands for: "123_[5-9%2]" → 5, "123_4" → 1.
 uint64_t slurm_element_count(const std::string& id);

@@ -106,6 +106,9 @@ Schema slurm_schema() {
        "used."},
       {"slurm", "sbatch_args", T::kList, nlohmann::json::array(),
        "Extra sbatch options, one per item (e.g. [--nice=10, --exclusive])."},
+      {"slurm", "deploy_timeout", T::kInt, 300,
+       "Seconds `runtime deploy` waits for its one-element verification job (pending, then "
+       "running) before it cancels it and says why it waited."},
       {"slurm", "pool_address", T::kString, nullptr,
        "IPv4 address of this machine that the nodes reach: the job's pool listens there for its "
        "array elements.", false, "the address of this host's name"},
@@ -150,6 +153,9 @@ Result<SlurmSettings> slurm_settings(const Config& c) {
     return config_error(c, "shared_dir",
                         fmt::format("must be an absolute path (the nodes resolve it), got '{}'",
                                     s.shared_dir));
+  auto deploy_timeout = ranged_int(c, "deploy_timeout", 1, 86400, "a number of seconds, 1 to 86400");
+  if (!deploy_timeout.ok()) return deploy_timeout.error();
+  s.deploy_timeout_s = *deploy_timeout;
   s.sbatch_args = c.get_list("slurm", "sbatch_args");
   LITHOPS_TRY(check_sbatch_args(c, s.sbatch_args));
   auto address = pool_address(c);

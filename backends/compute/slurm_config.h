@@ -21,6 +21,7 @@ struct SlurmSettings {
   int time_limit_min = 0;    // --time per element; 0 = from the job's timeout
   std::string shared_dir;    // absolute, seen by every node
   std::vector<std::string> sbatch_args;
+  int deploy_timeout_s = 300;  // how long `runtime deploy` waits for its verification job
   std::string pool_address;  // IPv4 address the elements connect to (resolved, never empty)
 };
 

@@ -86,24 +86,64 @@ Status install_files(const SlurmRuntime& rt) {
   return {};
 }
 
-// Waits for a one-element job to leave the queue. On timeout it is cancelled and the error
-// says why it waited.
-Status wait_for_job(const std::string& job_id, double timeout_s) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+// How often deploy says what its verification job waits for: often enough to show it is not
+// hung, seldom enough to stay readable over the minutes a busy cluster may take.
+constexpr auto kWaitNoteEvery = std::chrono::seconds(5);
+
+// Why the one element of `job_id` waits, for people: "pending in partition debug:
+// PartitionDown (the partition is down)"; "" once it runs.
+std::string pending_why(const SlurmSettings& settings, const std::vector<SlurmElement>& elements) {
+  for (const auto& e : elements) {
+    if (e.state != "PD") continue;
+    std::string partition = !e.partition.empty()     ? e.partition
+                            : !settings.partition.empty() ? settings.partition
+                                                          : "(the cluster's default)";
+    std::string reason = e.reason.empty() || e.reason == "None"
+                             ? "not scheduled yet"
+                             : slurm_reason_meaning(e.reason);
+    return fmt::format("pending in partition {}: {}", partition, reason);
+  }
+  return "";
+}
+
+// Waits up to settings.deploy_timeout_s for a one-element job to leave the queue, saying
+// every few seconds why it waits. On timeout it is cancelled and the error says why it waited
+// (the pending reason and the partition) and what to do.
+Status wait_for_job(const SlurmSettings& settings, const std::string& job_id,
+                    const std::function<void(const std::string&)>& notes) {
+  using clock = std::chrono::steady_clock;
+  auto start = clock::now();
+  auto deadline = start + std::chrono::seconds(settings.deploy_timeout_s);
+  auto next_note = start;
   std::string pending;
   for (;;) {
     auto elements = squeue_job(job_id);
     if (!elements.ok()) return elements.error();
     if (elements->empty()) return {};
-    pending = describe_pending(job_id, *elements);
-    if (std::chrono::steady_clock::now() > deadline) break;
+    pending = pending_why(settings, *elements);
+    auto now = clock::now();
+    if (now > deadline) break;
+    if (notes && !pending.empty() && now >= next_note) {
+      auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - start).count();
+      notes(fmt::format("verification job {} is {} (waited {} s of {}, slurm.deploy_timeout)",
+                        job_id, pending, waited, settings.deploy_timeout_s));
+      next_note = now + kWaitNoteEvery;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   (void)scancel(job_id);
+  if (!pending.empty())
+    return make_error(
+        ErrorKind::kBackend,
+        fmt::format("backend slurm: the verification job {} never started within {} s: it was {}; "
+                    "it was cancelled. Run deploy again once the partition takes jobs (sinfo "
+                    "shows its state), choose another with --set slurm.partition=NAME, or wait "
+                    "longer with --set slurm.deploy_timeout=SECONDS",
+                    job_id, settings.deploy_timeout_s, pending));
   return make_error(ErrorKind::kBackend,
-                    fmt::format("backend slurm: the verification job {} did not finish within "
-                                "{:.0f} s{}; it was cancelled",
-                                job_id, timeout_s, pending.empty() ? "" : " (" + pending + ")"));
+                    fmt::format("backend slurm: the verification job {} started but did not "
+                                "finish within {} s (slurm.deploy_timeout); it was cancelled",
+                                job_id, settings.deploy_timeout_s));
 }
 
 std::string read_text(const fs::path& path) {
@@ -121,7 +161,7 @@ std::string tail_lines(const std::string& text, size_t n) {
 
 // A one-element array job runs `<executable> --version` on a node; its output must match.
 Result<std::string> verify_on_node(const SlurmSettings& settings, const SlurmRuntime& rt,
-                                   double timeout_s) {
+                                   const std::function<void(const std::string&)>& notes) {
   SlurmArray array;
   array.job_name = "lithops-runtime-check";
   array.elements = 1;
@@ -130,7 +170,7 @@ Result<std::string> verify_on_node(const SlurmSettings& settings, const SlurmRun
   array.script = "#!/bin/sh\nexec " + shell_quote(rt.executable) + " --version\n";
   auto job = sbatch_submit(settings, array);
   if (!job.ok()) return job.error();
-  LITHOPS_TRY(wait_for_job(*job, timeout_s));
+  LITHOPS_TRY(wait_for_job(settings, *job, notes));
   fs::path out = rt.dir + "/verify-" + *job + "_0.out";
   std::string text = read_text(out);
   std::error_code ec;
@@ -157,7 +197,6 @@ SlurmRuntime slurm_runtime_at(const SlurmSettings& settings, const std::string& 
 }
 
 Result<SlurmRuntime> deploy_slurm_runtime(const SlurmSettings& settings, const std::string& name,
-                                          double timeout_s,
                                           const std::function<void(const std::string&)>& notes) {
   LITHOPS_TRY(check_runtime_name(name));
   SlurmRuntime rt = slurm_runtime_at(settings, name);
@@ -166,7 +205,7 @@ Result<SlurmRuntime> deploy_slurm_runtime(const SlurmSettings& settings, const s
   if (notes) notes(fmt::format("installing {} into {}", *expected, rt.dir));
   LITHOPS_TRY(install_files(rt));
   if (notes) notes("verifying it with a one-element Slurm job");
-  auto seen = verify_on_node(settings, rt, timeout_s);
+  auto seen = verify_on_node(settings, rt, notes);
   if (!seen.ok()) return seen.error();
   if (*seen != *expected)
     return make_error(ErrorKind::kBackend,

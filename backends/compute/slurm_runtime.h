@@ -29,10 +29,10 @@ SlurmRuntime slurm_runtime_at(const SlurmSettings& settings, const std::string& 
 /// Copies this installation's lithops-runtime and storage module into shared_dir (replacing
 /// an older copy atomically: a job starting meanwhile sees the old or the new one, whole),
 /// then runs `lithops-runtime --version` as a one-element array job and checks what it says.
-/// `notes` gets one line per step for people. Waits up to `timeout_s` for the element; a
-/// pending element is cancelled and the error quotes Slurm's pending reason.
+/// `notes` gets one line per step for people, and every few seconds while the element waits
+/// in the queue, its pending reason and partition. Waits up to settings.deploy_timeout_s for
+/// the element; then it is cancelled and the error names the pending reason and the partition.
 Result<SlurmRuntime> deploy_slurm_runtime(const SlurmSettings& settings, const std::string& name,
-                                          double timeout_s,
                                           const std::function<void(const std::string&)>& notes);
 
 /// The runtimes deployed in shared_dir, sorted by name.

@@ -13,9 +13,6 @@
 namespace lithops {
 namespace {
 
-// How long deploy waits for its one-element verification job to run.
-constexpr double kVerifyTimeoutS = 300;
-
 int64_t unix_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -52,7 +49,7 @@ Result<RuntimeRecord> SlurmRuntimes::deploy(const RuntimeDeployOptions& options)
   r.name = options.name;
   r.backend = "slurm";
   LITHOPS_TRY(read_runtime_version(self_exe_dir() + "/lithops-runtime", r));
-  auto rt = deploy_slurm_runtime(*settings, options.name, kVerifyTimeoutS, options.notes);
+  auto rt = deploy_slurm_runtime(*settings, options.name, options.notes);
   if (!rt.ok()) return rt.error();
   r.image = rt->executable;
   r.location = rt->dir;

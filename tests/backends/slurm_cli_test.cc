@@ -60,6 +60,14 @@ TEST_CASE("squeue lines parse into elements, pending ranges included") {
   CHECK(elements[0].state == "PD");
   CHECK(elements[0].reason == "JobArrayTaskLimit");
   CHECK(elements[2].id == "12_1");
+  CHECK(elements[0].partition == "");
+}
+
+TEST_CASE("squeue's partition column is read when it is there") {
+  auto elements = parse_squeue("12_0|PD|PartitionDown|debug\n");
+  REQUIRE(elements.size() == 1);
+  CHECK(elements[0].reason == "PartitionDown");
+  CHECK(elements[0].partition == "debug");
 }
 
 TEST_CASE("the pending note names the reason, what it means, and how many elements wait") {

@@ -47,6 +47,13 @@ TEST_CASE("the slurm section of the issue loads as written") {
   CHECK(s->time_limit_min == 60);
   CHECK(s->shared_dir == "/shared/lithops");
   CHECK(s->sbatch_args == std::vector<std::string>{"--nice=10", "--exclusive"});
+  CHECK(s->deploy_timeout_s == 300);  // the default
+}
+
+TEST_CASE("deploy_timeout bounds how long runtime deploy waits for its verification job") {
+  Loaded l("slurm:\n  shared_dir: /s\n  deploy_timeout: 20\n");
+  REQUIRE(l.settings().ok());
+  CHECK(l.settings()->deploy_timeout_s == 20);
 }
 
 TEST_CASE("sbatch_args also comes as a block list and from --set as a flow list") {
@@ -76,7 +83,7 @@ TEST_CASE("a relative shared_dir is refused naming its file and line") {
 
 TEST_CASE("out-of-range sizes are refused naming the key and its origin") {
   for (const char* line : {"worker_processes: 0", "max_workers: -1", "runtime_memory: -5",
-                           "time_limit: 0"}) {
+                           "time_limit: 0", "deploy_timeout: 0"}) {
     CAPTURE(line);
     Loaded l(std::string("slurm:\n  shared_dir: /s\n  ") + line + "\n");
     // Counts every compute section has are checked as the config loads; the rest here.

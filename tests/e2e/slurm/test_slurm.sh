@@ -173,3 +173,19 @@ test_slurm_elements_use_redis_storage_over_the_network() {
   expect_eq "$OUT" "$(seq 1 6)" "outputs in order"
   expect_contains "$ERR" "deploying it into $SHARED" "the first job deploys the runtime"
 }
+
+test_slurm_runtime_deploy_says_why_it_waits_and_gives_up_when_the_partition_stays_down() {
+  slurm_config
+  scontrol update PartitionName=debug State=DOWN
+  run_lithops runtime deploy --set slurm.deploy_timeout=8
+  scontrol update PartitionName=debug State=UP
+  [ "$CODE" -ne 0 ] || fail "deploy succeeded on a partition that is down"
+  expect_contains "$ERR" "lithops: verification job" "deploy says what it waits for"
+  expect_contains "$ERR" "s of 8, slurm.deploy_timeout)" "and for how long it may wait"
+  expect_contains "$ERR" "never started within 8 s: it was pending in partition debug: PartitionDown (the partition is down)" "the error names the reason and the partition"
+  expect_contains "$ERR" "--set slurm.deploy_timeout=SECONDS" "the error says how to wait longer"
+  [ "$(grep -c 'lithops: verification job' <<<"$ERR")" -le 3 ] || fail "more than a note every few seconds: $ERR"
+  expect_eq "$(squeue -h -n lithops-runtime-check -o %i | wc -l)" 0 "the verification job is cancelled"
+  run_lithops --json runtime list
+  expect_eq "$(json_field "$OUT" 'length')" 0 "nothing recorded as deployed"
+}
