@@ -37,6 +37,13 @@ std::string output_path(const std::string& job_dir, const std::string& label) {
   return job_dir + "/slurm-" + label + ".out";
 }
 
+// " (element 4 of Slurm job 123)" for label "123_4"; "" for a label of another form.
+std::string element_of_job(const std::string& label) {
+  auto sep = label.find('_');
+  if (sep == std::string::npos || sep == 0 || sep + 1 == label.size()) return "";
+  return fmt::format(" (element {} of Slurm job {})", label.substr(sep + 1), label.substr(0, sep));
+}
+
 class SlurmWorker : public WorkerProcess {
  public:
   SlurmWorker(std::shared_ptr<SlurmWorkerState> state, std::string job_dir)
@@ -62,9 +69,15 @@ class SlurmWorker : public WorkerProcess {
     }
     if (!state_->slot->connected())
       return {FailureReason::kLost, "its Slurm array element never started", false};
-    std::string tail = output_tail(output_path(job_dir_, state_->slot->label()));
+    // Its calls in flight fail with this (lost, or retried): it names the element so that
+    // `sacct -j`, `scontrol show job` and the output file can be looked up.
+    const std::string& label = state_->slot->label();
+    std::string path = output_path(job_dir_, label);
+    std::string tail = output_tail(path);
     return {FailureReason::kLost,
-            fmt::format("{} ended{}", describe(), tail.empty() ? "" : ": " + tail), false};
+            fmt::format("{}{} ended: {}", describe(), element_of_job(label),
+                        tail.empty() ? "nothing in its output file " + path : tail),
+            false};
   }
 
   std::string describe() const override {

@@ -174,6 +174,52 @@ test_slurm_elements_use_redis_storage_over_the_network() {
   expect_contains "$ERR" "deploying it into $SHARED" "the first job deploys the runtime"
 }
 
+# The element (%A_%a) a lithops-runtime worker of this test runs in, from its environment.
+element_of_pid() {
+  tr '\0' '\n' <"/proc/$1/environ" | awk -F= '
+    $1 == "SLURM_ARRAY_JOB_ID" { job = $2 } $1 == "SLURM_ARRAY_TASK_ID" { task = $2 }
+    END { if (job != "" && task != "") print job "_" task }'
+}
+
+test_slurm_elements_killed_with_no_retries_left_lose_their_calls_and_retry_failed_completes() {
+  slurm_config
+  local key cancelled killed pid
+  # 4 calls, one per invocation, held at a gate: both elements are busy when they die, one by
+  # scancel of the element, the other by SIGKILL of its runtime. --retries 0: their calls are
+  # lost; the spare elements run the other two.
+  run_lithops job submit --range 4 --chunksize 1 --retries 0 --detach \
+    --command "sh -c 'echo {} >>$PWD/started; while [ ! -e $PWD/gate ]; do sleep 0.05; done; echo {}'"
+  key=$OUT
+  expect_eq "$CODE" 0 "submit exit code ($ERR)"
+  wait_until 60 eval '[ "$(sort -u started 2>/dev/null | wc -l)" -ge 2 ]' || fail "two calls never ran"
+  pid=$(own_processes_matching "lithops-runtime worker --connect" | head -1)
+  killed=$(element_of_pid "$pid")
+  [ -n "$killed" ] || fail "no Slurm element in the environment of runtime pid '$pid'"
+  cancelled=$(squeue -h -t R -n "lithops-$key" -o %i | grep -vx "$killed" | head -1)
+  scancel "$cancelled"
+  kill -KILL "$pid"
+  wait_until 30 eval '! squeue -h -j "$cancelled" -o %i 2>/dev/null | grep -q .' || fail "$cancelled stays"
+  touch gate
+  run_lithops job wait "$key"
+  expect_eq "$CODE" 1 "job wait exit code of a job with lost calls ($ERR)"
+  run_lithops --json job status "$key"
+  expect_eq "$(json_field "$OUT" '.failures | length')" 2 "one lost call per element ($OUT)"
+  expect_eq "$(json_field "$OUT" '[.failures[].reason] | unique | join(",")')" lost "reasons"
+  expect_eq "$(json_field "$OUT" .retried)" 0 "nothing retried"
+  local errors
+  errors=$(json_field "$OUT" '[.failures[].error] | join("\n")')
+  expect_contains "$errors" "Slurm array element $cancelled (element ${cancelled#*_} of Slurm job ${cancelled%_*}) ended" "the scancelled element"
+  # The tail of the element's Slurm output file: slurmstepd's line on the cancellation.
+  expect_contains "$errors" "CANCELLED AT" "the scancelled element's output tail"
+  expect_contains "$errors" "Slurm array element $killed (element ${killed#*_} of Slurm job ${killed%_*}) ended" "the element whose runtime was killed"
+  run_lithops job retry "$key" --failed
+  expect_eq "$CODE" 0 "job retry --failed exit code ($ERR)"
+  expect_eq "$OUT" "$(seq 0 3)" "every call's output, in order"
+  run_lithops --json job status "$key"
+  expect_eq "$(json_field "$OUT" .state)" "done" "state after the retry"
+  wait_until 20 queue_empty "$key" || fail "elements left in squeue: $(queued_elements "$key")"
+}
+
 test_slurm_runtime_deploy_says_why_it_waits_and_gives_up_when_the_partition_stays_down() {
   slurm_config
   scontrol update PartitionName=debug State=DOWN
