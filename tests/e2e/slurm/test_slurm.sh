@@ -174,6 +174,15 @@ test_slurm_elements_use_redis_storage_over_the_network() {
   expect_contains "$ERR" "deploying it into $SHARED" "the first job deploys the runtime"
 }
 
+test_slurm_elements_use_s3_storage_over_the_network() {
+  slurm_config
+  start_s3 || return
+  run_lithops -s s3 job submit --command 'expr {} + 1' --range 6 --chunksize 2
+  expect_eq "$CODE" 0 "exit code ($ERR)"
+  expect_eq "$OUT" "$(seq 1 6)" "outputs in order"
+  [ ! -e "$SHARED/storage" ] || fail "the job wrote localhost storage under $SHARED, not S3"
+}
+
 # The element (%A_%a) a lithops-runtime worker of this test runs in, from its environment.
 element_of_pid() {
   tr '\0' '\n' <"/proc/$1/environ" | awk -F= '
