@@ -22,6 +22,7 @@
 #include "cli/runtime_cmd.h"
 #include "core/job_builder.h"
 #include "core/job_monitor.h"
+#include "core/object_partition.h"
 #include "core/plural.h"
 #include "core/result_stream.h"
 #include "runtime/task_check.h"
@@ -422,11 +423,24 @@ void add_result(CLI::App& job, Context& ctx, int& exit_code) {
 
 }  // namespace
 
+namespace {
+
+// Object inputs all come from one place (one --input): its first descriptor says where.
+Status check_inputs_readable(const PreparedJob& job, const ComputeBackend& compute) {
+  if (!job.spec.object_inputs || job.inputs.empty()) return {};
+  auto first = object_partition_from_json(nlohmann::json::parse(job.inputs.front(), nullptr, false));
+  if (!first.ok()) return {};
+  return compute.check_input_readable(first->storage, first->bucket);
+}
+
+}  // namespace
+
 int run_job(Context& ctx, PreparedJob job, const RunOptions& options) {
   auto store = ctx.store();
   if (!store.ok()) return report_error(store.error());
   auto compute = ctx.compute();
   if (!compute.ok()) return report_error(compute.error());
+  if (auto s = check_inputs_readable(job, **compute); !s.ok()) return report_error(s.error());
   // Its runtime is checked first (and built and deployed if missing).
   job.spec.image = options.image;
   RuntimeLimits limits{options.runtime_memory, options.runtime_timeout};

@@ -20,6 +20,14 @@ class ComputeBackend {
   /// Starts running every invocation of `job` (within job.max_workers at a time) and returns
   /// once they are under way; the work goes on without the calling process.
   virtual Status launch(const JobSpec& job) = 0;
+  /// Refuses, before anything is stored or launched, object inputs its workers cannot read:
+  /// `storage` is a storage name or "file" (then `bucket` is a local directory), as in
+  /// ObjectPartition. The error names the input and what to do. By default all are readable.
+  virtual Status check_input_readable(const std::string& storage, const std::string& bucket) const {
+    (void)storage;
+    (void)bucket;
+    return {};
+  }
   /// Stops the job's workers and every process they started. Idempotent.
   virtual Status cancel(const JobSpec& job) = 0;
   /// Whether whatever drives the job's workers is still alive; false lets the monitor

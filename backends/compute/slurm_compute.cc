@@ -43,6 +43,13 @@ Result<std::unique_ptr<WorkerLauncher>> SlurmCompute::make_launcher(const Config
       std::make_unique<SlurmLauncher>(std::move(settings).value(), std::move(job)));
 }
 
+Status SlurmCompute::check_input_readable(const std::string& storage,
+                                          const std::string& bucket) const {
+  auto settings = slurm_settings(config());
+  if (!settings.ok()) return settings.error();
+  return check_slurm_input(config(), *settings, storage, bucket);
+}
+
 void SlurmCompute::after_cancel(const JobSpec& job) { (void)cancel_slurm_job(job.job_key); }
 
 void SlurmCompute::adjust_pool_config(nlohmann::json& sections) const {

@@ -13,6 +13,9 @@ class SlurmCompute : public LocalPoolCompute {
  public:
   using LocalPoolCompute::LocalPoolCompute;
   std::string name() const override { return "slurm"; }
+  /// The elements read input files and localhost storage where they are: under
+  /// slurm.shared_dir, or nowhere.
+  Status check_input_readable(const std::string& storage, const std::string& bucket) const override;
 
   /// The launcher for `spec`'s pool (made in the pool's process).
   static Result<std::unique_ptr<WorkerLauncher>> make_launcher(const Config& config,

@@ -180,8 +180,36 @@ Status check_slurm_storage(const Config& c, const SlurmSettings& s) {
   }
   return make_error(ErrorKind::kConfig,
                     fmt::format("backend slurm cannot use storage '{}' (from {}): the nodes need "
-                                "s3, redis, or localhost storage under slurm.shared_dir",
-                                storage, c.at("lithops", "storage").origin));
+                                "storage they reach: use -s s3, -s redis, or -s localhost with "
+                                "localhost.storage_root under slurm.shared_dir (e.g. --set "
+                                "localhost.storage_root={}/storage)",
+                                storage, c.at("lithops", "storage").origin, s.shared_dir));
+}
+
+Status check_slurm_input(const Config& c, const SlurmSettings& s, const std::string& storage,
+                         const std::string& bucket) {
+  if (storage == "file") {
+    if (is_under(bucket, s.shared_dir)) return {};
+    return make_error(
+        ErrorKind::kInvalidInput,
+        fmt::format("--input {}: the Slurm nodes read input files where they are, and this "
+                    "folder is not under slurm.shared_dir {}: move or copy the files under it "
+                    "(e.g. {}/inputs), or put them into storage (lithops storage put) and give "
+                    "--input s3://BUCKET/PREFIX",
+                    bucket, s.shared_dir, s.shared_dir));
+  }
+  if (storage == "localhost") {
+    std::string root = LocalStorage::root_from_config(c);
+    if (is_under(root, s.shared_dir)) return {};
+    return make_error(
+        ErrorKind::kInvalidInput,
+        fmt::format("--input localhost://{}: the localhost storage {} is not under "
+                    "slurm.shared_dir {}, so the Slurm nodes cannot read it: set "
+                    "localhost.storage_root under it (e.g. --set localhost.storage_root={}/storage) "
+                    "or take the input from s3:// or redis://",
+                    bucket, root, s.shared_dir, s.shared_dir));
+  }
+  return {};
 }
 
 }  // namespace lithops

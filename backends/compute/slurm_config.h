@@ -36,6 +36,12 @@ Result<SlurmSettings> slurm_settings(const Config& config);
 /// fine only under slurm.shared_dir; s3 and redis are reached over the network.
 Status check_slurm_storage(const Config& config, const SlurmSettings& settings);
 
+/// Refuses object inputs the nodes cannot read, before anything is launched: a local folder
+/// (`storage` "file", `bucket` the folder) or localhost storage not under slurm.shared_dir.
+/// Inputs in s3 or redis are fine.
+Status check_slurm_input(const Config& config, const SlurmSettings& settings,
+                         const std::string& storage, const std::string& bucket);
+
 /// sbatch options lithops sets itself: a user's sbatch_args may not override them.
 const std::vector<std::string>& slurm_reserved_options();
 

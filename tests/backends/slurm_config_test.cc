@@ -159,3 +159,31 @@ TEST_CASE("s3 and redis storage are reachable from the nodes") {
   Loaded redis("lithops:\n  storage: redis\nslurm:\n  shared_dir: /s\n");
   CHECK(check_slurm_storage(*redis.config, *redis.settings()).ok());
 }
+
+TEST_CASE("a storage the nodes cannot reach is refused naming the ones they can") {
+  Loaded other("lithops:\n  storage: memory\nslurm:\n  shared_dir: /s\n");
+  auto st = check_slurm_storage(*other.config, *other.settings());
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().message.find("cannot use storage 'memory'") != std::string::npos);
+  CHECK(st.error().message.find("-s s3, -s redis") != std::string::npos);
+  CHECK(st.error().message.find("--set localhost.storage_root=/s/storage") != std::string::npos);
+}
+
+TEST_CASE("input files and localhost inputs are read by the nodes only under shared_dir") {
+  Loaded l("lithops:\n  storage: s3\nslurm:\n  shared_dir: /shared/lithops\nlocalhost:\n"
+           "  storage_root: /home/me/storage\n");
+  auto s = *l.settings();
+  CHECK(check_slurm_input(*l.config, s, "file", "/shared/lithops/inputs").ok());
+  auto st = check_slurm_input(*l.config, s, "file", "/home/me/data");
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().message.find("--input /home/me/data") != std::string::npos);
+  CHECK(st.error().message.find("not under slurm.shared_dir /shared/lithops") != std::string::npos);
+  CHECK_FALSE(check_slurm_input(*l.config, s, "file", "/shared/lithops/../data").ok());
+  st = check_slurm_input(*l.config, s, "localhost", "my-data");
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().message.find("--input localhost://my-data") != std::string::npos);
+  CHECK(st.error().message.find("--set localhost.storage_root=/shared/lithops/storage") !=
+        std::string::npos);
+  CHECK(check_slurm_input(*l.config, s, "s3", "my-data").ok());
+  CHECK(check_slurm_input(*l.config, s, "redis", "my-data").ok());
+}

@@ -75,6 +75,24 @@ test_slurm_refuses_storage_the_nodes_cannot_reach_before_submitting() {
   expect_eq "$(squeue -h -o %j | grep -c '^lithops-')" 0 "nothing submitted"
 }
 
+test_slurm_reads_input_files_only_under_shared_dir() {
+  slurm_config
+  mkdir -p "$HOME/data" "$SHARED/inputs"
+  printf 'a\nb\n' >"$HOME/data/one.txt"
+  cp "$HOME/data/one.txt" "$SHARED/inputs/one.txt"
+  printf 'c\n' >"$SHARED/inputs/two.txt"
+  run_lithops job submit --command 'wc -l' --input "$HOME/data"
+  expect_eq "$CODE" 2 "exit code ($ERR)"
+  expect_contains "$ERR" "--input $HOME/data: the Slurm nodes read input files where they are" "what"
+  expect_contains "$ERR" "not under slurm.shared_dir $SHARED" "why"
+  expect_contains "$ERR" "(e.g. $SHARED/inputs)" "the fix"
+  [ ! -e "$SHARED/runtimes" ] || fail "the runtime was deployed for a job refused"
+  expect_eq "$(squeue -h -o %j | grep -c '^lithops-')" 0 "nothing submitted"
+  run_lithops job submit --command 'wc -l' --input "$SHARED/inputs"
+  expect_eq "$CODE" 0 "exit code under shared_dir ($ERR)"
+  expect_eq "$OUT" "$(printf '2\n1')" "each file read on the node, in order"
+}
+
 test_slurm_pending_reason_is_the_stall_note_when_the_partition_is_down() {
   slurm_config
   run_lithops runtime deploy
