@@ -93,37 +93,58 @@ test_two_waits_and_a_cancel_at_once_agree() {
 
 # --- A result object damaged in storage ---
 
-test_corrupted_or_truncated_result_names_the_key_and_the_call() {
-  run_lithops job submit --command 'echo out-{}' --range 3
-  expect_eq "$CODE" 0 "the job itself ($ERR)"
-  local key part
-  key=$(only_job_key)
-  part=$(find "$(faults_jobs_dir)/$key" -path '*/out/*' -type f -name '*result*' | head -1)
-  [ -n "$part" ] || part=$(find "$(faults_jobs_dir)/$key/out" -type f | head -1)
-  [ -n "$part" ] || { fail "no result object found under $key/out"; return; }
-  local rel=${part#"$(faults_jobs_dir)/"}
-  cp "$part" good.bin
-  # Truncated: half of it.
-  head -c "$(($(stat -c %s good.bin) / 2))" good.bin >"$part"
-  run_lithops job result "$key"
-  expect_ne_crash "truncated, job result"
-  expect_contains "$ERR" "$rel" "job result names the key"
-  run_lithops --json job status "$key"
-  expect_ne_crash "truncated, job status"
-  # Corrupted: the same size, other bytes.
-  head -c "$(stat -c %s good.bin)" /dev/urandom >"$part"
-  run_lithops job result "$key"
-  expect_ne_crash "corrupted, job result"
-  expect_contains "$ERR" "$rel" "job result names the key"
-  run_lithops job status "$key"
-  expect_ne_crash "corrupted, job status"
+# Six calls in two invocations of three (two result batches); the second batch is damaged in
+# storage, through `lithops storage` so that local and Redis storage are damaged alike:
+# `job status` and `job result` name its key and the three calls lost with it and exit 4 (the
+# man page's EXIT STATUS), the first batch's results still print, and `job retry --failed`
+# runs the three again.
+damaged_result_scenario() {
+  local store=$1 s=(-s "$1")
+  run_lithops "${s[@]}" job submit --command 'echo out-{}' --range 6 --chunksize 3
+  expect_eq "$CODE" 0 "$store: the job itself ($ERR)"
+  local key batch
+  key=$("$LITHOPS" "${s[@]}" --json job list | jq -r '.[0].job_key')
+  batch="lithops.jobs/$key/out/0000001"
+  run_lithops "${s[@]}" storage get lithops-data "$batch" -o good.bin
+  expect_eq "$CODE" 0 "$store: the second invocation's batch is $batch ($ERR)"
+  local damage
+  for damage in truncated corrupted; do
+    if [ $damage = truncated ]; then
+      head -c "$(($(stat -c %s good.bin) / 2))" good.bin >bad.bin
+    else
+      head -c "$(stat -c %s good.bin)" /dev/urandom >bad.bin
+    fi
+    "$LITHOPS" "${s[@]}" storage put bad.bin "lithops-data/$batch" >/dev/null 2>&1 ||
+      fail "$store: could not damage $batch"
+    run_lithops "${s[@]}" job result "$key"
+    expect_eq "$CODE" 4 "$store, $damage: job result exit code ($ERR)"
+    expect_eq "$OUT" "$(printf 'out-0\nout-1\nout-2')" "$store, $damage: the other calls' results print"
+    expect_contains "$ERR" "the result object $batch is damaged in storage" "$store, $damage: job result names the key"
+    expect_contains "$ERR" "the results of calls 3-5 are lost" "$store, $damage: and every call of the batch"
+    expect_contains "$ERR" "lithops job retry $key --failed" "$store, $damage: and what to do"
+    run_lithops "${s[@]}" job status "$key"
+    expect_eq "$CODE" 4 "$store, $damage: job status exit code ($ERR)"
+    expect_contains "$ERR" "$batch is damaged in storage" "$store, $damage: job status notices"
+    run_lithops "${s[@]}" --json job status "$key"
+    expect_eq "$(json_field "$OUT" '.damaged[0].key')" "$batch" "$store, $damage: status --json names the key"
+    expect_eq "$(json_field "$OUT" '.damaged[0].calls | join(",")')" "3,4,5" "$store, $damage: and the calls"
+    expect_eq "$(json_field "$OUT" '[.failures[].call] | join(",")')" "3,4,5" "$store, $damage: lost calls are failures"
+    expect_contains "$(json_field "$OUT" '.failures[0].error')" "$batch" "$store, $damage: each naming the key"
+  done
+  run_lithops "${s[@]}" job retry "$key" --failed
+  expect_eq "$CODE" 0 "$store: job retry --failed of the lost calls ($ERR)"
+  expect_eq "$OUT" "$(printf 'out-%s\n' 0 1 2 3 4 5 | head -c -1)" "$store: every result after the retry"
+  run_lithops "${s[@]}" job status "$key"
+  expect_eq "$CODE" 0 "$store: nothing is lost any more ($ERR)"
 }
 
-# A command that met a damaged object: ended with an error (not a signal), said something.
-expect_ne_crash() {
-  [ "$CODE" -lt 128 ] || fail "$1: crashed (exit $CODE): $ERR"
-  [ "$CODE" != 0 ] && [ -z "$ERR" ] && fail "$1: failed silently"
-  return 0
+test_damaged_result_batch_names_the_key_and_its_calls_in_local_storage() {
+  damaged_result_scenario localhost
+}
+
+test_damaged_result_batch_names_the_key_and_its_calls_in_redis_storage() {
+  start_redis || return
+  damaged_result_scenario redis
 }
 
 # --- S3 answering 503 SlowDown, 500, or resetting connections (a proxy in front of s3rver) ---
