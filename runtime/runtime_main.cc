@@ -24,6 +24,7 @@
 #include "lithops/task.h"
 #include "runtime/connect_back.h"
 #include "runtime/hello.h"
+#include "runtime/pool_watch.h"
 #include "runtime/state_cli.h"
 #include "runtime/worker.h"
 
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "worker" && argc > 2 && std::strcmp(argv[2], "--stream") == 0) {
     int processes = argc > 4 && std::strcmp(argv[3], "--processes") == 0 ? std::atoi(argv[4]) : 0;
+    lithops::exit_when_reader_leaves(STDOUT_FILENO);  // its pool is gone: so are its calls
     return lithops::run_worker_stream(STDIN_FILENO, std::cout, processes);
   }
   if (mode == "worker" && argc > 3 && std::strcmp(argv[2], "--connect") == 0)

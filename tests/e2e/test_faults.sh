@@ -48,13 +48,20 @@ SH
 
 # --- Processes killed ---
 
-test_pool_killed_with_sigkill_is_lost_and_retry_failed_completes_it() {
-  run_lithops job submit --command "$(faults_gate)" --range 3 --detach
+# The pool killed with SIGKILL while its calls run `sleep 300`: it cannot stop its workers,
+# so they notice themselves (nobody reads what they write any more) and kill their calls.
+# Within a bound no process of the job is left; the job is lost, and `job retry --failed`
+# completes it.
+test_pool_killed_with_sigkill_leaves_no_process_and_retry_failed_completes_it() {
+  printf '[ -e %s/go ] || exec sleep 300\necho "$1"\n' "$PWD" >call.sh
+  run_lithops job submit --command "sh $PWD/call.sh {}" --range 3 --worker-processes 3 --detach
   local key=$OUT pool
   pool=$(jq -r .pid "$(faults_jobs_dir)/$key/backend.json")
-  wait_until 30 eval '[ "$("$LITHOPS" --json job status "$key" | jq .workers_running)" -gt 0 ]' ||
-    fail "the job never ran a worker"
+  wait_until 30 eval '[ "$(own_processes_matching "sleep 300" | wc -l)" -ge 3 ]' ||
+    fail "the calls never started"
   kill -KILL "$pool"
+  wait_until 30 eval '[ -z "$(processes_of_home "$HOME")" ]' ||
+    fail "processes of the job outlived its pool: $(processes_of_home "$HOME" | xargs -r ps -o pid=,args= -p)"
   wait_until 30 eval '[ "$(faults_state_of "$key")" = lost ]' ||
     fail "never lost: $(faults_state_of "$key")"
   touch go
