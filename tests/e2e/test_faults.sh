@@ -256,3 +256,42 @@ test_redis_restarted_mid_job_loses_no_call() {
   run_lithops -s redis job result "$key"
   expect_eq "$OUT" "$(printf '0\n1\n2\n3')" "no call lost"
 }
+
+# --- Redis restarted while the calls' shared state is in it ---
+
+# Storage stays local; the redis: section puts the calls' shared state in Redis. Four calls add
+# 1 to one counter 30 times each (`lithops-runtime state counter-add`, a new client each time)
+# while Redis is shut down and started again on the same port with the same data directory:
+# SHUTDOWN SAVE writes the counter to the directory and the new server loads it (a server that
+# came back empty would have lost the counter itself, which no client can give back). Calls
+# wait for the server and reconnect; an addition whose reply was lost is not counted twice.
+test_shared_state_in_redis_survives_a_restart_mid_job() {
+  start_redis || return
+  require_command redis-cli
+  local rt
+  rt="$(dirname "$LITHOPS")/lithops-runtime"
+  cat >count.sh <<SH
+for i in \$(seq 1 30); do
+  v=\$("$rt" state counter-add hits 1) || exit 1
+  [ "\$i" = 5 ] && touch $PWD/started-\$1
+  sleep 0.05
+done
+echo "\$v"
+SH
+  run_lithops job submit --command "sh $PWD/count.sh {}" --range 4 --worker-processes 4 --detach
+  expect_eq "$CODE" 0 "submit ($ERR)"
+  local key=$OUT
+  wait_until 30 eval '[ "$(ls started-* 2>/dev/null | wc -l)" -ge 1 ]' || fail "no call used the counter"
+  REDISCLI_AUTH=$REDIS_PASS redis-cli -p "$REDIS_PORT" shutdown save >/dev/null 2>&1
+  wait_until 10 eval '! alive $REDIS_PID' || fail "redis did not stop"
+  sleep 1  # the calls meet a server that is down, not only a broken connection
+  local out
+  out=$(bash "$TESTS_SERVERS_DIR/start_redis.sh" "$HOME/redis-data" "$REDIS_PASS" "$REDIS_PORT") ||
+    { fail "redis did not restart: $out"; return; }
+  at_exit "stop_pid ${out#* }"
+  run_lithops job wait "$key"
+  expect_eq "$CODE" 0 "the job ends well ($ERR)"
+  run_lithops job result "$key"
+  expect_eq "$(printf '%s\n' "$OUT" | sort -n | tail -n1)" 120 "4 calls x 30 additions: none lost, none twice"
+  stop_state_daemon
+}
