@@ -1,7 +1,8 @@
 # Faults injected end to end (issue 19): a full disk, a killed pool, a result object damaged
 # in storage, concurrent wait/cancel, S3 answering 503/500 or resetting connections (through
-# tests/servers/fault_proxy.py), Redis restarted mid-job. Each says what happened and where,
-# exits with the documented code, and loses nothing that can be kept.
+# tests/servers/fault_proxy.py), Redis restarted mid-job (storage and shared state), secrets
+# looked for in every process of a job. Each says what happened and where, exits with the
+# documented code, and loses nothing that can be kept.
 
 # faults_gate: a command template whose call N prints N once $PWD/go exists (at most 60 s).
 faults_gate() {
@@ -294,4 +295,49 @@ SH
   run_lithops job result "$key"
   expect_eq "$(printf '%s\n' "$OUT" | sort -n | tail -n1)" 120 "4 calls x 30 additions: none lost, none twice"
   stop_state_daemon
+}
+
+# --- No secret in any process' environment or command line ---
+
+# A job with Redis storage, its password given to the driver as LITHOPS_REDIS_PASSWORD (as a
+# user may), and S3 credentials in the config file. While its calls run, the environment and
+# the command line of every process of the job (the driver, the pool, the workers, the calls'
+# commands) are read from /proc: no secret anywhere, but in the driver's environment, where
+# the user put it. The pool and the workers get their config on a pipe.
+test_no_secret_in_any_process_environment_or_command_line() {
+  start_redis || return
+  start_s3 || return
+  sed -i '/^  password: /d' "$HOME/.lithops/config"
+  printf 'while [ ! -e %s/go ]; do sleep 0.05; done\necho "$1"\n' "$PWD" >call.sh
+  LITHOPS_REDIS_PASSWORD=$REDIS_PASS "$LITHOPS" -s redis job submit \
+    --command "sh $PWD/call.sh {}" --range 2 --worker-processes 2 >out.txt 2>err.txt &
+  local driver=$!
+  wait_until 30 eval '[ "$(own_processes_matching "call.sh" | wc -l)" -ge 2 ]' ||
+    fail "the calls never started: $(cat err.txt)"
+  local pid args roles=""
+  for pid in $(processes_of_home "$HOME"); do
+    args=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+    case "$args" in redis-server* | node* | "") continue ;; esac  # the servers, not the job
+    case "$args" in
+      *" job submit "*) roles="$roles driver" ;;
+      *"lithops-runtime pool "*) roles="$roles pool" ;;
+      *"lithops-runtime worker "*) roles="$roles worker" ;;
+      *call.sh*) roles="$roles command" ;;
+    esac
+    local secret
+    for secret in "$REDIS_PASS" S3RVER; do
+      grep -qaF -- "$secret" "/proc/$pid/cmdline" 2>/dev/null &&
+        fail "a secret in the command line of $pid: $args"
+      [ "$pid" = "$driver" ] && continue
+      grep -qaF -- "$secret" "/proc/$pid/environ" 2>/dev/null &&
+        fail "a secret in the environment of $pid: $args ($(tr '\0' '\n' <"/proc/$pid/environ" | grep -aF -- "$secret" | cut -d= -f1))"
+    done
+  done
+  local role
+  for role in driver pool worker command; do
+    expect_contains "$roles" "$role" "a $role was among the processes looked at"
+  done
+  touch go
+  wait "$driver"
+  expect_eq "$?" 0 "the job ($(cat err.txt))"
 }
