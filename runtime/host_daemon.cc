@@ -55,6 +55,8 @@ class HostDaemon {
   void end_call(JobWorker& w, const LeasedCall& call, const std::string& lost_why);
   void stop_worker(JobWorker& w, const std::string& why);
   void heartbeat(const std::string& state);
+  WorkerRecord record(const std::string& state) const;
+  bool retire();
   void poll_workers(int timeout_ms);
 
   DaemonSettings s_;
@@ -226,6 +228,10 @@ void HostDaemon::heartbeat(const std::string& state) {
                                  s_.host));
     }
   }
+  (void)queue_->heartbeat(record(state));
+}
+
+WorkerRecord HostDaemon::record(const std::string& state) const {
   WorkerRecord r;
   r.host = s_.host;
   r.processes = s_.processes;
@@ -234,7 +240,17 @@ void HostDaemon::heartbeat(const std::string& state) {
   r.state = state;
   r.started_ms = started_ms_;
   r.pid = static_cast<int>(::getpid());
-  (void)queue_->heartbeat(r);
+  return r;
+}
+
+// Idle for idle_timeout: stop, unless a job's calls were queued since the last lease (they
+// are ours to run then). A queue out of reach cannot give us work either: stop.
+bool HostDaemon::retire() {
+  auto retired = queue_->retire(record("stopped"));
+  if (!retired.ok() || *retired) return true;
+  last_work_ms_ = now_ms();
+  next_lease_ms_ = 0;  // lease them at once
+  return false;
 }
 
 void HostDaemon::poll_workers(int timeout_ms) {
@@ -258,14 +274,17 @@ int HostDaemon::run() {
   std::cerr << fmt::format("daemon: {} with {} sub-workers, idle timeout {} s, hard timeout {} s\n",
                            s_.host, s_.processes, s_.idle_timeout_s, s_.hard_timeout_s);
   std::string why;
+  bool retired = false;  // its "stopped" record is written already
   while (!g_stop) {
     int64_t now = now_ms();
     if (now - started_ms_ >= static_cast<int64_t>(s_.hard_timeout_s * 1000)) {
       why = "hard timeout";
       break;
     }
-    if (busy() == 0 && now - last_work_ms_ >= static_cast<int64_t>(s_.idle_timeout_s * 1000)) {
+    if (busy() == 0 && now - last_work_ms_ >= static_cast<int64_t>(s_.idle_timeout_s * 1000) &&
+        retire()) {
       why = "idle timeout";
+      retired = true;
       break;
     }
     fill();
@@ -305,7 +324,8 @@ int HostDaemon::run() {
   // The calls just ended may have ended their jobs: publish that now, not when some other
   // daemon next keeps them (there may be none, e.g. after a hard timeout on a single host).
   keeper_.tick();
-  heartbeat("stopped");
+  // Retiring wrote "stopped" already; a successor started since must not read it again.
+  if (!retired) heartbeat("stopped");
   return 0;
 }
 

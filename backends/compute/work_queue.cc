@@ -113,6 +113,20 @@ redis.call('SET', key, ARGV[3], 'PX', tonumber(ARGV[4]))
 return 1
 )lua";
 
+// ARGV: prefix, host, record. 0 (nothing written) while any job not cancelled has a call
+// queued or leased (a lease may expire and its call come back: someone must be there).
+constexpr const char* kRetire = R"lua(
+for _, j in ipairs(redis.call('ZRANGE', ARGV[1] .. ':jobs', 0, -1)) do
+  local base = ARGV[1] .. ':job:' .. j
+  if redis.call('EXISTS', base .. ':cancel') == 0 and
+     (redis.call('LLEN', base .. ':q') > 0 or redis.call('ZCARD', base .. ':leases') > 0) then
+    return 0
+  end
+end
+redis.call('HSET', ARGV[1] .. ':workers', ARGV[2], ARGV[3])
+return 1
+)lua";
+
 // ARGV: prefix, job. Returns how many calls were pending.
 constexpr const char* kCancel = R"lua(
 local base = ARGV[1] .. ':job:' .. ARGV[2]
@@ -409,6 +423,23 @@ Status WorkQueue::heartbeat(const WorkerRecord& record) {
   r.heartbeat_ms = *now;
   LITHOPS_TRY(command({"HSET", endpoint_.prefix + ":workers", r.host, to_json(r).dump()}));
   return {};
+}
+
+Result<bool> WorkQueue::retire(const WorkerRecord& record) {
+  auto now = server_time_ms();
+  if (!now.ok()) return now.error();
+  WorkerRecord r = record;
+  r.heartbeat_ms = *now;
+  auto reply = command(eval_args(kRetire, {endpoint_.prefix, r.host, to_json(r).dump()}));
+  if (!reply.ok()) return reply.error();
+  return reply->integer == 1;
+}
+
+Result<bool> WorkQueue::claim(const std::string& what, int64_t ttl_ms) {
+  auto r = command({"SET", endpoint_.prefix + ":claim:" + what, "1", "NX", "PX",
+                    std::to_string(ttl_ms)});
+  if (!r.ok()) return r.error();
+  return r->type != REDIS_REPLY_NIL;
 }
 
 Result<std::vector<WorkerRecord>> WorkQueue::workers() {

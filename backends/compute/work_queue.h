@@ -18,6 +18,7 @@
 //   p:job:j:cancel     set when the job is cancelled
 //   p:job:j:keeper     the daemon that keeps the job (a lock with expiry)
 //   p:workers          hash   host -> the daemon's last heartbeat record (JSON)
+//   p:claim:what       a one-off claim with expiry (see claim)
 //
 // Thread safety: one WorkQueue is one connection; use it from one thread at a time.
 #pragma once
@@ -140,10 +141,18 @@ class WorkQueue {
 
   // Daemon records.
   Status heartbeat(const WorkerRecord& record);
+  /// An idle daemon's last heartbeat (`record`, state "stopped"), written only if no job has
+  /// a call queued or leased; false (nothing written) if one has: the daemon stays. One
+  /// step on the server, so a job submitted at that moment either finds the daemon staying or
+  /// reads it stopped and starts another (no job left with no daemon and calls queued).
+  Result<bool> retire(const WorkerRecord& record);
   Result<std::vector<WorkerRecord>> workers();
   Status remove_worker(const std::string& host);
   /// The server's clock in ms (heartbeat ages are measured on it, not on the hosts' clocks).
   Result<int64_t> server_time_ms();
+  /// True for the first caller to claim `what` within `ttl_ms` (across every client): for a
+  /// costly step many may want at once, e.g. every `job wait` wanting daemons started.
+  Result<bool> claim(const std::string& what, int64_t ttl_ms);
 
  private:
   WorkQueue(redisContext* c, QueueEndpoint endpoint);

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "tests/support/server_guard.h"
+#include "tests/support/wait_until.h"
 
 namespace lithops {
 namespace {
@@ -221,6 +222,46 @@ TEST_CASE("work queue: daemons' heartbeats are stamped with the server's clock")
   CHECK(std::llabs((*all)[0].heartbeat_ms - *q->server_time_ms()) < 60'000);
   REQUIRE(q->remove_worker("10.0.0.3").ok());
   CHECK(q->workers()->empty());
+}
+
+TEST_CASE("work queue: an idle daemon retires only while no job has calls queued or leased") {
+  QueueServer server;
+  if (!server.running()) return;
+  auto q = server.connect();
+  WorkerRecord r;
+  r.host = "10.0.0.3";
+  r.state = "idle";
+  REQUIRE(q->heartbeat(r).ok());
+  r.state = "stopped";
+  CHECK(*q->retire(r));  // no job at all
+  CHECK((*q->workers())[0].state == "stopped");
+
+  REQUIRE(q->heartbeat(WorkerRecord{.host = "10.0.0.3", .state = "idle"}).ok());
+  REQUIRE(q->submit("j", 2, "{}").ok());
+  CHECK_FALSE(*q->retire(r));  // calls queued: it stays, its record untouched
+  CHECK((*q->workers())[0].state == "idle");
+  auto leased = q->lease("10.0.0.4", 2, 60'000);
+  REQUIRE(leased->size() == 2);
+  CHECK_FALSE(*q->retire(r));  // leased elsewhere: a lease may expire and come back
+  for (const auto& c : *leased) REQUIRE(*q->complete(c, CallEnd::kOk));
+  CHECK(*q->retire(r));
+  CHECK((*q->workers())[0].state == "stopped");
+
+  REQUIRE(q->submit("cancelled", 3, "{}").ok());
+  REQUIRE(q->cancel("cancelled").ok());
+  CHECK(*q->retire(r));  // a cancelled job's calls hold no one
+}
+
+TEST_CASE("work queue: a claim goes to the first caller until it expires") {
+  QueueServer server;
+  if (!server.running()) return;
+  auto a = server.connect();
+  auto b = server.connect();
+  CHECK(*a->claim("revive", 60'000));
+  CHECK_FALSE(*b->claim("revive", 60'000));
+  CHECK(*b->claim("other", 60'000));
+  CHECK(*a->claim("short", 1));
+  CHECK(testing::wait_until(std::chrono::seconds(5), [&] { return *b->claim("short", 1); }));
 }
 
 TEST_CASE("work queue: a wrong password is refused without showing it") {
