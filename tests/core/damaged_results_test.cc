@@ -32,7 +32,7 @@ void store_with_second_batch_truncated(testing::MemoryStorage& storage, JobStore
   REQUIRE(store.write_results("k", 0, {ok_result(0), ok_result(1), ok_result(2)}).ok());
   REQUIRE(store.write_results("k", 1, {ok_result(3), ok_result(4), ok_result(5)}).ok());
   std::string key = JobStore::job_prefix("k") + "out/0000001";
-  auto whole = storage.get("b", key);
+  auto whole = storage.get("b", key, std::nullopt);
   REQUIRE(whole.ok());
   REQUIRE(storage.put("b", key, whole->substr(0, whole->size() / 2)).ok());
 }
