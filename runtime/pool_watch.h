@@ -6,6 +6,10 @@
 
 namespace lithops {
 
+/// The last argument of `lithops-runtime worker --stream` that asks for this watch (the
+/// localhost launcher gives it; a host daemon's workers finish their calls without it).
+inline constexpr const char* kExitWithPoolFlag = "--exit-with-pool";
+
 /// If `out_fd` is a pipe or a socket, starts a thread that waits until it has no reader, then
 /// kills (SIGKILL) the process groups of this process' children, and the children, and exits
 /// with code 1. Does nothing for other kinds of output (a file, a terminal).
