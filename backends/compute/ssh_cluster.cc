@@ -58,12 +58,12 @@ struct Installed {
 
 std::vector<Installed> installed_files() {
   std::string bin = self_exe_dir();
-  std::string module = remote_module_path();
-  std::string module_rel =
-      "bin/" + std::filesystem::path(module).lexically_relative(bin).string();
-  return {{bin + "/lithops-runtime", "bin/lithops-runtime", 0755},
-          {bin + "/lithops-daemon", "bin/lithops-daemon", 0755},
-          {module, module_rel, 0644}};
+  std::vector<Installed> files = {{bin + "/lithops-runtime", "bin/lithops-runtime", 0755},
+                                  {bin + "/lithops-daemon", "bin/lithops-daemon", 0755}};
+  for (const auto& module : remote_module_paths())
+    files.push_back(
+        {module, "bin/" + std::filesystem::path(module).lexically_relative(bin).string(), 0644});
+  return files;
 }
 
 Error remote_failed(const SshSession& s, const std::string& what, const RemoteRun& run) {

@@ -125,6 +125,22 @@ status=$(lithops job status "$key" --json)
 [[ $(jq '[.calls_by_host[]] | add' <<<"$status") == 24 ]] || fail "calls per host do not add up: $status"
 expect_contains "$(lithops job status "$key")" "$SSH_HOST_2" "job status names the hosts"
 
+echo "== --reduce on the cluster: the reducer runs once every map call ended ok"
+key=$(lithops job submit --command 'expr {} + 1' --range 12 --reduce-command 'sort -rn' --detach 2>"$W/err")
+lithops job wait "$key" >/dev/null 2>"$W/err" || fail "a job with a reducer failed: $(cat "$W/err")"
+out=$(lithops job result "$key")
+[[ $(tr '\n' ' ' <<<"$out") == "$(seq 12 -1 1 | tr '\n' ' ')" ]] || fail "reduce on ssh: $out"
+[[ $(lithops job status "$key" --json | jq -r .reduce.state) == done ]] ||
+  fail "reduce state: $(lithops job status "$key" --json)"
+out=$(lithops job submit --command 'echo {}' --range 3 --reduce-command 'sh -c "exit 6"' --retries 0 2>&1)
+[[ $? == 1 ]] || fail "a failing reducer did not fail the job: $out"
+expect_contains "$out" "exit code 6" "the reducer's failure is shown"
+out=$(lithops job submit --command 'sh -c "[ {} != 1 ] || exit 3"' --range 3 --retries 0 \
+  --reduce-command "touch $W/reducer-ran" 2>&1)
+[[ $? == 1 ]] || fail "a failed map call did not fail the job: $out"
+expect_contains "$out" "skipped" "the reducer is skipped after a failed map call"
+[[ ! -e $W/reducer-ran ]] || fail "the reducer ran after a failed map call"
+
 echo "== job retry --failed runs the failed calls again on the cluster"
 key=$(lithops job submit --command "sh -c '[ {} != 3 ] || [ -e $W/fixed ] || exit 7; echo r{}'" \
   --range 6 --retries 0 --detach 2>"$W/err")
