@@ -20,6 +20,7 @@ enum ExitCode : int {
   kExitFailed = 1,     // the job or operation failed
   kExitUsage = 2,      // usage, config or input error: nothing was launched
   kExitWaitTimeout = 3,  // `job wait --timeout` elapsed before the job ended
+  kExitDamaged = 4,   // a result object of the job is damaged in storage (its key and calls said)
   kExitInterrupted = 130,
 };
 

@@ -21,6 +21,7 @@
 #include "backends/state/state_endpoint.h"
 #include "cli/runtime_cmd.h"
 #include "core/job_builder.h"
+#include "core/damaged_results.h"
 #include "core/job_monitor.h"
 #include "core/object_partition.h"
 #include "core/plural.h"
@@ -64,14 +65,38 @@ std::vector<CallResult> complete_results(const JobSpec& spec, std::vector<CallRe
   return all;
 }
 
-Result<std::vector<CallResult>> final_results(Context& ctx, const JobSpec& spec) {
+// Every call's result; calls whose result was in a damaged batch are lost, naming its key
+// (and recorded in `damaged`).
+Result<std::vector<CallResult>> final_results(Context& ctx, const JobSpec& spec,
+                                              std::vector<DamagedBatch>& damaged) {
   auto store = ctx.store();
   if (!store.ok()) return store.error();
-  auto results = (*store)->read_all_results(spec);
+  auto results = (*store)->read_all_results(spec, &damaged);
   if (!results.ok()) return results.error();
   auto progress = ctx.progress_of(spec);
   bool cancelled = progress.ok() && progress->state == JobState::kCancelled;
-  return complete_results(spec, std::move(results).value(), cancelled);
+  return complete_results(
+      spec, add_damaged_results(std::move(results).value(), spec.total_calls, damaged), cancelled);
+}
+
+// One error line per damaged result batch that left calls without a result.
+void print_damage(const std::vector<DamagedBatch>& damaged, const std::string& job_key) {
+  for (const auto& d : damaged)
+    if (!d.lost.empty()) print_error(damage_message(d, job_key), kExitDamaged);
+}
+
+bool any_damage(const std::vector<DamagedBatch>& damaged) {
+  for (const auto& d : damaged)
+    if (!d.lost.empty()) return true;
+  return false;
+}
+
+// `job status --json`'s "damaged": [{key, error, calls}], the batches that lost calls.
+nlohmann::json damaged_json(const std::vector<DamagedBatch>& damaged) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& d : damaged)
+    if (!d.lost.empty()) list.push_back({{"key", d.key}, {"error", d.error}, {"calls", d.lost}});
+  return list;
 }
 
 // The reducer's result, or why there is none (a map call failed, or its worker was lost).
@@ -98,9 +123,9 @@ void print_reducer_failure(const JobSpec& spec, const CallResult& reduced, bool 
 }
 
 // Streams every call's result, in call order, to `printer` (if any) and tallies the
-// failures; holds a window of results, not the job.
+// failures; holds a window of results, not the job. Damaged batches end up in `damaged`.
 Status stream_results(Context& ctx, const JobSpec& spec, ResultPrinter* printer,
-                      FailureTally& tally) {
+                      FailureTally& tally, std::vector<DamagedBatch>& damaged) {
   auto store = ctx.store();
   if (!store.ok()) return store.error();
   auto progress = ctx.progress_of(spec);
@@ -114,6 +139,7 @@ Status stream_results(Context& ctx, const JobSpec& spec, ResultPrinter* printer,
     tally.add(r);
     if (printer) printer->print(r);
   }
+  damaged = stream.damaged();
   return {};
 }
 
@@ -139,7 +165,9 @@ int emit_results(Context& ctx, const JobSpec& spec, const ResultTarget& target) 
   bool every_call = (*printer)->keeps_every_call();
   bool show_map = !spec.reducer || target.map || every_call;
   FailureTally tally;
-  if (auto s = stream_results(ctx, spec, show_map ? printer->get() : nullptr, tally); !s.ok())
+  std::vector<DamagedBatch> damaged;
+  if (auto s = stream_results(ctx, spec, show_map ? printer->get() : nullptr, tally, damaged);
+      !s.ok())
     return report_error(s.error());
   std::optional<CallResult> reduced;
   if (spec.reducer) {
@@ -150,6 +178,8 @@ int emit_results(Context& ctx, const JobSpec& spec, const ResultTarget& target) 
   }
   if (auto s = (*printer)->finish(); !s.ok()) return report_error(s.error());
   tally.print_summary(std::cerr, spec.job_key);
+  print_damage(damaged, spec.job_key);
+  if (any_damage(damaged)) return kExitDamaged;
   if (reduced && !reduced->ok) {
     print_reducer_failure(spec, *reduced, !target.map);
     return kExitFailed;
@@ -314,16 +344,20 @@ void add_reduce_failure(Context& ctx, const JobSpec& spec, nlohmann::json& statu
   status["reduce"]["exit_code"] = reduced->exit_code;
 }
 
-// `job status`, text or JSON; also what `job wait --json` prints at the end.
-void print_job_status(Context& ctx, const JobSpec& spec, const JobProgress& progress,
+// `job status`, text or JSON; also what `job wait --json` prints at the end. Returns whether
+// a result batch of the job is damaged in storage (each is shown, with its key and calls).
+bool print_job_status(Context& ctx, const JobSpec& spec, const JobProgress& progress,
                       bool calls) {
   std::vector<CallResult> results;
+  std::vector<DamagedBatch> damaged;
   bool have_results = false;
   if (is_terminal(progress.state) || progress.failed > 0 || calls) {
-    auto all = is_terminal(progress.state) ? final_results(ctx, spec)
-                                           : ctx.store().value()->read_all_results(spec);
+    auto all = is_terminal(progress.state) ? final_results(ctx, spec, damaged)
+                                           : ctx.store().value()->read_all_results(spec, &damaged);
     if (all.ok()) {
-      results = std::move(all).value();
+      results = is_terminal(progress.state)
+                    ? std::move(all).value()
+                    : add_damaged_results(std::move(all).value(), spec.total_calls, damaged);
       have_results = true;
     }
   }
@@ -335,12 +369,15 @@ void print_job_status(Context& ctx, const JobSpec& spec, const JobProgress& prog
     auto j = status_json(spec, progress, have_results ? &results : nullptr, calls);
     add_reduce_failure(ctx, spec, j);
     if (summary) j["stats"] = summary_json(*summary);
+    if (any_damage(damaged)) j["damaged"] = damaged_json(damaged);
     print_json_line(std::cout, j);
   } else {
     print_status_text(std::cout, spec, progress, have_results ? &results : nullptr, calls);
     if (std::string line = summary ? stats_line(*summary) : ""; !line.empty())
       std::cout << line << "\n";
+    print_damage(damaged, spec.job_key);
   }
+  return any_damage(damaged);
 }
 
 void add_status(CLI::App& job, Context& ctx, int& exit_code) {
@@ -354,8 +391,7 @@ void add_status(CLI::App& job, Context& ctx, int& exit_code) {
     if (!spec.ok()) return void(exit_code = report_error(spec.error()));
     auto progress = ctx.progress_of(*spec);
     if (!progress.ok()) return void(exit_code = report_error(progress.error()));
-    print_job_status(ctx, *spec, *progress, *calls);
-    exit_code = kExitOk;
+    exit_code = print_job_status(ctx, *spec, *progress, *calls) ? kExitDamaged : kExitOk;
   });
 }
 
@@ -380,7 +416,11 @@ void add_wait(CLI::App& job, Context& ctx, int& exit_code) {
     }
     if (progress->state == JobState::kDone) return void(exit_code = kExitOk);
     FailureTally tally;  // streamed: a window of results, not the job's
-    if (stream_results(ctx, *spec, nullptr, tally).ok()) tally.print_summary(std::cerr, spec->job_key);
+    std::vector<DamagedBatch> damaged;
+    if (stream_results(ctx, *spec, nullptr, tally, damaged).ok()) {
+      tally.print_summary(std::cerr, spec->job_key);
+      print_damage(damaged, spec->job_key);
+    }
     if (progress->state != JobState::kFailed)
       std::cerr << fmt::format("lithops: job {} is {}{}\n", spec->job_key,
                                state_name(progress->state),

@@ -6,6 +6,7 @@
 
 #include "cli/job_cmd.h"
 #include "cli/job_output.h"
+#include "core/damaged_results.h"
 #include "core/plural.h"
 #include "core/work_plan.h"
 
@@ -20,9 +21,10 @@ struct RetryFlags {
 };
 
 // The calls to run again, each as its next attempt; calls with no result at all were lost
-// on their first attempt.
+// on their first attempt, or their result was in a batch damaged in storage (read past).
 Result<std::vector<PlannedCall>> failed_calls(JobStore& store, const JobSpec& spec) {
-  auto results = store.read_all_results(spec);
+  std::vector<DamagedBatch> damaged;
+  auto results = store.read_all_results(spec, &damaged);
   if (!results.ok()) return results.error();
   std::vector<PlannedCall> calls;
   std::vector<bool> seen(spec.total_calls, false);

@@ -9,6 +9,8 @@
 #include <set>
 #include <thread>
 
+#include "core/damaged_results.h"
+
 #include "core/sha256.h"
 #include "core/text.h"
 
@@ -196,7 +198,8 @@ Result<CallResult> JobStore::read_reduce_result(const std::string& job_key) {
   return std::move(batch->front());
 }
 
-Result<std::vector<CallResult>> JobStore::read_all_results(const JobSpec& spec) {
+Result<std::vector<CallResult>> JobStore::read_all_results(const JobSpec& spec,
+                                                           std::vector<DamagedBatch>* damaged) {
   auto objects = storage_.list(bucket_, job_prefix(spec.job_key) + "out/");
   if (!objects.ok()) return objects.error();
   std::vector<CallResult> all;
@@ -204,6 +207,10 @@ Result<std::vector<CallResult>> JobStore::read_all_results(const JobSpec& spec) 
     auto data = storage_.get(bucket_, object.key);
     if (!data.ok()) return data.error();
     auto batch = decode_results(*data, object.key, /*with_stats=*/false);
+    if (!batch.ok() && damaged) {
+      damaged->push_back(damaged_batch(spec, object.key, batch.error().message));
+      continue;
+    }
     if (!batch.ok()) return batch.error();
     for (auto& r : *batch) all.push_back(std::move(r));
   }

@@ -25,6 +25,8 @@
 
 namespace lithops {
 
+struct DamagedBatch;
+
 /// Thread safety: as safe as the StorageBackend it wraps. Does not own the backend.
 class JobStore {
  public:
@@ -72,7 +74,10 @@ class JobStore {
   /// kNotFound when no reducer has finished.
   Result<CallResult> read_reduce_result(const std::string& job_key);
   /// Every result of the job, one per call (the last attempt), sorted by call index.
-  Result<std::vector<CallResult>> read_all_results(const JobSpec& spec);
+  /// A batch that is read but cannot be decoded is an error naming its key; with `damaged`,
+  /// it is recorded there instead and the other batches are read (core/damaged_results.h).
+  Result<std::vector<CallResult>> read_all_results(const JobSpec& spec,
+                                                   std::vector<DamagedBatch>* damaged = nullptr);
 
   Status write_progress(const std::string& job_key, const JobProgress& progress);
   Result<JobProgress> read_progress(const std::string& job_key);

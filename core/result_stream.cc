@@ -14,18 +14,21 @@ bool before(const RecordRef& a, const RecordRef& b) {
 
 ResultStream::ResultStream(JobStore& store, const JobSpec& spec) : store_(store), spec_(spec) {}
 
-Status ResultStream::read_sorted(Batch& b) {
+Result<bool> ResultStream::read_sorted(Batch& b) {
   auto data = store_.storage().get(store_.bucket(), b.key);
   if (!data.ok()) return data.error();
   auto refs = index_results(*data, b.key);
-  if (!refs.ok()) return refs.error();
+  if (!refs.ok()) {
+    damaged_.push_back(damaged_batch(spec_, b.key, refs.error().message));
+    return true;
+  }
   // Sub-workers finish out of order: a batch is nearly sorted, rarely exactly. Stable: of
   // two records of one attempt, the later stored wins, as in JobStore::read_all_results.
   if (!std::is_sorted(refs->begin(), refs->end(), before))
     std::stable_sort(refs->begin(), refs->end(), before);
   b.data = std::move(data).value();
   b.refs = std::move(refs).value();
-  return {};
+  return false;
 }
 
 Status ResultStream::open() {
@@ -46,8 +49,9 @@ Status ResultStream::open() {
       b.last = calls.end - 1;
     } else {
       // A retry round's batch: where its calls are is only known by reading it.
-      LITHOPS_TRY(read_sorted(b));
-      if (b.refs.empty()) continue;
+      auto damaged = read_sorted(b);
+      if (!damaged.ok()) return damaged.error();
+      if (*damaged || b.refs.empty()) continue;
       b.first = b.refs.front().call;
       b.last = b.refs.back().call;
       b.data.clear();
@@ -64,8 +68,9 @@ Status ResultStream::open() {
 Status ResultStream::load_up_to(uint64_t call) {
   while (next_ < batches_.size() && batches_[next_].first <= call) {
     Batch& b = batches_[next_++];
-    LITHOPS_TRY(read_sorted(b));
-    live_.push_back(std::move(b));
+    auto damaged = read_sorted(b);
+    if (!damaged.ok()) return damaged.error();
+    if (!*damaged) live_.push_back(std::move(b));
   }
   return {};
 }
@@ -84,6 +89,9 @@ Result<std::optional<CallResult>> ResultStream::next(uint64_t call) {
     auto decoded = decode_result_at(best_batch->data, best_batch->key, *best);
     if (!decoded.ok()) return decoded.error();
     result = std::move(decoded).value();
+  } else if (DamagedBatch* d = damage_covering(damaged_, call)) {
+    d->lost.push_back(call);
+    result = damaged_result(call, *d);
   }
   std::erase_if(live_, [](const Batch& b) { return b.at == b.refs.size(); });
   return result;

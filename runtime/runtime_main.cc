@@ -1,5 +1,5 @@
 // lithops-runtime: the worker executable every backend runs.
-//   lithops-runtime worker --stream [--processes N]
+//   lithops-runtime worker --stream [--processes N] [--exit-with-pool]
 //                                          run invocations read from stdin (the pool; ssh
 //                                          daemons: N sub-workers whatever the job says)
 //   lithops-runtime worker --connect HOST:PORT
@@ -24,6 +24,7 @@
 #include "lithops/task.h"
 #include "runtime/connect_back.h"
 #include "runtime/hello.h"
+#include "runtime/pool_watch.h"
 #include "runtime/state_cli.h"
 #include "runtime/worker.h"
 
@@ -31,6 +32,10 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "worker" && argc > 2 && std::strcmp(argv[2], "--stream") == 0) {
     int processes = argc > 4 && std::strcmp(argv[3], "--processes") == 0 ? std::atoi(argv[4]) : 0;
+    // A localhost pool's worker: once its pool is gone, so are its calls. (A host daemon's
+    // workers outlive their daemon on purpose: they finish and store their calls.)
+    if (std::strcmp(argv[argc - 1], lithops::kExitWithPoolFlag) == 0)
+      lithops::exit_when_reader_leaves(STDOUT_FILENO);
     return lithops::run_worker_stream(STDIN_FILENO, std::cout, processes);
   }
   if (mode == "worker" && argc > 3 && std::strcmp(argv[2], "--connect") == 0)

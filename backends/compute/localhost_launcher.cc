@@ -54,7 +54,8 @@ Result<std::unique_ptr<WorkerProcess>> LocalhostLauncher::start(const WorkerSlot
     return s.error();
   }
   SpawnOptions o;
-  o.argv = {runtime_, "worker", "--stream"};
+  // --exit-with-pool (runtime/pool_watch.h): a pool killed with SIGKILL leaves no worker.
+  o.argv = {runtime_, "worker", "--stream", "--exit-with-pool"};
   o.stdin_fd = in[0];
   o.stdout_fd = out[1];
   auto pid = spawn_process(o);

@@ -4,8 +4,10 @@
 #include <hiredis/hiredis.h>
 
 #include <cmath>
+#include <random>
 #include <vector>
 
+#include "backends/storage/redis_link.h"
 #include "backends/storage/redis_reply.h"
 
 namespace lithops {
@@ -122,6 +124,18 @@ end
 return 1
 )lua";
 
+// Adds to a counter once per (client, sequence number): a client that lost the reply to a
+// restart sends the same addition again and gets the value it made, not a second addition.
+constexpr const char* kCounterAddScript = R"lua(
+local last = redis.call('HMGET', KEYS[2], 'seq', 'value')
+if last[1] == ARGV[3] then return tonumber(last[2]) end
+local v = redis.call('INCRBY', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('HSET', KEYS[2], 'seq', ARGV[3], 'value', v)
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return v
+)lua";
+
 using redis::Reply;
 
 std::string ms(int64_t v) { return std::to_string(v); }
@@ -142,35 +156,18 @@ std::string glob_escape(std::string_view s) {
 
 class RedisState : public SharedState {
  public:
-  RedisState(redisContext* c, RedisOptions o, int64_t ttl_ms)
-      : c_(c), o_(std::move(o)), ttl_(ms(ttl_ms)) {}
-  ~RedisState() override { redisFree(c_); }
+  RedisState(RedisOptions o, int64_t ttl_ms)
+      : link_(std::move(o)), ttl_(ms(ttl_ms)), client_(random_client_id()) {}
 
-  Status open() {
-    if (c_->err)
-      return make_error(ErrorKind::kIo,
-                        fmt::format("shared state: cannot connect to redis {}:{}: {} (check the "
-                                    "redis: section)",
-                                    o_.host, o_.port, c_->errstr));
-    if (!o_.password.empty()) {
-      auto auth = run({"AUTH", o_.password});
-      if (!auth.ok())
-        return make_error(ErrorKind::kConfig,
-                          fmt::format("shared state: redis {}:{}: authentication failed: check "
-                                      "redis.password (from {})",
-                                      o_.host, o_.port, o_.password_origin));
-    }
-    std::string db = std::to_string(o_.db);
-    auto selected = run({"SELECT", db});
-    if (!selected.ok()) return selected.error();
-    return {};
-  }
+  Status open() { return link_.open(); }
 
   Result<int64_t> counter_add(std::string_view name, int64_t delta) override {
     auto key = state_key("c", name);
     if (!key.ok()) return key.error();
-    std::string d = std::to_string(delta);
-    auto r = pipeline({{"INCRBY", *key, d}, {"PEXPIRE", *key, ttl_}});
+    // Exactly once across a reconnect: the script remembers this client's last addition.
+    std::string d = std::to_string(delta), seq = std::to_string(++ops_);
+    auto r = link_.pipeline(
+        {{"EVAL", kCounterAddScript, "2", *key, client_key(), d, ttl_, seq}}, /*idempotent=*/true);
     if (!r.ok()) return r.error();
     return static_cast<int64_t>((*r)[0].integer);
   }
@@ -178,7 +175,7 @@ class RedisState : public SharedState {
   Status value_set(std::string_view name, std::string_view data) override {
     auto key = state_key("v", name);
     if (!key.ok()) return key.error();
-    auto r = run({"SET", *key, data, "PX", ttl_});
+    auto r = run_idempotent({"SET", *key, data, "PX", ttl_});
     if (!r.ok()) return r.error();
     return {};
   }
@@ -186,7 +183,7 @@ class RedisState : public SharedState {
   Result<std::optional<std::string>> value_get(std::string_view name) override {
     auto key = state_key("v", name);
     if (!key.ok()) return key.error();
-    auto r = pipeline({{"GET", *key}, {"PEXPIRE", *key, ttl_}});
+    auto r = link_.pipeline({{"GET", *key}, {"PEXPIRE", *key, ttl_}}, /*idempotent=*/true);
     if (!r.ok()) return r.error();
     if ((*r)[0].nil()) return std::optional<std::string>{};
     return std::optional<std::string>(std::move((*r)[0].str));
@@ -305,7 +302,7 @@ class RedisState : public SharedState {
   Status event_clear(std::string_view name) override {
     auto key = state_key("e", name);
     if (!key.ok()) return key.error();
-    auto r = pipeline({{"HSET", *key, "set", "0"}, {"PEXPIRE", *key, ttl_}});
+    auto r = link_.pipeline({{"HSET", *key, "set", "0"}, {"PEXPIRE", *key, ttl_}}, true);
     if (!r.ok()) return r.error();
     return {};
   }
@@ -338,19 +335,19 @@ class RedisState : public SharedState {
   }
 
   Status remove_job(const std::string& job_key) override {
-    std::string base = glob_escape(o_.key_prefix + ":st:");
+    std::string base = glob_escape(link_.options().key_prefix + ":st:");
     std::string job = glob_escape(job_key);
     for (const std::string& pattern :
          {base + "*:j/" + job + "/*", base + "o:" + job + "/*"}) {
       std::string cursor = "0";
       do {
-        auto r = run({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+        auto r = run_idempotent({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
         if (!r.ok()) return r.error();
         if (r->elements.size() != 2) return make_error(ErrorKind::kIo, "redis: bad SCAN reply");
         cursor = r->elements[0].str;
         std::vector<std::string_view> del = {"UNLINK"};
         for (const auto& k : r->elements[1].elements) del.push_back(k.str);
-        if (del.size() > 1) LITHOPS_TRY(run(del));
+        if (del.size() > 1) LITHOPS_TRY(run_idempotent(del));
       } while (cursor != "0");
     }
     return {};
@@ -360,7 +357,7 @@ class RedisState : public SharedState {
   Result<std::string> state_key(std::string_view type, std::string_view name) {
     auto scoped = scoped_state_name(caller_.job_key, name);
     if (!scoped.ok()) return scoped.error();
-    return fmt::format("{}:st:{}:{}", o_.key_prefix, type, *scoped);
+    return fmt::format("{}:st:{}:{}", link_.options().key_prefix, type, *scoped);
   }
   Result<std::string> hold_key(HoldKind kind, std::string_view name, std::string_view part) {
     auto key = state_key(fmt::format("h{}", static_cast<uint32_t>(kind)), name);
@@ -368,45 +365,50 @@ class RedisState : public SharedState {
     return fmt::format("{}:{}", *key, part);
   }
   std::string owner_key(const std::string& owner) const {
-    return fmt::format("{}:st:o:{}", o_.key_prefix, owner);
+    return fmt::format("{}:st:o:{}", link_.options().key_prefix, owner);
+  }
+
+  // This client's record of its last counter addition (with the owner's keys: removed with
+  // the job).
+  std::string client_key() const {
+    return fmt::format("{}:ops:{}", owner_key(caller_.owner()), client_);
+  }
+  static std::string random_client_id() {
+    std::random_device rd;
+    return fmt::format("{:08x}{:08x}", rd(), rd());
   }
 
   Result<std::vector<Reply>> pipeline(const std::vector<std::vector<std::string_view>>& commands) {
-    return redis::pipeline(c_, commands, fmt::format("shared state: redis {}:{}", o_.host, o_.port),
-                           [](const redis::Command& args, const std::string& message) {
-                             return make_error(ErrorKind::kBackend,
-                                               fmt::format("shared state: redis {}: {}",
-                                                           args.empty() ? "" : args[0], message));
-                           });
+    return link_.pipeline(commands, /*idempotent=*/false);
   }
   Result<Reply> run(std::vector<std::string_view> args) {
     auto r = pipeline({std::move(args)});
     if (!r.ok()) return r.error();
     return std::move(r->front());
   }
+  Result<Reply> run_idempotent(std::vector<std::string_view> args) {
+    auto r = link_.pipeline({std::move(args)}, /*idempotent=*/true);
+    if (!r.ok()) return r.error();
+    return std::move(r->front());
+  }
   // A command that blocks in the server: the socket's read timeout must outlast it.
   Result<Reply> blocking(double timeout_s, std::vector<std::string_view> args) {
-    timeval forever{0, 0};
-    timeval longer{static_cast<time_t>(timeout_s) + 30, 0};
-    redisSetTimeout(c_, timeout_s < 0 ? forever : longer);
+    link_.set_timeout(timeout_s < 0 ? 0 : timeout_s + 30);  // 0: forever
     auto r = run(std::move(args));
-    redisSetTimeout(c_, timeval{o_.timeout_ms / 1000, (o_.timeout_ms % 1000) * 1000});
+    link_.set_timeout(-1);
     return r;
   }
 
-  redisContext* c_;
-  RedisOptions o_;
+  RedisLink link_;
   std::string ttl_;
+  std::string client_;  // unique to this client: its counter additions' record
+  uint64_t ops_ = 0;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<SharedState>> make_redis_state(const RedisOptions& options, double ttl_s) {
-  timeval tv{options.timeout_ms / 1000, (options.timeout_ms % 1000) * 1000};
-  redisContext* c = redisConnectWithTimeout(options.host.c_str(), options.port, tv);
-  if (!c) return make_error(ErrorKind::kIo, "shared state: redis: out of memory");
-  redisSetTimeout(c, tv);
-  auto state = std::make_unique<RedisState>(c, options, static_cast<int64_t>(ttl_s * 1000));
+  auto state = std::make_unique<RedisState>(options, static_cast<int64_t>(ttl_s * 1000));
   LITHOPS_TRY(state->open());
   return std::unique_ptr<SharedState>(std::move(state));
 }

@@ -11,8 +11,11 @@
 //                        call that dies never takes one with it
 //   p:st:b:n   barrier (hash parties, count, gen)  p:st:b:n:go:<gen>  its wake-up list
 //   p:st:e:n   event (hash set, waiters, gen)      p:st:e:n:go:<gen>  its wake-up list
+//   p:st:o:<owner>:ops:<client>  a client's last counter addition (hash seq, value), so that
+//                        an addition resent after a lost reply is not made twice
 // Waits block in Redis (BLPOP, BLMOVE) on the client's own connection: no polling. Every key
-// expires after the TTL, renewed on each use.
+// expires after the TTL, renewed on each use. The connection survives a server restart
+// (backends/storage/redis_link.h).
 #pragma once
 
 #include <memory>

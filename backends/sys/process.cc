@@ -20,10 +20,19 @@ extern char** environ;
 
 namespace lithops {
 
+bool is_secret_variable(std::string_view name) {
+  name = name.substr(0, name.find('='));
+  if (!name.starts_with("LITHOPS_")) return false;
+  for (std::string_view key : {"_PASSWORD", "_SECRET_ACCESS_KEY", "_SESSION_TOKEN"})
+    if (name.ends_with(key)) return true;
+  return false;
+}
+
 std::vector<std::string> merged_environment(const std::vector<std::string>& extra) {
   std::map<std::string, std::string> env;
   for (char** e = environ; e && *e; ++e) {
     std::string entry = *e;
+    if (is_secret_variable(entry)) continue;  // the child gets its config another way
     env[entry.substr(0, entry.find('='))] = entry;
   }
   for (const auto& entry : extra) env[entry.substr(0, entry.find('='))] = entry;

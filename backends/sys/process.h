@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -26,7 +27,15 @@ struct SpawnOptions {
 };
 
 /// Our environment with `extra` ("K=V") added or replacing: what a child gets by default.
+/// Without the secret variables of ours (is_secret_variable): a child of lithops (a pool, a
+/// worker, a user's command) gets its config on a pipe, and whatever it runs must not find
+/// a password in its environment, where `ps e` and /proc/PID/environ show it.
 std::vector<std::string> merged_environment(const std::vector<std::string>& extra);
+
+/// Whether `name` (or a "NAME=VALUE" entry) is a config variable of a secret key:
+/// LITHOPS_<SECTION>_<KEY> for the keys the config schemas mark secret (redis.password,
+/// s3.secret_access_key, s3.session_token; a unit test holds the schemas to it).
+bool is_secret_variable(std::string_view name);
 
 /// Starts the program; the error names the program and why (e.g. not found).
 Result<pid_t> spawn_process(const SpawnOptions& options);

@@ -1,7 +1,8 @@
 # Faults injected end to end (issue 19): a full disk, a killed pool, a result object damaged
 # in storage, concurrent wait/cancel, S3 answering 503/500 or resetting connections (through
-# tests/servers/fault_proxy.py), Redis restarted mid-job. Each says what happened and where,
-# exits with the documented code, and loses nothing that can be kept.
+# tests/servers/fault_proxy.py), Redis restarted mid-job (storage and shared state), secrets
+# looked for in every process of a job. Each says what happened and where, exits with the
+# documented code, and loses nothing that can be kept.
 
 # faults_gate: a command template whose call N prints N once $PWD/go exists (at most 60 s).
 faults_gate() {
@@ -48,13 +49,20 @@ SH
 
 # --- Processes killed ---
 
-test_pool_killed_with_sigkill_is_lost_and_retry_failed_completes_it() {
-  run_lithops job submit --command "$(faults_gate)" --range 3 --detach
+# The pool killed with SIGKILL while its calls run `sleep 300`: it cannot stop its workers,
+# so they notice themselves (nobody reads what they write any more) and kill their calls.
+# Within a bound no process of the job is left; the job is lost, and `job retry --failed`
+# completes it.
+test_pool_killed_with_sigkill_leaves_no_process_and_retry_failed_completes_it() {
+  printf '[ -e %s/go ] || exec sleep 300\necho "$1"\n' "$PWD" >call.sh
+  run_lithops job submit --command "sh $PWD/call.sh {}" --range 3 --worker-processes 3 --detach
   local key=$OUT pool
   pool=$(jq -r .pid "$(faults_jobs_dir)/$key/backend.json")
-  wait_until 30 eval '[ "$("$LITHOPS" --json job status "$key" | jq .workers_running)" -gt 0 ]' ||
-    fail "the job never ran a worker"
+  wait_until 30 eval '[ "$(own_processes_matching "sleep 300" | wc -l)" -ge 3 ]' ||
+    fail "the calls never started"
   kill -KILL "$pool"
+  wait_until 30 eval '[ -z "$(processes_of_home "$HOME")" ]' ||
+    fail "processes of the job outlived its pool: $(processes_of_home "$HOME" | xargs -r ps -o pid=,args= -p)"
   wait_until 30 eval '[ "$(faults_state_of "$key")" = lost ]' ||
     fail "never lost: $(faults_state_of "$key")"
   touch go
@@ -93,37 +101,58 @@ test_two_waits_and_a_cancel_at_once_agree() {
 
 # --- A result object damaged in storage ---
 
-test_corrupted_or_truncated_result_names_the_key_and_the_call() {
-  run_lithops job submit --command 'echo out-{}' --range 3
-  expect_eq "$CODE" 0 "the job itself ($ERR)"
-  local key part
-  key=$(only_job_key)
-  part=$(find "$(faults_jobs_dir)/$key" -path '*/out/*' -type f -name '*result*' | head -1)
-  [ -n "$part" ] || part=$(find "$(faults_jobs_dir)/$key/out" -type f | head -1)
-  [ -n "$part" ] || { fail "no result object found under $key/out"; return; }
-  local rel=${part#"$(faults_jobs_dir)/"}
-  cp "$part" good.bin
-  # Truncated: half of it.
-  head -c "$(($(stat -c %s good.bin) / 2))" good.bin >"$part"
-  run_lithops job result "$key"
-  expect_ne_crash "truncated, job result"
-  expect_contains "$ERR" "$rel" "job result names the key"
-  run_lithops --json job status "$key"
-  expect_ne_crash "truncated, job status"
-  # Corrupted: the same size, other bytes.
-  head -c "$(stat -c %s good.bin)" /dev/urandom >"$part"
-  run_lithops job result "$key"
-  expect_ne_crash "corrupted, job result"
-  expect_contains "$ERR" "$rel" "job result names the key"
-  run_lithops job status "$key"
-  expect_ne_crash "corrupted, job status"
+# Six calls in two invocations of three (two result batches); the second batch is damaged in
+# storage, through `lithops storage` so that local and Redis storage are damaged alike:
+# `job status` and `job result` name its key and the three calls lost with it and exit 4 (the
+# man page's EXIT STATUS), the first batch's results still print, and `job retry --failed`
+# runs the three again.
+damaged_result_scenario() {
+  local store=$1 s=(-s "$1")
+  run_lithops "${s[@]}" job submit --command 'echo out-{}' --range 6 --chunksize 3
+  expect_eq "$CODE" 0 "$store: the job itself ($ERR)"
+  local key batch
+  key=$("$LITHOPS" "${s[@]}" --json job list | jq -r '.[0].job_key')
+  batch="lithops.jobs/$key/out/0000001"
+  run_lithops "${s[@]}" storage get lithops-data "$batch" -o good.bin
+  expect_eq "$CODE" 0 "$store: the second invocation's batch is $batch ($ERR)"
+  local damage
+  for damage in truncated corrupted; do
+    if [ $damage = truncated ]; then
+      head -c "$(($(stat -c %s good.bin) / 2))" good.bin >bad.bin
+    else
+      head -c "$(stat -c %s good.bin)" /dev/urandom >bad.bin
+    fi
+    "$LITHOPS" "${s[@]}" storage put bad.bin "lithops-data/$batch" >/dev/null 2>&1 ||
+      fail "$store: could not damage $batch"
+    run_lithops "${s[@]}" job result "$key"
+    expect_eq "$CODE" 4 "$store, $damage: job result exit code ($ERR)"
+    expect_eq "$OUT" "$(printf 'out-0\nout-1\nout-2')" "$store, $damage: the other calls' results print"
+    expect_contains "$ERR" "the result object $batch is damaged in storage" "$store, $damage: job result names the key"
+    expect_contains "$ERR" "the results of calls 3-5 are lost" "$store, $damage: and every call of the batch"
+    expect_contains "$ERR" "lithops job retry $key --failed" "$store, $damage: and what to do"
+    run_lithops "${s[@]}" job status "$key"
+    expect_eq "$CODE" 4 "$store, $damage: job status exit code ($ERR)"
+    expect_contains "$ERR" "$batch is damaged in storage" "$store, $damage: job status notices"
+    run_lithops "${s[@]}" --json job status "$key"
+    expect_eq "$(json_field "$OUT" '.damaged[0].key')" "$batch" "$store, $damage: status --json names the key"
+    expect_eq "$(json_field "$OUT" '.damaged[0].calls | join(",")')" "3,4,5" "$store, $damage: and the calls"
+    expect_eq "$(json_field "$OUT" '[.failures[].call] | join(",")')" "3,4,5" "$store, $damage: lost calls are failures"
+    expect_contains "$(json_field "$OUT" '.failures[0].error')" "$batch" "$store, $damage: each naming the key"
+  done
+  run_lithops "${s[@]}" job retry "$key" --failed
+  expect_eq "$CODE" 0 "$store: job retry --failed of the lost calls ($ERR)"
+  expect_eq "$OUT" "$(printf 'out-%s\n' 0 1 2 3 4 5 | head -c -1)" "$store: every result after the retry"
+  run_lithops "${s[@]}" job status "$key"
+  expect_eq "$CODE" 0 "$store: nothing is lost any more ($ERR)"
 }
 
-# A command that met a damaged object: ended with an error (not a signal), said something.
-expect_ne_crash() {
-  [ "$CODE" -lt 128 ] || fail "$1: crashed (exit $CODE): $ERR"
-  [ "$CODE" != 0 ] && [ -z "$ERR" ] && fail "$1: failed silently"
-  return 0
+test_damaged_result_batch_names_the_key_and_its_calls_in_local_storage() {
+  damaged_result_scenario localhost
+}
+
+test_damaged_result_batch_names_the_key_and_its_calls_in_redis_storage() {
+  start_redis || return
+  damaged_result_scenario redis
 }
 
 # --- S3 answering 503 SlowDown, 500, or resetting connections (a proxy in front of s3rver) ---
@@ -227,4 +256,88 @@ test_redis_restarted_mid_job_loses_no_call() {
   expect_eq "$CODE" 0 "the job ends well ($ERR)"
   run_lithops -s redis job result "$key"
   expect_eq "$OUT" "$(printf '0\n1\n2\n3')" "no call lost"
+}
+
+# --- Redis restarted while the calls' shared state is in it ---
+
+# Storage stays local; the redis: section puts the calls' shared state in Redis. Four calls add
+# 1 to one counter 30 times each (`lithops-runtime state counter-add`, a new client each time)
+# while Redis is shut down and started again on the same port with the same data directory:
+# SHUTDOWN SAVE writes the counter to the directory and the new server loads it (a server that
+# came back empty would have lost the counter itself, which no client can give back). Calls
+# wait for the server and reconnect; an addition whose reply was lost is not counted twice.
+test_shared_state_in_redis_survives_a_restart_mid_job() {
+  start_redis || return
+  require_command redis-cli
+  local rt
+  rt="$(dirname "$LITHOPS")/lithops-runtime"
+  cat >count.sh <<SH
+for i in \$(seq 1 30); do
+  v=\$("$rt" state counter-add hits 1) || exit 1
+  [ "\$i" = 5 ] && touch $PWD/started-\$1
+  sleep 0.05
+done
+echo "\$v"
+SH
+  run_lithops job submit --command "sh $PWD/count.sh {}" --range 4 --worker-processes 4 --detach
+  expect_eq "$CODE" 0 "submit ($ERR)"
+  local key=$OUT
+  wait_until 30 eval '[ "$(ls started-* 2>/dev/null | wc -l)" -ge 1 ]' || fail "no call used the counter"
+  REDISCLI_AUTH=$REDIS_PASS redis-cli -p "$REDIS_PORT" shutdown save >/dev/null 2>&1
+  wait_until 10 eval '! alive $REDIS_PID' || fail "redis did not stop"
+  sleep 1  # the calls meet a server that is down, not only a broken connection
+  local out
+  out=$(bash "$TESTS_SERVERS_DIR/start_redis.sh" "$HOME/redis-data" "$REDIS_PASS" "$REDIS_PORT") ||
+    { fail "redis did not restart: $out"; return; }
+  at_exit "stop_pid ${out#* }"
+  run_lithops job wait "$key"
+  expect_eq "$CODE" 0 "the job ends well ($ERR)"
+  run_lithops job result "$key"
+  expect_eq "$(printf '%s\n' "$OUT" | sort -n | tail -n1)" 120 "4 calls x 30 additions: none lost, none twice"
+  stop_state_daemon
+}
+
+# --- No secret in any process' environment or command line ---
+
+# A job with Redis storage, its password given to the driver as LITHOPS_REDIS_PASSWORD (as a
+# user may), and S3 credentials in the config file. While its calls run, the environment and
+# the command line of every process of the job (the driver, the pool, the workers, the calls'
+# commands) are read from /proc: no secret anywhere, but in the driver's environment, where
+# the user put it. The pool and the workers get their config on a pipe.
+test_no_secret_in_any_process_environment_or_command_line() {
+  start_redis || return
+  start_s3 || return
+  sed -i '/^  password: /d' "$HOME/.lithops/config"
+  printf 'while [ ! -e %s/go ]; do sleep 0.05; done\necho "$1"\n' "$PWD" >call.sh
+  LITHOPS_REDIS_PASSWORD=$REDIS_PASS "$LITHOPS" -s redis job submit \
+    --command "sh $PWD/call.sh {}" --range 2 --worker-processes 2 >out.txt 2>err.txt &
+  local driver=$!
+  wait_until 30 eval '[ "$(own_processes_matching "call.sh" | wc -l)" -ge 2 ]' ||
+    fail "the calls never started: $(cat err.txt)"
+  local pid args roles=""
+  for pid in $(processes_of_home "$HOME"); do
+    args=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+    case "$args" in redis-server* | node* | "") continue ;; esac  # the servers, not the job
+    case "$args" in
+      *" job submit "*) roles="$roles driver" ;;
+      *"lithops-runtime pool "*) roles="$roles pool" ;;
+      *"lithops-runtime worker "*) roles="$roles worker" ;;
+      *call.sh*) roles="$roles command" ;;
+    esac
+    local secret
+    for secret in "$REDIS_PASS" S3RVER; do
+      grep -qaF -- "$secret" "/proc/$pid/cmdline" 2>/dev/null &&
+        fail "a secret in the command line of $pid: $args"
+      [ "$pid" = "$driver" ] && continue
+      grep -qaF -- "$secret" "/proc/$pid/environ" 2>/dev/null &&
+        fail "a secret in the environment of $pid: $args ($(tr '\0' '\n' <"/proc/$pid/environ" | grep -aF -- "$secret" | cut -d= -f1))"
+    done
+  done
+  local role
+  for role in driver pool worker command; do
+    expect_contains "$roles" "$role" "a $role was among the processes looked at"
+  done
+  touch go
+  wait "$driver"
+  expect_eq "$?" 0 "the job ($(cat err.txt))"
 }
