@@ -9,6 +9,7 @@
 //   lithops-ssh workers | forget-all                      daemons' heartbeats; clean the queue
 // Results as JSON on stdout; messages on stderr. Exit 2: a config error, 1: any other.
 #include <cstring>
+#include <set>
 #include <iostream>
 #include <string>
 
@@ -32,6 +33,31 @@ Result<std::unique_ptr<WorkQueue>> open_queue() {
 
 // Daemons whose heartbeat is older than this are taken as gone (their leases expire too).
 constexpr int64_t kStaleMs = 15'000;
+
+// Hosts whose daemon heartbeats (not stopped, heard from within 3 s: a heartbeat is 1 s).
+std::set<std::string> hosts_up(WorkQueue& q) {
+  std::set<std::string> up;
+  auto all = q.workers();
+  auto now = q.server_time_ms();
+  if (all.ok() && now.ok())
+    for (const auto& r : *all)
+      if (r.state != "stopped" && *now - r.heartbeat_ms < 3000) up.insert(r.host);
+  return up;
+}
+
+// Daemons dismantle when idle and can die: start again those that are gone (only then an SSH
+// login). `all_hosts`: every configured host should serve (a new job); else only when no
+// host serves a job that has calls to run (asked by whoever follows the job, at most once
+// per 20 s across all of them: a host out of reach costs a connect timeout).
+Status revive_daemons(WorkQueue& q, SshCluster& cluster, const SshConfig& ssh, bool all_hosts) {
+  auto up = hosts_up(q);
+  if (all_hosts ? up.size() >= ssh.workers.size() : !up.empty()) return {};
+  if (!all_hosts) {
+    auto first = q.claim("revive", 20'000);
+    if (!first.ok() || !*first) return {};
+  }
+  return cluster.ensure_daemons(std::cerr, up);
+}
 
 int workers(const SshConfig& config) {
   auto q = open_queue();
@@ -109,14 +135,8 @@ int run(int argc, char** argv) {
                                   round.value("first_invocation", total));
     }
     if (!queued.ok()) return fail(queued.error());
-    // Daemons dismantle when idle: start again those that are gone (only then an SSH login).
-    auto all = (*q)->workers();
-    auto now = (*q)->server_time_ms();
-    size_t up = 0;
-    if (all.ok() && now.ok())
-      for (const auto& r : *all) up += r.state != "stopped" && *now - r.heartbeat_ms < 3000;
-    if (up < ssh->workers.size())
-      if (auto s = cluster.ensure_daemons(std::cerr); !s.ok()) return fail(s.error());
+    // After queueing: a daemon retiring now either finds the calls or reads as stopped here.
+    if (auto s = revive_daemons(**q, cluster, *ssh, true); !s.ok()) return fail(s.error());
     return 0;
   }
   if (command == "cancel" && argc == 3) {
@@ -128,6 +148,11 @@ int run(int argc, char** argv) {
   if (command == "running" && argc == 3) {
     auto c = (*q)->counts(argv[2]);
     if (!c.ok()) return fail(c.error());
+    // A job with calls to run and no daemon left (all killed, or a host's only daemon gone):
+    // its followers start them again rather than wait forever.
+    if (c->registered && !c->cancelled && c->pending + c->leased > 0)
+      if (auto s = revive_daemons(**q, cluster, *ssh, false); !s.ok())
+        std::cerr << "lithops: warning: " << s.error().message << "\n";
     std::cout << (c->registered ? "yes" : "no") << "\n";
     return 0;
   }

@@ -65,6 +65,11 @@ Status RuntimeRecords::check_name(const std::string& name) {
 Result<RuntimeRecord> RuntimeRecords::read(const std::string& name) {
   std::string k = key(backend_, name);
   auto data = storage_.get(bucket_, k);
+  if (!data.ok() && data.error().kind == ErrorKind::kNotFound)
+    return make_error(ErrorKind::kNotFound,
+                      fmt::format("no runtime '{}' is deployed on {} (`lithops runtime list -b {}` "
+                                  "shows those that are)",
+                                  name, backend_, backend_));
   if (!data.ok()) return data.error();
   auto j = nlohmann::json::parse(*data, nullptr, false);
   if (j.is_discarded())

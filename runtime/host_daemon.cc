@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "backends/compute/wake_channel.h"
 #include "backends/sys/process.h"
 #include "core/job_progress.h"
 #include "runtime/job_keeper.h"
@@ -37,28 +38,38 @@ struct JobWorker {
   int out_fd = -1;
   std::string buffer;
   std::map<uint64_t, LeasedCall> running;  // by invocation
+  bool reducer = false;                     // runs the job's reducer (it says "reduced")
 };
 
 class HostDaemon {
  public:
-  HostDaemon(const DaemonSettings& s, std::unique_ptr<WorkQueue> queue)
-      : s_(s), queue_(std::move(queue)), keeper_(*queue_, s.host) {}
+  HostDaemon(const DaemonSettings& s, std::unique_ptr<WorkQueue> queue,
+             std::unique_ptr<WakeChannel> wake)
+      : s_(s), queue_(std::move(queue)), wake_(std::move(wake)), keeper_(*queue_, s.host) {}
   int run();
 
  private:
   size_t busy() const;
   void fill();
   Result<JobWorker*> worker_for(const std::string& job);
+  Result<JobWorker*> spawn_worker(const std::string& slot, const std::string& job, int processes);
+  void start_reducer(const LeasedCall& call);
   void start_call(JobWorker& w, const LeasedCall& call);
   void read_worker(JobWorker& w);
   void handle_line(JobWorker& w, const std::string& line);
   void end_call(JobWorker& w, const LeasedCall& call, const std::string& lost_why);
   void stop_worker(JobWorker& w, const std::string& why);
   void heartbeat(const std::string& state);
+  WorkerRecord record(const std::string& state) const;
+  bool retire();
   void poll_workers(int timeout_ms);
+  void reopen_wake();
 
   DaemonSettings s_;
   std::unique_ptr<WorkQueue> queue_;
+  std::unique_ptr<WakeChannel> wake_;  // null: ask for calls often instead
+  // The queue was out of reach: a subscribed connection may be dead without knowing it.
+  bool wake_lost_ = false;
   JobKeeper keeper_;
   std::map<std::string, JobWorker> workers_;  // by job
   int64_t started_ms_ = now_ms();
@@ -78,6 +89,12 @@ size_t HostDaemon::busy() const {
 Result<JobWorker*> HostDaemon::worker_for(const std::string& job) {
   auto it = workers_.find(job);
   if (it != workers_.end() && it->second.pid > 0) return &it->second;
+  return spawn_worker(job, job, s_.processes);
+}
+
+// A stream worker for `job` with `processes` sub-workers, kept in workers_[slot].
+Result<JobWorker*> HostDaemon::spawn_worker(const std::string& slot, const std::string& job,
+                                            int processes) {
   JobWorker w;
   auto opened = open_queued_job(*queue_, job);
   if (!opened.ok()) return opened.error();
@@ -86,7 +103,7 @@ Result<JobWorker*> HostDaemon::worker_for(const std::string& job) {
   LITHOPS_TRY(make_pipe(in));
   LITHOPS_TRY(make_pipe(out));
   SpawnOptions o;
-  o.argv = {s_.runtime, "worker", "--stream", "--processes", std::to_string(s_.processes)};
+  o.argv = {s_.runtime, "worker", "--stream", "--processes", std::to_string(processes)};
   o.program = s_.runtime;
   o.stdin_fd = in[0];
   o.stdout_fd = out[1];
@@ -108,8 +125,26 @@ Result<JobWorker*> HostDaemon::worker_for(const std::string& job) {
   if (::write(w.in_fd, first.data(), first.size()) < 0) {
     // A worker that died at once: its EOF is handled like any other exit.
   }
-  workers_[job] = std::move(w);
-  return &workers_[job];
+  workers_[slot] = std::move(w);
+  return &workers_[slot];
+}
+
+// The job's reducer, in a worker of its own with one sub-worker: the keeper queues it only
+// once every map call ended ok, so it is told to go at once.
+void HostDaemon::start_reducer(const LeasedCall& call) {
+  auto w = spawn_worker(call.job + "#reduce", call.job, 1);
+  if (!w.ok()) {
+    std::cerr << "daemon: reducer of job " << call.job << ": " << w.error().message << "\n";
+    (void)queue_->complete(call, CallEnd::kRetry);
+    return;
+  }
+  (*w)->reducer = true;
+  (*w)->running[call.invocation] = call;
+  nlohmann::json payload = {{"job", call.job}, {"reduce", true}, {"attempt", call.attempt}};
+  std::string lines = payload.dump() + "\ngo\n";
+  if (::write((*w)->in_fd, lines.data(), lines.size()) < 0) {
+    // Broken pipe: the worker is gone; reading its EOF ends the reducer as lost.
+  }
 }
 
 void HostDaemon::start_call(JobWorker& w, const LeasedCall& call) {
@@ -130,10 +165,15 @@ void HostDaemon::fill() {
   auto leased = queue_->lease(s_.host, free, s_.lease_ms);
   if (!leased.ok()) return;
   queue_ok_ms_ = now_ms();
-  // An empty queue is asked again 20 ms later: a new job's first call waits at most that.
-  next_lease_ms_ = leased->empty() ? queue_ok_ms_ + 20 : 0;
+  // An empty queue is asked again when the wake channel says there is work (or after 1 s,
+  // should a message be missed); without the channel, 20 ms later.
+  next_lease_ms_ = leased->empty() ? queue_ok_ms_ + (wake_ ? 1000 : 20) : 0;
   for (const auto& call : *leased) {
     last_work_ms_ = now_ms();
+    if (call.is_reducer()) {
+      start_reducer(call);
+      continue;
+    }
     auto w = worker_for(call.job);
     if (!w.ok()) {
       std::cerr << "daemon: job " << call.job << ": " << w.error().message << "\n";
@@ -149,6 +189,7 @@ void HostDaemon::end_call(JobWorker& w, const LeasedCall& call, const std::strin
   (void)queue_->complete(call, end);
   w.running.erase(call.invocation);
   last_work_ms_ = now_ms();
+  next_lease_ms_ = 0;  // a sub-worker is free: ask for its next call now
 }
 
 void HostDaemon::handle_line(JobWorker& w, const std::string& line) {
@@ -156,6 +197,23 @@ void HostDaemon::handle_line(JobWorker& w, const std::string& line) {
   std::string word;
   uint64_t invocation = 0, ok = 0, failed = 0;
   in >> word;
+  if (w.reducer) {
+    if (word != "reduced") return;  // ready, alive
+    std::string outcome;
+    in >> outcome;
+    auto running = w.running;
+    for (const auto& [inv, call] : running) {
+      if (outcome == "ok") {
+        (void)queue_->complete(call, CallEnd::kOk);
+        w.running.erase(inv);
+        last_work_ms_ = now_ms();
+        next_lease_ms_ = 0;
+      } else {
+        end_call(w, call, "");  // its stored result says whether it runs again
+      }
+    }
+    return;
+  }
   if (word != "done" || !(in >> invocation >> ok >> failed)) return;  // started, alive, ...
   auto it = w.running.find(invocation);
   if (it == w.running.end()) return;
@@ -164,6 +222,7 @@ void HostDaemon::handle_line(JobWorker& w, const std::string& line) {
     (void)queue_->complete(call, CallEnd::kOk);  // the common case costs no storage read
     w.running.erase(it);
     last_work_ms_ = now_ms();
+    next_lease_ms_ = 0;
   } else {
     end_call(w, call, "");
   }
@@ -175,6 +234,7 @@ void HostDaemon::read_worker(JobWorker& w) {
   if (got < 0 && errno == EINTR) return;
   if (got <= 0) {
     int status = wait_process(w.pid);
+    w.pid = 0;  // reaped: stop_worker must not signal a pid that may be reused
     std::string why = WIFSIGNALED(status)
                           ? fmt::format("worker process on {} killed by {}", s_.host,
                                         signal_name(WTERMSIG(status)))
@@ -213,8 +273,10 @@ void HostDaemon::heartbeat(const std::string& state) {
   for (const auto& [job, w] : workers_)
     for (const auto& [inv, call] : w.running) held.push_back(call);
   auto gone = queue_->renew(held, s_.lease_ms);
+  if (!gone.ok()) wake_lost_ = true;
   if (gone.ok()) {
     queue_ok_ms_ = now_ms();
+    if (wake_lost_) reopen_wake();
     std::map<std::string, bool> stop;
     for (const auto& call : *gone) stop[call.job] = true;
     for (auto& [job, w] : workers_) {
@@ -226,6 +288,10 @@ void HostDaemon::heartbeat(const std::string& state) {
                                  s_.host));
     }
   }
+  (void)queue_->heartbeat(record(state));
+}
+
+WorkerRecord HostDaemon::record(const std::string& state) const {
   WorkerRecord r;
   r.host = s_.host;
   r.processes = s_.processes;
@@ -234,7 +300,17 @@ void HostDaemon::heartbeat(const std::string& state) {
   r.state = state;
   r.started_ms = started_ms_;
   r.pid = static_cast<int>(::getpid());
-  (void)queue_->heartbeat(r);
+  return r;
+}
+
+// Idle for idle_timeout: stop, unless a job's calls were queued since the last lease (they
+// are ours to run then). A queue out of reach cannot give us work either: stop.
+bool HostDaemon::retire() {
+  auto retired = queue_->retire(record("stopped"));
+  if (!retired.ok() || *retired) return true;
+  last_work_ms_ = now_ms();
+  next_lease_ms_ = 0;  // lease them at once
+  return false;
 }
 
 void HostDaemon::poll_workers(int timeout_ms) {
@@ -245,27 +321,40 @@ void HostDaemon::poll_workers(int timeout_ms) {
       fds.push_back({w.out_fd, POLLIN, 0});
       owners.push_back(&w);
     }
-  if (fds.empty()) {
-    ::poll(nullptr, 0, timeout_ms);
-    return;
-  }
+  if (wake_) fds.push_back({wake_->fd(), POLLIN, 0});
   int n = ::poll(fds.data(), fds.size(), timeout_ms);
-  for (size_t i = 0; n > 0 && i < fds.size(); ++i)
+  for (size_t i = 0; n > 0 && i < owners.size(); ++i)
     if (fds[i].revents) read_worker(*owners[i]);
+  if (n > 0 && wake_ && fds.back().revents) {
+    next_lease_ms_ = 0;  // work was queued: ask now
+    if (!wake_->drain()) {
+      wake_.reset();  // asking every 20 ms until the queue answers a heartbeat again
+      wake_lost_ = true;
+    }
+  }
+}
+
+void HostDaemon::reopen_wake() {
+  auto wake = WakeChannel::open(s_.queue);
+  wake_ = wake.ok() ? std::move(wake).value() : nullptr;
+  wake_lost_ = !wake.ok();
 }
 
 int HostDaemon::run() {
   std::cerr << fmt::format("daemon: {} with {} sub-workers, idle timeout {} s, hard timeout {} s\n",
                            s_.host, s_.processes, s_.idle_timeout_s, s_.hard_timeout_s);
   std::string why;
+  bool retired = false;  // its "stopped" record is written already
   while (!g_stop) {
     int64_t now = now_ms();
     if (now - started_ms_ >= static_cast<int64_t>(s_.hard_timeout_s * 1000)) {
       why = "hard timeout";
       break;
     }
-    if (busy() == 0 && now - last_work_ms_ >= static_cast<int64_t>(s_.idle_timeout_s * 1000)) {
+    if (busy() == 0 && now - last_work_ms_ >= static_cast<int64_t>(s_.idle_timeout_s * 1000) &&
+        retire()) {
       why = "idle timeout";
+      retired = true;
       break;
     }
     fill();
@@ -281,6 +370,8 @@ int HostDaemon::run() {
           wait_process(it->second.pid);
           ::close(it->second.out_fd);
           it = workers_.erase(it);
+        } else if (it->second.running.empty() && it->second.pid == 0) {
+          it = workers_.erase(it);  // exited (a reducer that is done, say) and settled
         } else {
           ++it;
         }
@@ -296,7 +387,9 @@ int HostDaemon::run() {
         w.running.clear();
         stop_worker(w, "cut off from the work queue");
       }
-    poll_workers(busy() >= static_cast<size_t>(s_.processes) ? 100 : 20);
+    // Full, or idle with the wake channel: nothing to ask for before a line or a message.
+    poll_workers(busy() >= static_cast<size_t>(s_.processes) || (wake_ && busy() == 0) ? 100
+                                                                                       : 20);
   }
   if (g_stop) why = "stopped";
   std::cerr << "daemon: " << s_.host << " stops (" << why << ")\n";
@@ -305,7 +398,8 @@ int HostDaemon::run() {
   // The calls just ended may have ended their jobs: publish that now, not when some other
   // daemon next keeps them (there may be none, e.g. after a hard timeout on a single host).
   keeper_.tick();
-  heartbeat("stopped");
+  // Retiring wrote "stopped" already; a successor started since must not read it again.
+  if (!retired) heartbeat("stopped");
   return 0;
 }
 
@@ -356,7 +450,11 @@ int run_host_daemon(const DaemonSettings& settings) {
     std::cerr << "daemon: " << queue.error().message << "\n";
     return 1;
   }
-  HostDaemon daemon(settings, std::move(queue).value());
+  auto wake = WakeChannel::open(settings.queue);
+  if (!wake.ok())
+    std::cerr << "daemon: " << wake.error().message << ": asking the queue for calls every 20 ms\n";
+  HostDaemon daemon(settings, std::move(queue).value(),
+                    wake.ok() ? std::move(wake).value() : nullptr);
   return daemon.run();
 }
 

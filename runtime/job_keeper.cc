@@ -48,6 +48,35 @@ void JobKeeper::tick() {
   kept_ = std::move(still);
 }
 
+// A job with a reducer ends when its reducer does: queued (once) as soon as every map call
+// ended ok, skipped if one failed for good, as the localhost pool does. Returns whether the
+// job is over; `failed` tells that the reducer failed for good.
+bool JobKeeper::keep_reducer(const std::string& job_key, const JobCounts& counts, JobProgress& p,
+                             bool map_over, bool& failed) {
+  if (!map_over) {
+    p.reduce = "waiting";
+    return false;
+  }
+  if (counts.failed > 0) {
+    p.reduce = "skipped";
+    p.message = fmt::format("the reducer was not run: {} map calls failed", counts.failed);
+    return true;
+  }
+  if (counts.reduce_done > 0) {
+    p.reduce = "done";
+    return true;
+  }
+  if (counts.reduce_failed > 0) {
+    p.reduce = "failed";
+    failed = true;
+    if (p.message.empty()) p.message = "the reducer failed";
+    return true;
+  }
+  (void)queue_.queue_reducer(job_key);  // once; later rounds find it queued
+  p.reduce = counts.leased > 0 ? "running" : "waiting";
+  return false;
+}
+
 void JobKeeper::keep(const std::string& job_key, Kept& kept) {
   QueuedJob& job = *kept.job;
   if (auto expired = queue_.take_expired(job_key); expired.ok()) {
@@ -73,6 +102,9 @@ void JobKeeper::keep(const std::string& job_key, Kept& kept) {
   p.invocations_done = counts->done + counts->failed + counts->retried;
   p.workers_running = counts->leased > 0 ? std::max<uint64_t>(1, busy_workers()) : 0;
   bool over = counts->done + counts->failed >= counts->total;
+  bool reduce_failed = false;
+  if (job.spec.reducer && !counts->cancelled) over = keep_reducer(job_key, *counts, p, over,
+                                                                  reduce_failed);
   // Cancelled: recorded at once; daemons stop the calls they still run at their next lease
   // renewal, which the removed job's leases fail.
   if (counts->cancelled) {
@@ -80,7 +112,7 @@ void JobKeeper::keep(const std::string& job_key, Kept& kept) {
     p.message = "cancelled";
     over = true;
   } else if (over) {
-    p.state = counts->failed > 0 ? JobState::kFailed : JobState::kDone;
+    p.state = counts->failed > 0 || reduce_failed ? JobState::kFailed : JobState::kDone;
     if (counts->lost > 0)
       p.message = fmt::format("{} call(s) lost with their host after every attempt", counts->lost);
   } else {
@@ -88,6 +120,7 @@ void JobKeeper::keep(const std::string& job_key, Kept& kept) {
   }
   int64_t now = now_ms();
   bool changed = p.done != before.done || p.failed != before.failed || p.state != before.state ||
+                 p.reduce != before.reduce ||
                  p.calls_by_host != before.calls_by_host ||
                  p.workers_running != before.workers_running;
   if (!over && !(changed && now - kept.last_publish_ms >= 100) && now - kept.last_publish_ms < 1000)

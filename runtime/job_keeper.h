@@ -2,8 +2,9 @@
 // time (a lock in the queue that expires, so another daemon takes over when the keeper's
 // host is lost) takes back expired leases — the calls of a dead or cut-off host, queued
 // again as new attempts or recorded lost — and publishes the job's progress.json from the
-// queue's counters, which is what `job status/wait` read from any shell. When every call has
-// ended it writes the final state and removes the job from the queue.
+// queue's counters, which is what `job status/wait` read from any shell. A job with a reducer
+// has it queued once every map call ended ok. When every call (and the reducer) has ended
+// it writes the final state and removes the job from the queue.
 #pragma once
 
 #include <map>
@@ -30,6 +31,8 @@ class JobKeeper {
     int64_t last_publish_ms = 0;
   };
   void keep(const std::string& job_key, Kept& kept);
+  bool keep_reducer(const std::string& job_key, const JobCounts& counts, JobProgress& p,
+                    bool map_over, bool& failed);
   /// Counts `workers_running`: daemons whose last heartbeat says they are busy.
   uint64_t busy_workers();
 

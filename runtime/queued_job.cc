@@ -27,6 +27,7 @@ Result<std::unique_ptr<QueuedJob>> open_queued_job(WorkQueue& queue, const std::
 
 CallEnd settle_call(QueuedJob& job, const LeasedCall& call, const std::string& lost_why,
                     bool* was_stored) {
+  if (call.is_reducer()) return settle_reducer(job, call, lost_why, was_stored);
   if (was_stored) *was_stored = false;
   auto stored = job.store->read_results(call.job, call.invocation);
   if (stored.ok())
@@ -41,6 +42,23 @@ CallEnd settle_call(QueuedJob& job, const LeasedCall& call, const std::string& l
   // Part numbers of a worker count up from 0; this one is the daemon's own.
   auto lost = failed_call(call.call, call.attempt, FailureReason::kLost, lost_why);
   if (auto s = job.store->write_result_part(call.job, call.invocation, 9999, {lost}); !s.ok())
+    std::cerr << "daemon: " << s.error().message << "\n";
+  return CallEnd::kFailed;
+}
+
+CallEnd settle_reducer(QueuedJob& job, const LeasedCall& call, const std::string& lost_why,
+                       bool* was_stored) {
+  if (was_stored) *was_stored = false;
+  auto stored = job.store->read_reduce_result(call.job);
+  if (stored.ok() && stored->attempt == call.attempt) {
+    if (was_stored) *was_stored = true;
+    if (stored->ok) return CallEnd::kOk;
+    return job.spec.should_retry(reason_name(stored->reason), call.attempt) ? CallEnd::kRetry
+                                                                            : CallEnd::kFailed;
+  }
+  if (job.spec.should_retry("lost", call.attempt)) return CallEnd::kRetry;
+  auto lost = failed_call(job.spec.total_calls, call.attempt, FailureReason::kLost, lost_why);
+  if (auto s = job.store->write_reduce_result(call.job, lost); !s.ok())
     std::cerr << "daemon: " << s.error().message << "\n";
   return CallEnd::kFailed;
 }

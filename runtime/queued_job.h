@@ -29,4 +29,8 @@ Result<std::unique_ptr<QueuedJob>> open_queued_job(WorkQueue& queue, const std::
 CallEnd settle_call(QueuedJob& job, const LeasedCall& call, const std::string& lost_why,
                     bool* stored = nullptr);
 
+/// The same for the job's reducer (call.is_reducer()), from its stored reduce result.
+CallEnd settle_reducer(QueuedJob& job, const LeasedCall& call, const std::string& lost_why,
+                       bool* stored = nullptr);
+
 }  // namespace lithops

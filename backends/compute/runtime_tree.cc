@@ -63,17 +63,18 @@ Status copy(const std::string& from, const fs::path& to) {
 }
 
 Status make_tree(const std::string& runtime, const fs::path& dir) {
-  std::string module = remote_module_path();
   Dependencies deps;
   LITHOPS_TRY(add_dependencies(runtime, deps));
-  if (::access(module.c_str(), R_OK) == 0) LITHOPS_TRY(add_dependencies(module, deps));
+  for (const auto& module : remote_module_paths())
+    if (::access(module.c_str(), R_OK) == 0) LITHOPS_TRY(add_dependencies(module, deps));
   if (deps.loader.empty())
     return make_error(ErrorKind::kBackend, fmt::format("ldd {} names no dynamic loader", runtime));
   LITHOPS_TRY(copy(runtime, dir / "bin/lithops-runtime"));
   LITHOPS_TRY(copy(deps.loader, dir / "bin/ld.so"));
   LITHOPS_TRY(copy(deps.loader, dir / "lib" / fs::path(deps.loader).filename()));
   for (const auto& [soname, path] : deps.libraries) LITHOPS_TRY(copy(path, dir / "lib" / soname));
-  if (::access(module.c_str(), R_OK) == 0) {
+  for (const auto& module : remote_module_paths()) {
+    if (::access(module.c_str(), R_OK) != 0) continue;
     // Where the runtime looks for it: the same place relative to its own folder.
     fs::path rel = fs::path(module).lexically_relative(fs::path(runtime).parent_path());
     LITHOPS_TRY(copy(module, (dir / "bin" / rel).lexically_normal()));

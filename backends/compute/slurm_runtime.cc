@@ -61,8 +61,6 @@ Result<std::string> local_version(const std::string& executable) {
 // Copies the runtime files into a fresh folder beside the destination, then swaps it in.
 Status install_files(const SlurmRuntime& rt) {
   std::string exe = self_exe_dir() + "/lithops-runtime";
-  fs::path module = remote_module_path();
-  fs::path module_rel = module.lexically_relative(self_exe_dir());
   fs::path staging = rt.dir + fmt::format(".new-{}", ::getpid());
   std::error_code ec;
   fs::remove_all(staging, ec);
@@ -70,8 +68,9 @@ Status install_files(const SlurmRuntime& rt) {
   if (ec) return io_error("cannot create " + staging.string(), ec);
   fs::copy_file(exe, staging / "bin" / "lithops-runtime", ec);
   if (ec) return io_error("cannot copy " + exe, ec);
-  if (fs::exists(module)) {
-    fs::path dest = (staging / "bin" / module_rel).lexically_normal();
+  for (const fs::path module : remote_module_paths()) {
+    if (!fs::exists(module)) continue;
+    fs::path dest = (staging / "bin" / module.lexically_relative(self_exe_dir())).lexically_normal();
     fs::create_directories(dest.parent_path(), ec);
     if (!ec) fs::copy_file(module, dest, ec);
     if (ec) return io_error("cannot copy " + module.string(), ec);

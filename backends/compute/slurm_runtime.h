@@ -1,7 +1,7 @@
 // The Slurm runtime: lithops-runtime (and the S3/Redis storage module beside it) copied into
 // slurm.shared_dir, where every node finds it, and proven with a one-element array job.
 //   <shared_dir>/runtimes/<name>/bin/lithops-runtime
-//   <shared_dir>/runtimes/<name>/<module dir relative to bin>/liblithops_remote.so
+//   <shared_dir>/runtimes/<name>/<module dir relative to bin>/liblithops_s3.so, liblithops_redis.so
 //   <shared_dir>/runtimes/<name>/runtime.json      {"version", "task_abi", "deployed_ms"}
 #pragma once
 

@@ -58,12 +58,12 @@ struct Installed {
 
 std::vector<Installed> installed_files() {
   std::string bin = self_exe_dir();
-  std::string module = remote_module_path();
-  std::string module_rel =
-      "bin/" + std::filesystem::path(module).lexically_relative(bin).string();
-  return {{bin + "/lithops-runtime", "bin/lithops-runtime", 0755},
-          {bin + "/lithops-daemon", "bin/lithops-daemon", 0755},
-          {module, module_rel, 0644}};
+  std::vector<Installed> files = {{bin + "/lithops-runtime", "bin/lithops-runtime", 0755},
+                                  {bin + "/lithops-daemon", "bin/lithops-daemon", 0755}};
+  for (const auto& module : remote_module_paths())
+    files.push_back(
+        {module, "bin/" + std::filesystem::path(module).lexically_relative(bin).string(), 0644});
+  return files;
 }
 
 Error remote_failed(const SshSession& s, const std::string& what, const RemoteRun& run) {
@@ -271,15 +271,23 @@ Status SshCluster::start_queue(SshSession& s, ClusterState& state, std::ostream&
                                 state.master, state.queue_port, remote("queue/redis.log")));
 }
 
-Result<bool> SshCluster::daemon_running(SshSession& s, const SshHost& host) {
-  auto run = s.run({"sh", "-c", "p=$(cat \"$1\" 2>/dev/null) && kill -0 \"$p\" 2>/dev/null", "sh",
-                    remote(daemon_pid(host))});
+Result<bool> SshCluster::daemon_running(SshSession& s, const SshHost& host, bool retiring) {
+  // Running: its pid is alive and not a zombie. A retiring daemon gets 5 s to be gone.
+  const char* script = R"sh(p=$(cat "$1" 2>/dev/null) || exit 1
+i=0
+while kill -0 "$p" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$p/stat" 2>/dev/null)" != Z ]; do
+  [ "$2" = wait ] && [ $i -lt 50 ] || exit 0
+  i=$((i + 1))
+  sleep 0.1
+done
+exit 1)sh";
+  auto run = s.run({"sh", "-c", script, "sh", remote(daemon_pid(host)), retiring ? "wait" : "no"});
   if (!run.ok()) return run.error();
   return run->exit_code == 0;
 }
 
 Status SshCluster::start_daemon(SshSession& s, const SshHost& host, const ClusterState& state,
-                                std::ostream& log) {
+                                std::ostream& log, bool retiring) {
   nlohmann::json settings = {
       {"queue", {{"host", state.master}, {"port", state.queue_port}, {"password", state.password}}},
       {"host", host_label(host)},
@@ -292,7 +300,7 @@ Status SshCluster::start_daemon(SshSession& s, const SshHost& host, const Cluste
   // hashed) only starts missing ones.
   std::string id_file = remote("daemon-" + host_label(host) + ".id");
   std::string id = binaries_sha_.empty() ? "" : sha256_hex(binaries_sha_ + settings.dump());
-  auto running = daemon_running(s, host);
+  auto running = daemon_running(s, host, retiring);
   if (!running.ok()) return running.error();
   if (*running) {
     if (id.empty()) return {};
@@ -339,14 +347,27 @@ Status SshCluster::deploy(std::ostream& log) {
   return {};
 }
 
-Status SshCluster::ensure_daemons(std::ostream& log) {
+Status SshCluster::ensure_daemons(std::ostream& log, const std::set<std::string>& up) {
   auto state = ClusterState::load();
   if (!state.ok()) return state.error();
+  size_t serving = 0;
+  Error last;
   for (const auto& h : config_.workers) {
+    if (up.count(host_label(h))) {
+      ++serving;
+      continue;
+    }
     auto s = session(h);
-    if (!s.ok()) return s.error();
-    LITHOPS_TRY(start_daemon(**s, h, *state, log));
+    Status started = s.ok() ? start_daemon(**s, h, *state, log, /*retiring=*/true) : s.error();
+    if (started.ok()) {
+      ++serving;
+    } else {
+      log << fmt::format("lithops: warning: no daemon on {}: {}\n", host_label(h),
+                         started.error().message);
+      last = started.error();
+    }
   }
+  if (serving == 0) return last;
   return {};
 }
 
@@ -371,7 +392,7 @@ Result<nlohmann::json> SshCluster::list() {
     if (auto sp = version.find(' '); sp != std::string::npos) version = version.substr(sp + 1);
     if (auto nl = version.find('\n'); nl != std::string::npos) version.resize(nl);
     row["installed"] = version;
-    auto d = daemon_running(**s, h);
+    auto d = daemon_running(**s, h, /*retiring=*/false);
     row["daemon"] = d.ok() && *d ? "running" : "stopped";
     if (h.is_master) {
       auto q = (*s)->run({"sh", "-c", "p=$(cat \"$1\" 2>/dev/null) && kill -0 \"$p\" 2>/dev/null",

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <ostream>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -46,8 +47,10 @@ class SshCluster {
   Status remove(std::ostream& log);
   /// Stops the daemons (clean -b ssh); the installation stays.
   Status stop_daemons(std::ostream& log);
-  /// Starts the daemons of hosts that have none running (they dismantle when idle).
-  Status ensure_daemons(std::ostream& log);
+  /// Starts a daemon on each worker host not in `up` (labels of hosts whose daemon answers
+  /// the queue) that has none running: daemons dismantle when idle. A host out of reach is
+  /// reported on `log` and skipped; an error only if no host has a daemon afterwards.
+  Status ensure_daemons(std::ostream& log, const std::set<std::string>& up);
 
  private:
   Result<SshSession*> session(const SshHost& host);
@@ -55,9 +58,11 @@ class SshCluster {
   Status install(SshSession& s, std::ostream& log);
   Status verify(SshSession& s);
   Status start_queue(SshSession& s, ClusterState& state, std::ostream& log);
+  /// `retiring`: the queue says this host's daemon stopped; a process still there is on its
+  /// way out, so it is waited for (a few seconds) rather than taken as running.
   Status start_daemon(SshSession& s, const SshHost& host, const ClusterState& state,
-                      std::ostream& log);
-  Result<bool> daemon_running(SshSession& s, const SshHost& host);
+                      std::ostream& log, bool retiring = false);
+  Result<bool> daemon_running(SshSession& s, const SshHost& host, bool retiring);
   Status stop_pid_file(SshSession& s, const std::string& pid_file);
   std::string remote(const std::string& rel) const { return config_.remote_dir + "/" + rel; }
 

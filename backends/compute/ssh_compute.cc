@@ -56,10 +56,6 @@ Status SshCompute::launch(const JobSpec& job) {
                       "backend ssh runs calls on other hosts, which cannot reach localhost storage "
                       "(a directory on this machine): use a storage every host reaches, -s s3 or "
                       "-s redis (lithops.storage in the config)");
-  if (job.reducer)
-    return make_error(ErrorKind::kInvalidInput,
-                      "--reduce is not supported with -b ssh yet: run the reducer as a second job "
-                      "over the results, or use -b localhost");
   JobStore store(storage_, job.bucket);
   // A retry round (`job retry --failed` wrote its plan): only its calls, as new attempts.
   std::string round;

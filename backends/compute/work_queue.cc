@@ -65,17 +65,21 @@ end
 return gone
 )lua";
 
-// ARGV: prefix, job, member, ok|failed|retry, "call next_attempt", host.
+// ARGV: prefix, job, member, ok|failed|retry, "call next_attempt", host, counter prefix
+// ("" for a map call, "reduce_" for the reducer, whose ends are counted apart).
 constexpr const char* kComplete = R"lua(
 local base = ARGV[1] .. ':job:' .. ARGV[2]
 if redis.call('ZREM', base .. ':leases', ARGV[3]) == 0 then return 0 end
-if ARGV[4] ~= 'retry' then redis.call('HINCRBY', base .. ':hosts', ARGV[6], 1) end
+if ARGV[4] ~= 'retry' and ARGV[7] == '' then redis.call('HINCRBY', base .. ':hosts', ARGV[6], 1) end
 if ARGV[4] == 'ok' then
-  redis.call('HINCRBY', base .. ':counts', 'done', 1)
+  redis.call('HINCRBY', base .. ':counts', ARGV[7] .. 'done', 1)
 elseif ARGV[4] == 'failed' then
-  redis.call('HINCRBY', base .. ':counts', 'failed', 1)
+  redis.call('HINCRBY', base .. ':counts', ARGV[7] .. 'failed', 1)
 else
-  if redis.call('EXISTS', base .. ':cancel') == 0 then redis.call('RPUSH', base .. ':q', ARGV[5]) end
+  if redis.call('EXISTS', base .. ':cancel') == 0 then
+    redis.call('RPUSH', base .. ':q', ARGV[5])
+    redis.call('PUBLISH', ARGV[1] .. ':wake', ARGV[2])
+  end
   redis.call('HINCRBY', base .. ':counts', 'retried', 1)
 end
 return 1
@@ -89,18 +93,33 @@ for _, m in ipairs(expired) do redis.call('ZREM', key, m) end
 return expired
 )lua";
 
-// ARGV: prefix, job, ok|failed|retry, lost (1|0), "call next_attempt".
+// ARGV: prefix, job, ok|failed|retry, lost (1|0), "call next_attempt", counter prefix.
 constexpr const char* kSettleExpired = R"lua(
 local base = ARGV[1] .. ':job:' .. ARGV[2]
 if ARGV[4] == '1' then redis.call('HINCRBY', base .. ':counts', 'lost', 1) end
 if ARGV[3] == 'ok' then
-  redis.call('HINCRBY', base .. ':counts', 'done', 1)
+  redis.call('HINCRBY', base .. ':counts', ARGV[6] .. 'done', 1)
 elseif ARGV[3] == 'failed' then
-  redis.call('HINCRBY', base .. ':counts', 'failed', 1)
+  redis.call('HINCRBY', base .. ':counts', ARGV[6] .. 'failed', 1)
 else
-  if redis.call('EXISTS', base .. ':cancel') == 0 then redis.call('LPUSH', base .. ':q', ARGV[5]) end
+  if redis.call('EXISTS', base .. ':cancel') == 0 then
+    redis.call('LPUSH', base .. ':q', ARGV[5])
+    redis.call('PUBLISH', ARGV[1] .. ':wake', ARGV[2])
+  end
   redis.call('HINCRBY', base .. ':counts', 'retried', 1)
 end
+return 1
+)lua";
+
+// ARGV: prefix, job, item. The reducer's first attempt, queued once per registration.
+constexpr const char* kQueueReducer = R"lua(
+local base = ARGV[1] .. ':job:' .. ARGV[2]
+if redis.call('EXISTS', base .. ':meta') == 0 or redis.call('EXISTS', base .. ':cancel') == 1 then
+  return 0
+end
+if redis.call('HSETNX', base .. ':meta', 'reducer_queued', '1') == 0 then return 0 end
+redis.call('RPUSH', base .. ':q', ARGV[3])
+redis.call('PUBLISH', ARGV[1] .. ':wake', ARGV[2])
 return 1
 )lua";
 
@@ -110,6 +129,20 @@ local key = ARGV[1] .. ':job:' .. ARGV[2] .. ':keeper'
 local holder = redis.call('GET', key)
 if holder and holder ~= ARGV[3] then return 0 end
 redis.call('SET', key, ARGV[3], 'PX', tonumber(ARGV[4]))
+return 1
+)lua";
+
+// ARGV: prefix, host, record. 0 (nothing written) while any job not cancelled has a call
+// queued or leased (a lease may expire and its call come back: someone must be there).
+constexpr const char* kRetire = R"lua(
+for _, j in ipairs(redis.call('ZRANGE', ARGV[1] .. ':jobs', 0, -1)) do
+  local base = ARGV[1] .. ':job:' .. j
+  if redis.call('EXISTS', base .. ':cancel') == 0 and
+     (redis.call('LLEN', base .. ':q') > 0 or redis.call('ZCARD', base .. ':leases') > 0) then
+    return 0
+  end
+end
+redis.call('HSET', ARGV[1] .. ':workers', ARGV[2], ARGV[3])
 return 1
 )lua";
 
@@ -261,6 +294,7 @@ Status WorkQueue::submit_round(const std::string& job, uint64_t total,
   LITHOPS_TRY(flush());
   // Last: daemons look at a job only once its calls are all queued.
   LITHOPS_TRY(command({"ZADD", endpoint_.prefix + ":jobs", std::to_string(*now), job}));
+  LITHOPS_TRY(command({"PUBLISH", endpoint_.prefix + ":wake", job}));
   return {};
 }
 
@@ -285,6 +319,8 @@ Result<JobCounts> WorkQueue::counts(const std::string& job) {
     if (name == "failed") c.failed = v;
     if (name == "retried") c.retried = v;
     if (name == "lost") c.lost = v;
+    if (name == "reduce_done") c.reduce_done = v;
+    if (name == "reduce_failed") c.reduce_failed = v;
   }
   auto hosts = command({"HGETALL", key(job, "hosts")});
   if (!hosts.ok()) return hosts.error();
@@ -360,7 +396,7 @@ Result<bool> WorkQueue::complete(const LeasedCall& call, CallEnd end) {
   const char* word = end == CallEnd::kOk ? "ok" : end == CallEnd::kFailed ? "failed" : "retry";
   auto r = command(eval_args(kComplete, {endpoint_.prefix, call.job, call.member(), word,
                                          fmt::format("{} {}", call.call, call.attempt + 1),
-                                         call.host}));
+                                         call.host, call.is_reducer() ? "reduce_" : ""}));
   if (!r.ok()) return r.error();
   return r->integer == 1;
 }
@@ -390,9 +426,17 @@ const char* end_word(CallEnd end) {
 Status WorkQueue::settle_expired(const LeasedCall& call, CallEnd end, bool lost) {
   auto r = command(eval_args(kSettleExpired, {endpoint_.prefix, call.job, end_word(end),
                                               lost ? "1" : "0",
-                                              fmt::format("{} {}", call.call, call.attempt + 1)}));
+                                              fmt::format("{} {}", call.call, call.attempt + 1),
+                                              call.is_reducer() ? "reduce_" : ""}));
   if (!r.ok()) return r.error();
   return {};
+}
+
+Result<bool> WorkQueue::queue_reducer(const std::string& job) {
+  auto r = command(eval_args(kQueueReducer, {endpoint_.prefix, job,
+                                             fmt::format("{} 1", kReducerCall)}));
+  if (!r.ok()) return r.error();
+  return r->integer == 1;
 }
 
 Result<int64_t> WorkQueue::server_time_ms() {
@@ -409,6 +453,23 @@ Status WorkQueue::heartbeat(const WorkerRecord& record) {
   r.heartbeat_ms = *now;
   LITHOPS_TRY(command({"HSET", endpoint_.prefix + ":workers", r.host, to_json(r).dump()}));
   return {};
+}
+
+Result<bool> WorkQueue::retire(const WorkerRecord& record) {
+  auto now = server_time_ms();
+  if (!now.ok()) return now.error();
+  WorkerRecord r = record;
+  r.heartbeat_ms = *now;
+  auto reply = command(eval_args(kRetire, {endpoint_.prefix, r.host, to_json(r).dump()}));
+  if (!reply.ok()) return reply.error();
+  return reply->integer == 1;
+}
+
+Result<bool> WorkQueue::claim(const std::string& what, int64_t ttl_ms) {
+  auto r = command({"SET", endpoint_.prefix + ":claim:" + what, "1", "NX", "PX",
+                    std::to_string(ttl_ms)});
+  if (!r.ok()) return r.error();
+  return r->type != REDIS_REPLY_NIL;
 }
 
 Result<std::vector<WorkerRecord>> WorkQueue::workers() {

@@ -12,12 +12,17 @@
 //                             first_inv (invocation ids start there; default: total)
 //   p:job:j:q          list   pending calls, "call attempt"
 //   p:job:j:leases     zset   "call attempt inv host" -> lease expiry (server time, ms)
-//   p:job:j:counts     hash   done, failed, retried, lost
+//   p:job:j:counts     hash   done, failed, retried, lost (map calls); reduce_done,
+//                             reduce_failed (the reducer, queued as call kReducerCall once
+//                             every map call ended ok)
 //   p:job:j:hosts      hash   host -> calls that ended there (done or failed)
 //   p:job:j:inv        counter of invocation ids (one call each)
 //   p:job:j:cancel     set when the job is cancelled
 //   p:job:j:keeper     the daemon that keeps the job (a lock with expiry)
 //   p:workers          hash   host -> the daemon's last heartbeat record (JSON)
+//   p:claim:what       a one-off claim with expiry (see claim)
+//   p:wake             pub/sub channel: a job's calls were queued, or a call queued again
+//                      (idle daemons wait on it instead of polling; see wake_channel.h)
 //
 // Thread safety: one WorkQueue is one connection; use it from one thread at a time.
 #pragma once
@@ -48,7 +53,10 @@ struct QueueEndpoint {
   int timeout_ms = 5000;
 };
 
-/// One call handed to a daemon.
+/// The call number of a job's reducer in the queue (its map calls are 0..total-1).
+inline constexpr uint64_t kReducerCall = UINT64_MAX;
+
+/// One call handed to a daemon (or the job's reducer: call == kReducerCall).
 struct LeasedCall {
   std::string job;
   uint64_t call = 0;
@@ -57,6 +65,7 @@ struct LeasedCall {
   std::string host;
   /// How the lease is named in p:job:j:leases.
   std::string member() const;
+  bool is_reducer() const { return call == kReducerCall; }
 };
 
 /// What a daemon says about itself at each heartbeat (`lithops worker list`).
@@ -81,6 +90,8 @@ struct JobCounts {
   uint64_t failed = 0;
   uint64_t retried = 0;
   uint64_t lost = 0;
+  uint64_t reduce_done = 0;    // the reducer's attempts that ended ok (0 or 1)
+  uint64_t reduce_failed = 0;  // ... that failed for good (0 or 1)
   bool cancelled = false;
   bool registered = false;
   std::map<std::string, uint64_t> by_host;  // calls that ended on each host
@@ -133,6 +144,9 @@ class WorkQueue {
   Result<bool> try_keep(const std::string& job, const std::string& host, int64_t ttl_ms);
   /// Removes and returns the leases of `job` that have expired.
   Result<std::vector<LeasedCall>> take_expired(const std::string& job);
+  /// Queues the reducer of `job` (attempt 1), once per registration; false if it was
+  /// queued already or the job is cancelled or gone.
+  Result<bool> queue_reducer(const std::string& job);
   /// Ends a call taken back from an expired lease: kRetry queues it again first, as attempt
   /// + 1 (counted retried); kOk / kFailed count what its stored result says (a host may
   /// store a result and vanish before reporting it); `lost` also counts it lost.
@@ -140,10 +154,18 @@ class WorkQueue {
 
   // Daemon records.
   Status heartbeat(const WorkerRecord& record);
+  /// An idle daemon's last heartbeat (`record`, state "stopped"), written only if no job has
+  /// a call queued or leased; false (nothing written) if one has: the daemon stays. One
+  /// step on the server, so a job submitted at that moment either finds the daemon staying or
+  /// reads it stopped and starts another (no job left with no daemon and calls queued).
+  Result<bool> retire(const WorkerRecord& record);
   Result<std::vector<WorkerRecord>> workers();
   Status remove_worker(const std::string& host);
   /// The server's clock in ms (heartbeat ages are measured on it, not on the hosts' clocks).
   Result<int64_t> server_time_ms();
+  /// True for the first caller to claim `what` within `ttl_ms` (across every client): for a
+  /// costly step many may want at once, e.g. every `job wait` wanting daemons started.
+  Result<bool> claim(const std::string& what, int64_t ttl_ms);
 
  private:
   WorkQueue(redisContext* c, QueueEndpoint endpoint);

@@ -11,9 +11,8 @@
 namespace lithops {
 namespace {
 
-// The module's handle, or why it could not be loaded (once per process).
-Result<void*> load_module() {
-  std::string path = remote_module_path();
+// A module's handle, or why it could not be loaded.
+Result<void*> load_module(const std::string& path) {
   auto failed = [&](const std::string& why) {
     return make_error(ErrorKind::kConfig,
                       fmt::format("cannot load the S3/Redis storage module {}: {}; this "
@@ -32,47 +31,60 @@ Result<void*> load_module() {
   return handle;
 }
 
-// The module's exported `name`, or why there is none.
-Result<void*> load_symbol(const char* name) {
-  static const Result<void*> handle = load_module();
+// The module of storage `name`, loaded on first use and once per process (function-local
+// statics: thread safe; a failure is kept too). Only the one asked for is loaded.
+const Result<void*>& module_handle(const std::string& name) {
+  if (name == "s3") {
+    static const Result<void*> s3 = load_module(remote_module_path("s3"));
+    return s3;
+  }
+  static const Result<void*> redis = load_module(remote_module_path("redis"));
+  return redis;
+}
+
+// The exported `symbol` of the module of storage `name`, or why there is none.
+Result<void*> load_symbol(const std::string& name, const char* symbol) {
+  const Result<void*>& handle = module_handle(name);
   if (!handle.ok()) return handle.error();
-  void* symbol = ::dlsym(*handle, name);
-  if (!symbol)
+  void* found = ::dlsym(*handle, symbol);
+  if (!found)
     return make_error(ErrorKind::kConfig,
                       fmt::format("cannot load the S3/Redis storage module {}: it does not export "
                                   "{}; reinstall lithops",
-                                  remote_module_path(), name));
-  return symbol;
+                                  remote_module_path(name), symbol));
+  return found;
 }
 
-Result<RemoteStorageFactory> load_factory() {
-  auto symbol = load_symbol(kRemoteStorageFactorySymbol);
-  if (!symbol.ok()) return symbol.error();
-  return reinterpret_cast<RemoteStorageFactory>(*symbol);
+const char* module_file(const std::string& name) {
+  return name == "s3" ? "liblithops_s3.so" : "liblithops_redis.so";
 }
 
 }  // namespace
 
-std::string remote_module_path() {
+std::string remote_module_path(const std::string& name) {
   auto path =
-      std::filesystem::path(self_exe_dir()) / LITHOPS_MODULE_DIR_FROM_BIN / kRemoteModuleFile;
+      std::filesystem::path(self_exe_dir()) / LITHOPS_MODULE_DIR_FROM_BIN / module_file(name);
   return path.lexically_normal().string();
+}
+
+std::vector<std::string> remote_module_paths() {
+  return {remote_module_path("s3"), remote_module_path("redis")};
 }
 
 Result<std::unique_ptr<StorageBackend>> make_remote_storage(const std::string& name,
                                                             const Config& config) {
-  // A function-local static: loaded once, thread safe, and a failure is remembered too.
-  static const Result<RemoteStorageFactory> factory = load_factory();
-  if (!factory.ok()) return factory.error();
+  auto symbol = load_symbol(name, kRemoteStorageFactorySymbol);
+  if (!symbol.ok()) return symbol.error();
   Result<std::unique_ptr<StorageBackend>> out =
       make_error(ErrorKind::kBackend, fmt::format("the storage module made no '{}' storage", name));
   std::shared_ptr<spdlog::logger> logger = spdlog::default_logger();
-  (*factory)(LITHOPS_VERSION, name.c_str(), &config, &logger, &out);
+  reinterpret_cast<RemoteStorageFactory>(*symbol)(LITHOPS_VERSION, name.c_str(), &config, &logger,
+                                                  &out);
   return out;
 }
 
 Result<std::unique_ptr<SharedState>> make_remote_state(const Config& config, double ttl_s) {
-  static const Result<void*> symbol = load_symbol(kRemoteStateFactorySymbol);
+  auto symbol = load_symbol("redis", kRemoteStateFactorySymbol);
   if (!symbol.ok()) return symbol.error();
   Result<std::unique_ptr<SharedState>> out =
       make_error(ErrorKind::kBackend, "the storage module made no shared state client");

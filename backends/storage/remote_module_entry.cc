@@ -1,6 +1,6 @@
-// The entry point of liblithops_remote.so (see remote_module.h). The only symbol the module
-// exports: everything else is hidden, so its copy of lithops_core never clashes with the
-// executable's.
+// The entry points of liblithops_s3.so (LITHOPS_MODULE_S3) and liblithops_redis.so
+// (LITHOPS_MODULE_REDIS), see remote_module.h. The only symbols a module exports: everything
+// else is hidden, so its copy of lithops_core never clashes with the executable's.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -9,25 +9,34 @@
 #include <string_view>
 #include <type_traits>
 
+#include "backends/storage/remote_module.h"
+#if LITHOPS_MODULE_REDIS
 #include "backends/storage/redis_state.h"
 #include "backends/storage/redis_storage.h"
-#include "backends/storage/remote_module.h"
+#endif
+#if LITHOPS_MODULE_S3
 #include "backends/storage/s3_storage.h"
+#endif
 
 namespace lithops {
 namespace {
 
 Result<std::unique_ptr<StorageBackend>> make(std::string_view name, const Config& config) {
+#if LITHOPS_MODULE_S3
   if (name == "s3") {
     auto options = S3Storage::options_from_config(config);
     if (!options.ok()) return options.error();
     return std::unique_ptr<StorageBackend>(std::make_unique<S3Storage>(std::move(*options)));
   }
+#endif
+#if LITHOPS_MODULE_REDIS
   if (name == "redis") {
     auto options = RedisStorage::options_from_config(config);
     if (!options.ok()) return options.error();
     return std::unique_ptr<StorageBackend>(std::make_unique<RedisStorage>(std::move(*options)));
   }
+#endif
+  (void)config;
   return make_error(ErrorKind::kConfig,
                     fmt::format("the storage module has no storage backend '{}'", name));
 }
@@ -77,12 +86,18 @@ extern "C" __attribute__((visibility("default"))) void lithops_remote_make_state
       *out = *refused;
       return;
     }
+#if LITHOPS_MODULE_REDIS
     auto options = lithops::RedisStorage::options_from_config(*config);
     if (!options.ok()) {
       *out = options.error();
       return;
     }
     *out = lithops::make_redis_state(*options, ttl_s);
+#else
+    (void)config;
+    (void)ttl_s;
+    *out = make_error(ErrorKind::kConfig, "shared state lives in the Redis storage module, not here");
+#endif
   } catch (const std::exception& e) {
     *out = make_error(ErrorKind::kBackend, fmt::format("redis shared state: {}", e.what()));
   }

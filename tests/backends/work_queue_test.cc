@@ -2,6 +2,7 @@
 #include "backends/compute/work_queue.h"
 
 #include <doctest/doctest.h>
+#include <poll.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -9,7 +10,9 @@
 #include <set>
 #include <thread>
 
+#include "backends/compute/wake_channel.h"
 #include "tests/support/server_guard.h"
+#include "tests/support/wait_until.h"
 
 namespace lithops {
 namespace {
@@ -221,6 +224,107 @@ TEST_CASE("work queue: daemons' heartbeats are stamped with the server's clock")
   CHECK(std::llabs((*all)[0].heartbeat_ms - *q->server_time_ms()) < 60'000);
   REQUIRE(q->remove_worker("10.0.0.3").ok());
   CHECK(q->workers()->empty());
+}
+
+TEST_CASE("work queue: an idle daemon retires only while no job has calls queued or leased") {
+  QueueServer server;
+  if (!server.running()) return;
+  auto q = server.connect();
+  WorkerRecord r;
+  r.host = "10.0.0.3";
+  r.state = "idle";
+  REQUIRE(q->heartbeat(r).ok());
+  r.state = "stopped";
+  CHECK(*q->retire(r));  // no job at all
+  CHECK((*q->workers())[0].state == "stopped");
+
+  REQUIRE(q->heartbeat(WorkerRecord{.host = "10.0.0.3", .state = "idle"}).ok());
+  REQUIRE(q->submit("j", 2, "{}").ok());
+  CHECK_FALSE(*q->retire(r));  // calls queued: it stays, its record untouched
+  CHECK((*q->workers())[0].state == "idle");
+  auto leased = q->lease("10.0.0.4", 2, 60'000);
+  REQUIRE(leased->size() == 2);
+  CHECK_FALSE(*q->retire(r));  // leased elsewhere: a lease may expire and come back
+  for (const auto& c : *leased) REQUIRE(*q->complete(c, CallEnd::kOk));
+  CHECK(*q->retire(r));
+  CHECK((*q->workers())[0].state == "stopped");
+
+  REQUIRE(q->submit("cancelled", 3, "{}").ok());
+  REQUIRE(q->cancel("cancelled").ok());
+  CHECK(*q->retire(r));  // a cancelled job's calls hold no one
+}
+
+TEST_CASE("work queue: a claim goes to the first caller until it expires") {
+  QueueServer server;
+  if (!server.running()) return;
+  auto a = server.connect();
+  auto b = server.connect();
+  CHECK(*a->claim("revive", 60'000));
+  CHECK_FALSE(*b->claim("revive", 60'000));
+  CHECK(*b->claim("other", 60'000));
+  CHECK(*a->claim("short", 1));
+  CHECK(testing::wait_until(std::chrono::seconds(5), [&] { return *b->claim("short", 1); }));
+}
+
+TEST_CASE("work queue: a job's reducer is queued once and counted apart from its map calls") {
+  QueueServer server;
+  if (!server.running()) return;
+  auto q = server.connect();
+  REQUIRE(q->submit("j", 1, "{}").ok());
+  auto map = q->lease("h", 1, 60'000);
+  REQUIRE(*q->complete((*map)[0], CallEnd::kOk));
+  CHECK(*q->queue_reducer("j"));
+  CHECK_FALSE(*q->queue_reducer("j"));  // once per registration
+  auto reducer = q->lease("h", 5, 60'000);
+  REQUIRE(reducer->size() == 1);
+  CHECK((*reducer)[0].is_reducer());
+  CHECK((*reducer)[0].attempt == 1);
+  REQUIRE(*q->complete((*reducer)[0], CallEnd::kRetry));  // its second attempt
+  auto again = q->lease("h", 5, 60'000);
+  REQUIRE(again->size() == 1);
+  CHECK((*again)[0].is_reducer());
+  CHECK((*again)[0].attempt == 2);
+  REQUIRE(*q->complete((*again)[0], CallEnd::kOk));
+  auto c = q->counts("j");
+  CHECK(c->done == 1);
+  CHECK(c->reduce_done == 1);
+  CHECK(c->retried == 1);
+  CHECK(c->by_host["h"] == 1);  // the map call only
+  CHECK_FALSE(*q->queue_reducer("gone"));
+  REQUIRE(q->submit("c", 1, "{}").ok());
+  REQUIRE(q->cancel("c").ok());
+  CHECK_FALSE(*q->queue_reducer("c"));
+}
+
+// True once the channel's socket is readable within 5 s (bounded, no timing assumption).
+bool woken(WakeChannel& wake) {
+  pollfd p{wake.fd(), POLLIN, 0};
+  if (::poll(&p, 1, 5000) != 1) return false;
+  return wake.drain();
+}
+
+TEST_CASE("work queue: idle daemons are woken when a job is queued and when a call is queued again") {
+  QueueServer server;
+  if (!server.running()) return;
+  auto q = server.connect();
+  auto wake = WakeChannel::open(server.endpoint(testing::kRedisPassword));
+  REQUIRE_MESSAGE(wake.ok(), wake.error().message);
+  REQUIRE(q->submit("j", 1, "{}").ok());
+  CHECK(woken(**wake));
+  auto leased = q->lease("h", 1, 60'000);
+  REQUIRE(leased->size() == 1);
+  REQUIRE(*q->complete((*leased)[0], CallEnd::kRetry));
+  CHECK(woken(**wake));
+  pollfd p{(*wake)->fd(), POLLIN, 0};
+  CHECK(::poll(&p, 1, 0) == 0);  // drained: nothing more until the next wake-up
+}
+
+TEST_CASE("work queue: the wake channel needs the queue's password") {
+  QueueServer server;
+  if (!server.running()) return;
+  auto wake = WakeChannel::open(server.endpoint("not-the-password"));
+  REQUIRE_FALSE(wake.ok());
+  CHECK(wake.error().message.find("not-the-password") == std::string::npos);
 }
 
 TEST_CASE("work queue: a wrong password is refused without showing it") {

@@ -194,7 +194,7 @@ test_job_over_s3_objects_with_localhost_storage() {
 # it, lithops still runs on localhost and knows every config key; asking for s3 or redis says
 # which file is missing, broken or from another version, and to reinstall.
 test_storage_module_missing_or_broken() {
-  local bin=$HOME/inst/bin module=$HOME/inst/lib/lithops/liblithops_remote.so s
+  local bin=$HOME/inst/bin module=$HOME/inst/lib/lithops/liblithops_redis.so s
   mkdir -p "$bin"
   cp "$LITHOPS" "$(dirname "$LITHOPS")/lithops-runtime" "$bin/"
   local result
@@ -205,7 +205,7 @@ test_storage_module_missing_or_broken() {
   for s in s3 redis; do
     result=$("$bin/lithops" storage list lithops-data -s "$s" 2>&1)
     expect_eq "$?" 2 "$s without the module: exit code"
-    expect_contains "$result" "$module" "$s without the module: the file looked for"
+    expect_contains "$result" "$HOME/inst/lib/lithops/liblithops_$s.so" "$s without the module: the file looked for"
     expect_contains "$result" "reinstall" "$s without the module: what to do"
   done
   mkdir -p "$(dirname "$module")"

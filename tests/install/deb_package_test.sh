@@ -18,7 +18,8 @@ deb=$(ls "$work"/pkg/lithops_*.deb)
 echo "built $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB)"
 
 contents=$(dpkg-deb -c "$deb" | awk '{print $NF}')
-for path in ./usr/bin/lithops ./usr/bin/lithops-runtime ./usr/lib/lithops/liblithops_remote.so \
+for path in ./usr/bin/lithops ./usr/bin/lithops-runtime ./usr/lib/lithops/liblithops_s3.so \
+    ./usr/lib/lithops/liblithops_redis.so \
     ./usr/include/lithops/task.h \
     ./usr/share/bash-completion/completions/lithops ./usr/share/zsh/vendor-completions/_lithops \
     ./usr/share/fish/vendor_completions.d/lithops.fish ./usr/share/man/man1/lithops.1 \
@@ -67,5 +68,5 @@ out=$("$work/root/usr/bin/lithops" -s redis job submit --command 'expr {} + 1' -
 listing=$("$work/root/usr/bin/lithops" -s redis storage list lithops-data -p lithops.jobs/) ||
   fail "installed lithops -s redis storage list failed"
 grep -q "job.json" <<<"$listing" || fail "the job's record is not in Redis: $listing"
-echo "job in Redis through $(dpkg-deb -c "$deb" | awk '{print $NF}' | grep -F liblithops_remote.so)"
+echo "job in Redis through $(dpkg-deb -c "$deb" | awk '{print $NF}' | grep -F liblithops_redis.so)"
 echo "deb package: all checks passed"

@@ -25,6 +25,7 @@ require_command redis-server redis-server
 require_command jq jq
 
 scratch_dir ssh-e2e
+umask 077  # the configs hold the queue password: lithops warns about readable ones
 W=$SCRATCH
 for v in $(env | grep -o '^LITHOPS_[A-Z_]*'); do [[ $v == LITHOPS_KEEP_TEST_DIRS ]] || unset "$v"; done
 export HOME=$W/home XDG_CACHE_HOME=$W/cache
@@ -58,7 +59,8 @@ deploy() {  # deploy CONFIG: sets OUT ERR CODE
   CODE=$?
   OUT=$(cat "$W/out") ERR=$(cat "$W/err")
 }
-lithops() { "$LITHOPS" -c "$CFG" "$@"; }
+# Bounded: a command that hangs fails its check (exit 124) instead of the whole test timing out.
+lithops() { timeout 300 "$LITHOPS" -c "$CFG" "$@"; }
 
 # Processes in our hosts' namespaces whose command line contains $1.
 host_processes() {
@@ -122,6 +124,22 @@ status=$(lithops job status "$key" --json)
 [[ $(jq '.calls_by_host | length' <<<"$status") == 3 ]] || fail "status has no calls per host: $status"
 [[ $(jq '[.calls_by_host[]] | add' <<<"$status") == 24 ]] || fail "calls per host do not add up: $status"
 expect_contains "$(lithops job status "$key")" "$SSH_HOST_2" "job status names the hosts"
+
+echo "== --reduce on the cluster: the reducer runs once every map call ended ok"
+key=$(lithops job submit --command 'expr {} + 1' --range 12 --reduce-command 'sort -rn' --detach 2>"$W/err")
+lithops job wait "$key" >/dev/null 2>"$W/err" || fail "a job with a reducer failed: $(cat "$W/err")"
+out=$(lithops job result "$key")
+[[ $(tr '\n' ' ' <<<"$out") == "$(seq 12 -1 1 | tr '\n' ' ')" ]] || fail "reduce on ssh: $out"
+[[ $(lithops job status "$key" --json | jq -r .reduce.state) == done ]] ||
+  fail "reduce state: $(lithops job status "$key" --json)"
+out=$(lithops job submit --command 'echo {}' --range 3 --reduce-command 'sh -c "exit 6"' --retries 0 2>&1)
+[[ $? == 1 ]] || fail "a failing reducer did not fail the job: $out"
+expect_contains "$out" "exit code 6" "the reducer's failure is shown"
+out=$(lithops job submit --command 'sh -c "[ {} != 1 ] || exit 3"' --range 3 --retries 0 \
+  --reduce-command "touch $W/reducer-ran" 2>&1)
+[[ $? == 1 ]] || fail "a failed map call did not fail the job: $out"
+expect_contains "$out" "skipped" "the reducer is skipped after a failed map call"
+[[ ! -e $W/reducer-ran ]] || fail "the reducer ran after a failed map call"
 
 echo "== job retry --failed runs the failed calls again on the cluster"
 key=$(lithops job submit --command "sh -c '[ {} != 3 ] || [ -e $W/fixed ] || exit 7; echo r{}'" \
@@ -206,6 +224,14 @@ wait_until 30 eval '[[ $(lithops worker list --json 2>/dev/null | jq -r ".[0].st
   fail "the daemon did not dismantle after idle_timeout: $(lithops worker list --json)"
 out=$(lithops job submit --command 'echo again {}' --range 2 2>"$W/err")
 [[ $out == $'again 0\nagain 1' ]] || fail "a job after dismantling did not start the daemon again: $out $(cat "$W/err")"
+
+echo "== every daemon SIGKILLed mid-job: whoever waits for the job starts them again"
+key=$(lithops job submit --command 'sh -c "sleep 1; echo k{}"' --range 8 --detach 2>"$W/err")
+wait_until 60 eval '[[ -n $(host_processes "sleep 1") ]]' || fail "the calls never started"
+kill -9 "$(cat "$W/remote/daemon-$SSH_HOST_1.pid")" || fail "no daemon pid for host 1"
+lithops job wait "$key" >/dev/null 2>"$W/err" || fail "job wait did not bring the daemon back: $(cat "$W/err")"
+out=$(lithops job result "$key")
+[[ $(tr '\n' ' ' <<<"$out") == "k0 k1 k2 k3 k4 k5 k6 k7 " ]] || fail "outputs after the daemon was killed: $out"
 
 echo "== hard_timeout: a daemon stops after it even while busy; its call ends, nothing is left"
 jq -c '.ssh.idle_timeout = 600 | .ssh.hard_timeout = 5' "$W/idle.json" >"$W/hard.json"
