@@ -17,7 +17,10 @@ const char* __asan_default_options(void) {
  * with a stack, so that a test meeting it fails and says where. */
 const char* __ubsan_default_options(void) { return "print_stacktrace=1:halt_on_error=1"; }
 
-/* Leaks in third-party libraries only; never one of ours (fix those at the cause). */
+/* Leaks in third-party libraries only; never one of ours (fix those at the cause).
+ * libfontconfig: `job plot --png` renders through librsvg, whose fontconfig keeps its font
+ *   configuration for the life of the process (only FcFini frees it, and nothing in the stack
+ *   calls it): LeakSanitizer reported ~650 bytes from FcValueSave & co. at exit (e2e_stats). */
 const char* __lsan_default_suppressions(void) {
-  return "";
+  return "leak:libfontconfig.so\n";
 }

@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "backends/compute/worker_launcher.h"
+#include "backends/compute/worker_line.h"
 #include "backends/registry.h"
 #include "backends/state/dead_call_release.h"
 #include "backends/sys/process.h"
@@ -30,6 +31,9 @@ namespace lithops {
 namespace {
 
 volatile sig_atomic_t g_cancel = 0;
+// The longest line a worker may print ("failed <why>" is the long one); more without a
+// newline is dropped rather than buffered without end.
+constexpr size_t kMaxWorkerLine = 1 << 20;
 void on_term(int) { g_cancel = 1; }
 
 // An invocation handed to a worker. Its calls count as done when the worker says "done", or
@@ -328,52 +332,51 @@ void Pool::enqueue_retries(std::vector<PlannedCall> calls) {
 
 void Pool::handle_line(Worker& w, const std::string& line) {
   w.last_seen_ms = now_ms();
-  std::istringstream in(line);
-  std::string word;
-  in >> word;
-  if (word == "alive") return;
-  if (word == "started") {
-    uint64_t invocation = 0;
-    in >> invocation;
-    if (w.ahead && w.ahead->work.invocation == invocation) w.ahead_started = true;
-    w.started = true;
-    last_news_ms_ = now_ms();
-    return;
+  WorkerLine said = parse_worker_line(line);
+  switch (said.kind) {
+    case WorkerLine::kAlive:
+    case WorkerLine::kReady:  // the reducer waits for "go"
+      return;
+    case WorkerLine::kStarted:
+      if (w.ahead && w.ahead->work.invocation == said.invocation) w.ahead_started = true;
+      w.started = true;
+      last_news_ms_ = now_ms();
+      return;
+    case WorkerLine::kFailed:  // the worker's last words: why it gives up (storage full, say)
+      w.failed_because = said.why;
+      return;
+    case WorkerLine::kReduced:
+      if (said.reduced_ok) {
+        w.reducer_over = true;
+        progress_.reduce = "done";
+        dirty_ = true;
+      } else {
+        auto stored = store_.read_reduce_result(spec_.job_key);
+        reducer_failed(w, stored.ok() ? reason_name(stored->reason) : "error", "");
+      }
+      return;
+    case WorkerLine::kLeased:
+      if (Assigned* a = assigned_to(w, said.invocation))
+        a->leased = std::max(a->leased, said.count);
+      return;
+    case WorkerLine::kStored:
+      return count_stored(w, said.invocation, said.count);
+    case WorkerLine::kDone:
+      return finish_invocation(w, said.invocation, said.count, said.failed);
+    case WorkerLine::kUnknown:
+      break;
   }
-  if (word == "ready") return;  // the reducer waits for "go"
-  if (word == "failed") {  // the worker's last words: why it gives up (storage full, say)
-    std::getline(in >> std::ws, w.failed_because);
-    return;
-  }
-  if (word == "reduced") {
-    std::string outcome;
-    in >> outcome;
-    if (outcome == "ok") {
-      w.reducer_over = true;
-      progress_.reduce = "done";
-      dirty_ = true;
-    } else {
-      auto stored = store_.read_reduce_result(spec_.job_key);
-      reducer_failed(w, stored.ok() ? reason_name(stored->reason) : "error", "");
-    }
-    return;
-  }
-  uint64_t invocation = 0, calls = 0, ok = 0, failed = 0;
-  if (word == "leased" && in >> invocation >> calls) {
-    if (Assigned* a = assigned_to(w, invocation)) a->leased = std::max(a->leased, calls);
-  } else if (word == "stored" && in >> invocation >> ok) {
-    count_stored(w, invocation, ok);
-  } else if (word == "done" && in >> invocation >> ok >> failed) {
-    finish_invocation(w, invocation, ok, failed);
-  } else {
-    std::cerr << "pool: ignoring unexpected worker line: " << line << "\n";
-  }
+  std::cerr << "pool: ignoring unexpected worker line: " << line << "\n";
 }
 
 // "stored <invocation> <ok>": that many of its calls have ended ok and are stored so far.
 void Pool::count_stored(Worker& w, uint64_t invocation, uint64_t ok) {
   Assigned* a = assigned_to(w, invocation);
-  if (!a || ok <= a->counted_ok) return;
+  if (!a) return;
+  // An invocation has no more ok calls than calls: a larger count (a damaged or hostile
+  // worker) must not push the job's progress past its total.
+  ok = std::min(ok, a->work.call_count());
+  if (ok <= a->counted_ok) return;
   progress_.done += ok - a->counted_ok;
   a->counted_ok = ok;
   last_news_ms_ = now_ms();
@@ -668,6 +671,10 @@ int Pool::run() {
         std::string line = w.buffer.substr(0, eol);
         w.buffer.erase(0, eol + 1);
         handle_line(w, line);
+      }
+      if (w.buffer.size() > kMaxWorkerLine) {  // no protocol line is this long: not ours
+        std::cerr << "pool: ignoring " << w.buffer.size() << " bytes from a worker without a newline\n";
+        w.buffer.clear();
       }
     }
     check_stalls();

@@ -37,7 +37,7 @@ static int wait_for(const char* path) {
 
 /* Uses the NULL on purpose: exempt from UBSan (nonnull argument of memset) in a sanitized build,
  * which would end the process with its own report instead of the SIGSEGV the tests expect. */
-__attribute__((no_sanitize_undefined)) static int allocate_until_failure(int checked) {
+__attribute__((no_sanitize("undefined"))) static int allocate_until_failure(int checked) {
   for (int i = 0; i < 1 << 16; ++i) {
     char* block = malloc(1 << 20);
     if (!block && checked) return 1;

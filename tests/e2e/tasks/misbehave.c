@@ -20,7 +20,7 @@ static int is(const char *input, size_t size, const char *word) {
 
 /* Undefined on purpose: exempt from UBSan in a sanitized build (-DLITHOPS_SANITIZE), where it
  * would end the process with its own report instead of the SIGSEGV the tests expect. */
-__attribute__((no_sanitize_undefined)) static void store_to_null(void) {
+__attribute__((no_sanitize("undefined"))) static void store_to_null(void) {
   volatile int *p = NULL;
   *p = 1;
 }
