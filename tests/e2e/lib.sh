@@ -157,6 +157,9 @@ stop_state_daemon() {
 # is following the job, and Ctrl-C reaches lithops' own handling rather than the default.
 catches_sigint() {
   local mask
+  # Not while it is still this shell's fork before its exec: the shell's own handler would
+  # take the signal and the exec would forget it (seen under load: a wait never interrupted).
+  [ "$(readlink "/proc/$1/exe" 2>/dev/null)" != "$(readlink "/proc/$$/exe")" ] || return 1
   mask=$(awk '/^SigCgt:/ {print $2}' "/proc/$1/status" 2>/dev/null) || return 1
   [ -n "$mask" ] && (((0x$mask >> 1) & 1))
 }
