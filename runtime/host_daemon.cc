@@ -158,9 +158,13 @@ void HostDaemon::start_call(JobWorker& w, const LeasedCall& call) {
   }
 }
 
-// Leases one call per free sub-worker and hands each to its job's worker.
+// Leases calls up to one per sub-worker plus one waiting behind each, and hands them to
+// their job's worker: a sub-worker that ends a call starts the next at once, while the
+// daemon reports the end and leases again (two round trips to the queue per call, hidden
+// behind the calls instead of between them).
 void HostDaemon::fill() {
-  size_t free = static_cast<size_t>(s_.processes) - std::min(busy(), size_t(s_.processes));
+  size_t capacity = 2 * static_cast<size_t>(s_.processes);
+  size_t free = capacity - std::min(busy(), capacity);
   if (free == 0 || now_ms() < next_lease_ms_) return;
   auto leased = queue_->lease(s_.host, free, s_.lease_ms);
   if (!leased.ok()) return;
@@ -295,7 +299,7 @@ WorkerRecord HostDaemon::record(const std::string& state) const {
   WorkerRecord r;
   r.host = s_.host;
   r.processes = s_.processes;
-  r.busy = static_cast<int>(busy());
+  r.busy = static_cast<int>(std::min(busy(), static_cast<size_t>(s_.processes)));  // running
   r.version = LITHOPS_VERSION;
   r.state = state;
   r.started_ms = started_ms_;
@@ -388,7 +392,7 @@ int HostDaemon::run() {
         stop_worker(w, "cut off from the work queue");
       }
     // Full, or idle with the wake channel: nothing to ask for before a line or a message.
-    poll_workers(busy() >= static_cast<size_t>(s_.processes) || (wake_ && busy() == 0) ? 100
+    poll_workers(busy() >= 2 * static_cast<size_t>(s_.processes) || (wake_ && busy() == 0) ? 100
                                                                                        : 20);
   }
   if (g_stop) why = "stopped";
