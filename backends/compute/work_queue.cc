@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <string>
 
 #include "backends/storage/redis_reply.h"
 
@@ -65,23 +66,32 @@ end
 return gone
 )lua";
 
-// ARGV: prefix, job, member, ok|failed|retry, "call next_attempt", host, counter prefix
-// ("" for a map call, "reduce_" for the reducer, whose ends are counted apart).
-constexpr const char* kComplete = R"lua(
+// How a call ended, counted: done or failed (under `prefix`: '' for a map call, 'reduce_'
+// for the reducer, whose ends are counted apart), or `item` (its next attempt) queued again
+// with `push` (RPUSH: at the back; LPUSH: at the front) unless the job is cancelled, and
+// counted retried. Shared by the scripts that end a call.
+constexpr const char* kCountEnd = R"lua(
+local function count_end(prefix_key, base, job, word, item, prefix, push)
+  if word == 'ok' then
+    redis.call('HINCRBY', base .. ':counts', prefix .. 'done', 1)
+  elseif word == 'failed' then
+    redis.call('HINCRBY', base .. ':counts', prefix .. 'failed', 1)
+  else
+    if redis.call('EXISTS', base .. ':cancel') == 0 then
+      redis.call(push, base .. ':q', item)
+      redis.call('PUBLISH', prefix_key .. ':wake', job)
+    end
+    redis.call('HINCRBY', base .. ':counts', 'retried', 1)
+  end
+end
+)lua";
+
+// ARGV: prefix, job, member, ok|failed|retry, "call next_attempt", host, counter prefix.
+const std::string kComplete = std::string(kCountEnd) + R"lua(
 local base = ARGV[1] .. ':job:' .. ARGV[2]
 if redis.call('ZREM', base .. ':leases', ARGV[3]) == 0 then return 0 end
 if ARGV[4] ~= 'retry' and ARGV[7] == '' then redis.call('HINCRBY', base .. ':hosts', ARGV[6], 1) end
-if ARGV[4] == 'ok' then
-  redis.call('HINCRBY', base .. ':counts', ARGV[7] .. 'done', 1)
-elseif ARGV[4] == 'failed' then
-  redis.call('HINCRBY', base .. ':counts', ARGV[7] .. 'failed', 1)
-else
-  if redis.call('EXISTS', base .. ':cancel') == 0 then
-    redis.call('RPUSH', base .. ':q', ARGV[5])
-    redis.call('PUBLISH', ARGV[1] .. ':wake', ARGV[2])
-  end
-  redis.call('HINCRBY', base .. ':counts', 'retried', 1)
-end
+count_end(ARGV[1], base, ARGV[2], ARGV[4], ARGV[5], ARGV[7], 'RPUSH')
 return 1
 )lua";
 
@@ -94,20 +104,11 @@ return expired
 )lua";
 
 // ARGV: prefix, job, ok|failed|retry, lost (1|0), "call next_attempt", counter prefix.
-constexpr const char* kSettleExpired = R"lua(
+// A call taken back goes to the front of the queue: it has waited already.
+const std::string kSettleExpired = std::string(kCountEnd) + R"lua(
 local base = ARGV[1] .. ':job:' .. ARGV[2]
 if ARGV[4] == '1' then redis.call('HINCRBY', base .. ':counts', 'lost', 1) end
-if ARGV[3] == 'ok' then
-  redis.call('HINCRBY', base .. ':counts', ARGV[6] .. 'done', 1)
-elseif ARGV[3] == 'failed' then
-  redis.call('HINCRBY', base .. ':counts', ARGV[6] .. 'failed', 1)
-else
-  if redis.call('EXISTS', base .. ':cancel') == 0 then
-    redis.call('LPUSH', base .. ':q', ARGV[5])
-    redis.call('PUBLISH', ARGV[1] .. ':wake', ARGV[2])
-  end
-  redis.call('HINCRBY', base .. ':counts', 'retried', 1)
-end
+count_end(ARGV[1], base, ARGV[2], ARGV[3], ARGV[5], ARGV[6], 'LPUSH')
 return 1
 )lua";
 
@@ -252,8 +253,8 @@ std::string WorkQueue::key(const std::string& job, const char* what) const {
 namespace {
 
 // EVAL of one of the scripts above with the server's time defined as `now`.
-std::vector<std::string> eval_args(const char* script, std::vector<std::string> argv) {
-  std::vector<std::string> args = {"EVAL", std::string(kNow) + script, "0"};
+std::vector<std::string> eval_args(const std::string& script, std::vector<std::string> argv) {
+  std::vector<std::string> args = {"EVAL", kNow + script, "0"};
   for (auto& a : argv) args.push_back(std::move(a));
   return args;
 }
