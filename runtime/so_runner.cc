@@ -468,12 +468,20 @@ void SoRunner::run(CallFeed& feed, const RunHooks& hooks) {
     again.pop_front();
     return call;
   };
+  // Why a sub-worker of the last pass could not start (0: none failed to).
+  int start_errno = 0;
   while (true) {
     bool idle = false;  // a sub-worker has nothing to do
+    start_errno = 0;
     for (auto& w : workers_) {
       if (w.busy()) continue;
       size_t want = batch_size(again.size() + feed.available());
-      if (want == 0 || (w.pid <= 0 && !start(w))) {
+      if (want == 0) {
+        idle = true;
+        continue;
+      }
+      if (w.pid <= 0 && !start(w)) {
+        start_errno = errno;
         idle = true;
         continue;
       }
@@ -527,8 +535,10 @@ void SoRunner::run(CallFeed& feed, const RunHooks& hooks) {
     }
     if (log) log->maybe_flush();
   }
-  // Calls that could not even be started are an error of the worker, said as such.
-  int start_errno = errno;
+  // Calls that could not even be started are an error of the worker, said as such. Only
+  // then: with every sub-worker idle because nothing was available, calls that arrived since
+  // (the pool's next invocation) are the caller's to run, not failures.
+  if (start_errno == 0 && again.empty()) return;
   for (const TaskCall* call; (call = take());)
     feed.finish(*call, failed_call(call->index, call->attempt, FailureReason::kLost,
                                    fmt::format("could not start a sub-worker: {}",
