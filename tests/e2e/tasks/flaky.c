@@ -35,6 +35,10 @@ static int wait_for(const char* path) {
   return 0;
 }
 
+/* Where every block goes, so that the compiler cannot drop the allocations: clang -O2 removes a
+ * malloc whose memory is only written and leaked, and the loop then never meets the limit. */
+static void* volatile last_block;
+
 /* Uses the NULL on purpose: exempt from UBSan (nonnull argument of memset) in a sanitized build,
  * which would end the process with its own report instead of the SIGSEGV the tests expect. */
 __attribute__((no_sanitize("undefined"))) static int allocate_until_failure(int checked) {
@@ -42,6 +46,7 @@ __attribute__((no_sanitize("undefined"))) static int allocate_until_failure(int 
     char* block = malloc(1 << 20);
     if (!block && checked) return 1;
     memset(block, 1, 1 << 20); /* NULL when the limit is hit: SIGSEGV */
+    last_block = block;
   }
   return 0;
 }
