@@ -41,26 +41,19 @@ class PrefixedWriter {
 
 std::string call_id(uint64_t call) { return fmt::format("{:05d}", call); }
 
-int run_get(Context& ctx, const std::string& key, long long call) {
-  auto spec = ctx.find_job(key);
-  if (!spec.ok()) return report_error(spec.error());
-  if (call >= 0 && static_cast<uint64_t>(call) >= spec->total_calls)
-    return report_error(
-        make_error(ErrorKind::kInvalidInput, fmt::format("--call {}: job {} has calls 0..{}", call,
-                                                         spec->job_key, spec->total_calls - 1)));
-  auto logs = read_job_logs(*ctx.store().value(), *spec);
-  if (!logs.ok()) return report_error(logs.error());
+// Prints `logs` (all calls, or only `call` if >= 0) as text or JSON lines.
+int print_logs(Context& ctx, const std::vector<LogPiece>& logs, long long call) {
   if (ctx.options().json) {
     // As documented: one line per call that logged something, its pieces joined.
     std::map<uint64_t, std::string> by_call;
-    for (const auto& piece : *logs)
+    for (const auto& piece : logs)
       if (call < 0 || piece.call == static_cast<uint64_t>(call)) by_call[piece.call] += piece.text;
     for (const auto& [c, text] : by_call)
       if (!text.empty()) print_json_line(std::cout, nlohmann::json{{"call", c}, {"log", text}});
     return kExitOk;
   }
   PrefixedWriter out;
-  for (const auto& piece : *logs) {
+  for (const auto& piece : logs) {
     if (call >= 0 && piece.call != static_cast<uint64_t>(call)) continue;
     if (call >= 0) {
       std::cout << piece.text;  // one call: its log as it is
@@ -71,6 +64,27 @@ int run_get(Context& ctx, const std::string& key, long long call) {
     }
   }
   return kExitOk;
+}
+
+int run_get(Context& ctx, const std::string& key, long long call) {
+  auto spec = ctx.find_job(key);
+  if (!spec.ok()) return report_error(spec.error());
+  if (call >= 0 && static_cast<uint64_t>(call) >= spec->total_calls)
+    return report_error(
+        make_error(ErrorKind::kInvalidInput, fmt::format("--call {}: job {} has calls 0..{}", call,
+                                                         spec->job_key, spec->total_calls - 1)));
+  std::vector<DamagedBatch> damaged;
+  auto logs = read_job_logs(*ctx.store().value(), *spec, &damaged);
+  if (!logs.ok()) return report_error(logs.error());
+  int code = print_logs(ctx, *logs, call);
+  // After the logs that could be read: an error per damaged batch that took calls asked for.
+  for (const auto& d : damaged) {
+    auto wanted = [&](uint64_t c) { return call < 0 || c == static_cast<uint64_t>(call); };
+    if (std::none_of(d.lost.begin(), d.lost.end(), wanted)) continue;
+    print_error(damage_message(d, spec->job_key), kExitDamaged);
+    code = kExitDamaged;
+  }
+  return code;
 }
 
 struct Followed {

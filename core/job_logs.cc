@@ -103,8 +103,9 @@ Result<std::vector<LogPiece>> LogFollower::poll() {
   return out;
 }
 
-Result<std::vector<LogPiece>> read_job_logs(JobStore& store, const JobSpec& spec) {
-  auto results = store.read_all_results(spec);
+Result<std::vector<LogPiece>> read_job_logs(JobStore& store, const JobSpec& spec,
+                                            std::vector<DamagedBatch>* damaged) {
+  auto results = store.read_all_results(spec, damaged);
   if (!results.ok()) return results.error();
   std::vector<LogPiece> pieces;
   std::set<uint64_t> finished;
@@ -112,6 +113,10 @@ Result<std::vector<LogPiece>> read_job_logs(JobStore& store, const JobSpec& spec
     finished.insert(r.call);
     pieces.push_back({r.call, std::move(r.log)});
   }
+  if (damaged)
+    for (auto& d : *damaged)
+      for (uint64_t c = d.calls.begin; c < d.calls.end && c < spec.total_calls; ++c)
+        if (!finished.count(c) && damage_covering(*damaged, c) == &d) d.lost.push_back(c);
   Packing packing = spec.packing();
   for (uint64_t i = 0; i < packing.invocations(); ++i) {
     CallRange calls = packing.calls_of(i);

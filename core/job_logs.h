@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/damaged_results.h"
 #include "core/job_spec.h"
 #include "core/job_store.h"
 
@@ -65,7 +66,11 @@ class LogFollower {
 };
 
 /// The whole log of every call of a job so far (finished invocations from their result
-/// batches, running ones from their chunks), sorted by call.
-Result<std::vector<LogPiece>> read_job_logs(JobStore& store, const JobSpec& spec);
+/// batches, running ones from their chunks), sorted by call. With `damaged`, a result batch
+/// that cannot be decoded does not stop the read: it is recorded there, with the calls it
+/// left without a result in its `lost` (their logs went with it, but for chunks still stored),
+/// and every other call's log is read.
+Result<std::vector<LogPiece>> read_job_logs(JobStore& store, const JobSpec& spec,
+                                            std::vector<DamagedBatch>* damaged = nullptr);
 
 }  // namespace lithops

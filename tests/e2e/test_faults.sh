@@ -155,6 +155,40 @@ test_damaged_result_batch_names_the_key_and_its_calls_in_redis_storage() {
   damaged_result_scenario redis
 }
 
+# The same damage seen by `logs get` and by the reducer: the logs of every other call print,
+# then an error names the key and the calls whose results went with it (exit 4); after `job retry
+# --failed` ran those calls again the damaged batch is still in storage, and neither the logs
+# nor the retried reducer stop at it (both used to end at the first damaged batch).
+test_damaged_result_batch_does_not_stop_logs_get_or_the_reducer() {
+  run_lithops job submit --command "sh -c 'echo out-{}; echo log-{} >&2'" --range 6 --chunksize 3 \
+    --reduce-command "sh -c '[ -e $PWD/reduce-ok ] || exit 6; sort -r'"
+  expect_eq "$CODE" 1 "the reducer's first attempt fails ($ERR)"
+  local key batch
+  key=$("$LITHOPS" --json job list | jq -r '.[0].job_key')
+  batch="lithops.jobs/$key/out/0000001"
+  run_lithops storage get lithops-data "$batch" -o good.bin
+  expect_eq "$CODE" 0 "the second invocation's batch is $batch ($ERR)"
+  head -c "$(($(stat -c %s good.bin) / 2))" good.bin >bad.bin
+  "$LITHOPS" storage put bad.bin "lithops-data/$batch" >/dev/null 2>&1 || fail "could not damage $batch"
+  run_lithops logs get "$key"
+  expect_eq "$CODE" 4 "logs get exit code ($ERR)"
+  # (Calls 3-5 may print too: their live-log chunks are read when their result is not.)
+  expect_eq "$(echo "$OUT" | head -3)" "$(printf '00000: log-0\n00001: log-1\n00002: log-2')" \
+    "the other calls' logs print"
+  expect_contains "$ERR" "the result object $batch is damaged in storage" "logs get names the key"
+  expect_contains "$ERR" "the results of calls 3-5 are lost" "and the calls"
+  run_lithops logs get "$key" --call 1
+  expect_eq "$CODE" 0 "logs get of a call the damage did not take ($ERR)"
+  expect_eq "$OUT" "log-1" "its log"
+  touch reduce-ok
+  run_lithops job retry "$key" --failed
+  expect_eq "$CODE" 0 "job retry --failed: the lost calls, then the reducer ($ERR)"
+  expect_eq "$OUT" "$(printf 'out-%s\n' 5 4 3 2 1 0 | head -c -1)" "the reducer had every call's output"
+  run_lithops logs get "$key"
+  expect_eq "$CODE" 0 "logs get after the retry ($ERR)"
+  expect_contains "$OUT" "00004: log-4" "the retried calls' logs"
+}
+
 # --- S3 answering 503 SlowDown, 500, or resetting connections (a proxy in front of s3rver) ---
 
 # faults_proxy RULE...: starts tests/servers/fault_proxy.py in front of this test's s3rver and
