@@ -13,6 +13,7 @@
 
 #include "backends/registry.h"
 #include "core/cache_dir.h"
+#include "core/damaged_results.h"
 #include "core/object_input.h"
 #include "core/partition_stream.h"
 #include "runtime/releasing_feed.h"
@@ -227,8 +228,17 @@ Status Worker::prepare_reduce(const std::string& job_key) {
 Result<CallResult> Worker::run_reduce(const std::string& job_key, uint32_t attempt) {
   int64_t reduce_queued_us = wall_us();
   LITHOPS_TRY(prepare_reduce(job_key));
-  auto results = store_.read_all_results(*spec_);
+  // A damaged batch whose calls have results elsewhere (a retry's) costs nothing; one that
+  // took a call's only result fails the reduce, naming every such batch, its calls and the fix.
+  std::vector<DamagedBatch> damaged;
+  auto results = store_.read_all_results(*spec_, &damaged);
   if (!results.ok()) return results.error();
+  results = add_damaged_results(std::move(results).value(), spec_->total_calls, damaged);
+  std::string lost;
+  for (const auto& d : damaged)
+    if (!d.lost.empty()) lost += (lost.empty() ? "" : "; ") + damage_message(d, job_key);
+  if (!lost.empty())
+    return make_error(ErrorKind::kIo, "the reducer needs every map call's result: " + lost);
   TaskCall call;
   call.index = spec_->total_calls;
   call.reduce = true;
