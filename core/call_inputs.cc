@@ -92,6 +92,15 @@ Result<uint64_t> for_each_json_line(std::istream& in, const std::string& source_
                                     "value, e.g. 42, \"text\" or {{\"x\": 1}})",
                                     source_name, number,
                                     pos == std::string::npos ? what : what.substr(pos)));
+    } catch (const nlohmann::json::out_of_range& e) {
+      // A number beyond a double, e.g. 1e400 (found by fuzz_iterdata: it ended the process).
+      std::string what = e.what();
+      auto pos = what.find("] ");
+      return make_error(ErrorKind::kInvalidInput,
+                        fmt::format("{}:{}: {} (a JSON number must fit a double; quote it, "
+                                    "\"1e400\", to pass it as text)",
+                                    source_name, number,
+                                    pos == std::string::npos ? what : what.substr(pos + 2)));
     }
   };
   return for_each_line(in, source_name, to_input, each, "the file has no JSON lines");

@@ -30,6 +30,16 @@ TEST_CASE("a malformed JSON line is reported with its file and line number") {
   CHECK(inputs.error().message.find("data.jsonl:3") == 0);
 }
 
+// Found by fuzz_iterdata: nlohmann's out_of_range escaped, and the process ended.
+TEST_CASE("a JSON number beyond a double is an input error naming its line, not a crash") {
+  std::istringstream in("1\n1e400\n");
+  auto inputs = read_json_lines(in, "data.jsonl");
+  REQUIRE_FALSE(inputs.ok());
+  CHECK(inputs.error().kind == ErrorKind::kInvalidInput);
+  CHECK(inputs.error().message.find("data.jsonl:2: number overflow parsing '1e400'") == 0);
+  CHECK(inputs.error().message.find("quote it") != std::string::npos);
+}
+
 TEST_CASE("an input without any JSON line is an error") {
   std::istringstream in("\n  \n");
   auto inputs = read_json_lines(in, "empty.jsonl");

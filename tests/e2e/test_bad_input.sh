@@ -44,6 +44,8 @@ test_malformed_json_line_names_the_line() {
   expect_usage_error "bad JSON" "bad.jsonl:3: not valid JSON"
   run_lithops_stdin $'1\nnope\n' job submit --command 'echo {}' --iterdata -
   expect_usage_error "bad JSON on stdin" "<stdin>:2: not valid JSON"
+  run_lithops_stdin $'1\n1e400\n' job submit --command 'echo {}' --iterdata -
+  expect_usage_error "a number beyond a double" "<stdin>:2: number overflow parsing '1e400'"
 }
 
 test_empty_input_is_refused() {
