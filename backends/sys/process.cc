@@ -289,4 +289,25 @@ Status make_pipe(int fds[2]) {
   return {};
 }
 
+Result<PipedChild> spawn_piped(SpawnOptions options) {
+  int in[2], out[2];
+  LITHOPS_TRY(make_pipe(in));
+  if (auto made = make_pipe(out); !made.ok()) {
+    ::close(in[0]);
+    ::close(in[1]);
+    return made.error();
+  }
+  options.stdin_fd = in[0];
+  options.stdout_fd = out[1];
+  auto pid = spawn_process(options);
+  ::close(in[0]);
+  ::close(out[1]);
+  if (!pid.ok()) {
+    ::close(in[1]);
+    ::close(out[0]);
+    return pid.error();
+  }
+  return PipedChild{*pid, in[1], out[0]};
+}
+
 }  // namespace lithops
