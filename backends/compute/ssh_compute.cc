@@ -41,6 +41,25 @@ Result<std::string> run_ssh_helper(const Config& config, const std::vector<std::
   return result;
 }
 
+Status SshCompute::check_input_readable(const std::string& storage,
+                                        const std::string& bucket) const {
+  if (storage == "file")
+    return make_error(ErrorKind::kInvalidInput,
+                      fmt::format("--input {}: backend ssh runs calls on other hosts, which "
+                                  "cannot read files on this machine: put them into a storage "
+                                  "every host reaches (lithops storage put -s s3 ...) and give "
+                                  "--input s3://BUCKET/PREFIX (or redis://)",
+                                  bucket));
+  if (storage == "localhost")
+    return make_error(ErrorKind::kInvalidInput,
+                      fmt::format("--input localhost://{}: backend ssh runs calls on other hosts, "
+                                  "which cannot reach localhost storage (a directory on this "
+                                  "machine): copy the objects to s3:// or redis:// and give that "
+                                  "as --input",
+                                  bucket));
+  return {};
+}
+
 Status SshCompute::launch(const JobSpec& job) {
   if (config_.get_string("lithops", "storage") == "localhost")
     return make_error(ErrorKind::kConfig,
