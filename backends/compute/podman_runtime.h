@@ -33,6 +33,8 @@ class PodmanRuntimes : public RuntimeManager {
   Status smoke_test(const RuntimeRecord& record);
   /// Workers must reach the job storage from inside their containers.
   Status check_storage_reachable() const;
+  /// Removes the runtime's idle warm containers (podman_warm.h), saying how many.
+  void remove_warm(const std::string& name, RuntimeNotes notes);
 
   const Config& config_;
   PodmanSettings settings_;
