@@ -234,9 +234,10 @@ Result<std::unique_ptr<WorkerProcess>> PodmanLauncher::start(const WorkerSlot& s
 void PodmanLauncher::stop_all() {
   (void)remove_job_containers(settings_, job_.job_key);
   // The warm containers still in session with this job are its own: they go (a cancel).
-  if (warm_sessions_->empty()) return;
+  if (warm_sessions_->names.empty()) return;
+  warm_sessions_->stopping = true;
   std::vector<std::string> args = {"rm", "--force", "--time", "0", "--ignore"};
-  args.insert(args.end(), warm_sessions_->begin(), warm_sessions_->end());
+  args.insert(args.end(), warm_sessions_->names.begin(), warm_sessions_->names.end());
   (void)settings_.run(args, 120);
 }
 
@@ -253,6 +254,8 @@ std::string PodmanLauncher::startup_hint() const {
     auto t = e.last_write_time(ec);
     if (!newest.empty() && t <= newest_time) continue;
     newest = e.path().stem().string();
+    if (auto warm = newest.find("lithops-warm-"); warm != std::string::npos)
+      newest = newest.substr(warm);  // a warm container's (podman_warm.cc)
     newest_time = t;
     why = podman_message(read_file(e.path().string()));
   }

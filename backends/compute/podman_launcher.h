@@ -59,7 +59,7 @@ class PodmanLauncher : public WorkerLauncher {
 
   PodmanSettings settings_;
   PodmanJob job_;
-  WarmSessions warm_sessions_ = std::make_shared<std::set<std::string>>();
+  WarmSessions warm_sessions_ = std::make_shared<WarmSessionSet>();
 };
 
 /// Removes every container labelled lithops.job=`job_key` (forcefully, at once); returns how

@@ -117,7 +117,7 @@ class WarmSession : public WorkerProcess {
         client_err_(std::move(client_err)),
         memory_mb_(memory_mb),
         sessions_(std::move(sessions)) {
-    sessions_->insert(warm_container_name(id_));
+    sessions_->names.insert(warm_container_name(id_));
   }
   ~WarmSession() override {
     if (client_ > 0) (void)wait_process(client_);
@@ -141,11 +141,20 @@ class WarmSession : public WorkerProcess {
 
   WorkerEnd wait() override {
     ended_ = true;
+    // Cancelled: whatever this session's container is doing (even still being made) it must
+    // not run the job: our end of the connection goes now.
+    if (sessions_->stopping) {
+      killed_ = true;
+      ::shutdown(out_fd(), SHUT_RDWR);
+    }
+    bool started_here = client_ > 0;
     WorkerEnd start = wait_client();
+    if (sessions_->stopping && started_here)  // made after stop_all's `podman rm`? Now gone
+      (void)settings_.run({"rm", "--force", "--time", "0", "--ignore", name()}, 60);
     char buf[4096];
     while (::read(out_fd(), buf, sizeof buf) > 0) {  // the pool may ask before EOF
     }
-    sessions_->erase(name());
+    sessions_->names.erase(name());
     std::string err = read_text(dir_ + "/session.err");
     if (!err.empty()) std::cerr << "[" << name() << "] " << err << (err.back() == '\n' ? "" : "\n");
     if (start.start_failed) return forget(start);

@@ -35,8 +35,13 @@ namespace lithops {
 /// The folder holding the warm containers' folders: <cache>/podman-warm.
 std::string warm_root_dir();
 
-/// The containers a launcher has in session now (their names), for its stop_all.
-using WarmSessions = std::shared_ptr<std::set<std::string>>;
+/// The containers a launcher has in session now, for its stop_all.
+struct WarmSessionSet {
+  std::set<std::string> names;
+  /// Set by stop_all (cancel): a session still starting must not begin its job's work.
+  bool stopping = false;
+};
+using WarmSessions = std::shared_ptr<WarmSessionSet>;
 
 /// What a warm container is started with.
 struct WarmStart {
