@@ -172,7 +172,7 @@ function __lithops_subcommand_descs
             printf '%s\t%s\n' 'logs' 'What calls printed: after the fact, or live'
             printf '%s\t%s\n' 'runtime' 'Build, deploy, list, update and delete runtimes'
             printf '%s\t%s\n' 'clean' 'Delete finished jobs\' data from storage and local caches (running jobs are kept)'
-            printf '%s\t%s\n' 'worker' 'The worker daemons of your own hosts (-b ssh)'
+            printf '%s\t%s\n' 'worker' 'The worker daemons of your own hosts (-b ssh), the warm containers (-b podman)'
             printf '%s\t%s\n' 'attach' 'An SSH session to the master (or HOST) of your own hosts (-b ssh)'
         case 'job'
             printf '%s\t%s\n' 'submit' 'Run a task over many inputs as one job of N calls'

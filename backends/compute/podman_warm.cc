@@ -358,4 +358,33 @@ int remove_idle_warm(const PodmanSettings& settings, const std::string& runtime)
   return removed;
 }
 
+Result<std::vector<WarmContainerInfo>> list_warm(const PodmanSettings& settings) {
+  auto out = settings.run({"ps", "--filter", "label=lithops.warm", "--format",
+                           "{{.Names}}\t{{index .Labels \"lithops.runtime\"}}\t"
+                           "{{index .Labels \"lithops.keep_warm\"}}\t{{.RunningFor}}"},
+                          60);
+  if (!out.ok()) return out.error();
+  if (!out->ok())
+    return make_error(ErrorKind::kBackend, "podman ps: " + out->last_line() + " (check " +
+                                               podman_keys_hint() + ")");
+  std::vector<WarmContainerInfo> rows;
+  std::istringstream lines(out->out);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    WarmContainerInfo c;
+    std::getline(fields, c.name, '\t');
+    std::getline(fields, c.runtime, '\t');
+    std::getline(fields, c.keep_warm, '\t');
+    std::getline(fields, c.up);
+    if (c.name.rfind("lithops-warm-", 0) != 0) continue;
+    std::string dir = warm_root_dir() + "/" + c.name.substr(std::strlen("lithops-warm-"));
+    int lock = ::access((dir + "/sock").c_str(), F_OK) == 0 ? try_lock(dir) : -2;
+    c.state = lock == -2 ? "ending" : lock < 0 ? "busy" : "idle";
+    if (lock >= 0) ::close(lock);
+    rows.push_back(std::move(c));
+  }
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return rows;
+}
+
 }  // namespace lithops

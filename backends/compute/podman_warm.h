@@ -75,6 +75,18 @@ Result<std::unique_ptr<WorkerProcess>> start_warm(const PodmanSettings& settings
 /// folders; folders of containers that are gone too. Returns how many containers it removed.
 int remove_idle_warm(const PodmanSettings& settings, const std::string& runtime);
 
+/// A warm container as `lithops worker list -b podman` shows it.
+struct WarmContainerInfo {
+  std::string name;
+  std::string runtime;    // its lithops.runtime label
+  std::string state;      // idle (takes the next identical job), busy (in a job's session),
+                          // ending (its folder is gone: it is being removed)
+  std::string keep_warm;  // seconds, its lithops.keep_warm label
+  std::string up;         // podman's "RunningFor"
+};
+/// The warm containers podman runs now, with their state.
+Result<std::vector<WarmContainerInfo>> list_warm(const PodmanSettings& settings);
+
 /// The container name of warm folder `id`: lithops-warm-<id>.
 std::string warm_container_name(const std::string& id);
 

@@ -461,6 +461,9 @@ test_podman_warm_the_next_identical_job_takes_the_idle_container_never_a_busy_or
   [[ "$warm" == lithops-warm-* ]] || fail "the job ran in a warm container, not '$warm'"
   expect_eq "$(containers_of "$first")" "" "a warm container carries no job label"
   expect_eq "$(warm_containers)" "$warm" "it stays, idle, after its job (podman ps)"
+  run_lithops --json worker list -b podman
+  expect_eq "$(json_field "$OUT" '.[] | .container + " " + .state + " " + .runtime')" \
+    "$warm idle lithops-default" "worker list -b podman shows it idle"
   expect_eq "$(starts_of "$warm")" 1 "started once"
   square_job
   expect_eq "$(hosts_of "$KEY")" "$warm" "the second job ran in the first job's container"
@@ -485,6 +488,8 @@ test_podman_warm_the_next_identical_job_takes_the_idle_container_never_a_busy_or
   a=$OUT
   run_lithops "${bb[@]}" --command 'sleep 2'
   b=$OUT
+  wait_until 30 eval '[[ "$("$LITHOPS" worker list -b podman)" == *" busy "* ]]' ||
+    fail "worker list shows no busy container: $("$LITHOPS" worker list -b podman)"
   "$LITHOPS" job wait "$a" >/dev/null 2>&1
   "$LITHOPS" job wait "$b" >/dev/null 2>&1
   expect_eq "$(json_field "$("$LITHOPS" --json job status "$a")" .state)/$(json_field "$("$LITHOPS" --json job status "$b")" .state)" \
