@@ -23,17 +23,19 @@ std::string storage_root(const Config& config) {
   return std::filesystem::absolute(LocalStorage::root_from_config(config)).lexically_normal().string();
 }
 
-// What a warm container's identity needs beyond its settings: the image's id now (a runtime's
-// record holds it; a user's --image is a name, looked up), and for a mounted runtime the
+// What a warm container's identity needs beyond its settings: the image's id (a runtime's
+// record holds it; for a user's --image the submit looked it up: `image_id`), and for a mounted runtime the
 // files' times, so that a new lithops-runtime never finds an old one warm.
-Status pin_warm_identity(const PodmanSettings& settings, PodmanJob& job) {
-  if (!job.runtime_mounted) {
-    job.image_id = job.image;
-    return {};
+Status pin_warm_identity(const PodmanSettings& settings, const std::string& image_id,
+                         PodmanJob& job) {
+  if (!job.runtime_mounted || !image_id.empty()) {
+    job.image_id = job.runtime_mounted ? image_id : job.image;
+  } else {  // a job submitted by a lithops that did not record it
+    auto out = settings.run({"image", "inspect", "--format", "{{.Id}}", job.image}, 60);
+    if (!out.ok()) return out.error();
+    job.image_id = out->ok() ? trim(out->out) : "";  // missing: its `podman run` says so
   }
-  auto out = settings.run({"image", "inspect", "--format", "{{.Id}}", job.image}, 60);
-  if (!out.ok()) return out.error();
-  job.image_id = out->ok() ? trim(out->out) : "";  // missing: its `podman run` says so
+  if (!job.runtime_mounted) return {};
   std::error_code ec;
   for (const auto& e : std::filesystem::recursive_directory_iterator(job.runtime_tree, ec))
     if (e.is_regular_file(ec))
@@ -62,7 +64,8 @@ Result<std::unique_ptr<WorkerLauncher>> PodmanCompute::make_launcher(const Confi
   job.log_dir = local_log_dir();
   auto settings = PodmanSettings::from_config(config);
   job.runtime = job.runtime_mounted ? spec.image : spec.runtime;
-  if (settings.keep_warm_s > 0) LITHOPS_TRY(pin_warm_identity(settings, job));
+  if (settings.keep_warm_s > 0)
+    LITHOPS_TRY(pin_warm_identity(settings, job.runtime_mounted ? spec.runtime_image : "", job));
   return std::unique_ptr<WorkerLauncher>(
       std::make_unique<PodmanLauncher>(std::move(settings), std::move(job)));
 }

@@ -232,7 +232,9 @@ Result<std::unique_ptr<WorkerProcess>> PodmanLauncher::start(const WorkerSlot& s
 }
 
 void PodmanLauncher::stop_all() {
-  (void)remove_job_containers(settings_, job_.job_key);
+  // (Warm containers carry no job label: nothing to look for, and a `podman ps` costs 0.1-0.3 s
+  // at the end of every job.)
+  if (!keeps_warm()) (void)remove_job_containers(settings_, job_.job_key);
   // The warm containers still in session with this job are its own: they go (a cancel).
   if (warm_sessions_->names.empty()) return;
   warm_sessions_->stopping = true;

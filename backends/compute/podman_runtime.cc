@@ -324,7 +324,7 @@ Result<RuntimeRecord> PodmanRuntimes::ensure_usable(const std::string& name, Run
                                 settings_.root.empty() ? "" : " at " + settings_.root, name));
 }
 
-Status PodmanRuntimes::ensure_image(const std::string& image, RuntimeNotes) {
+Result<std::string> PodmanRuntimes::ensure_image(const std::string& image, RuntimeNotes) {
   LITHOPS_TRY(check_storage_reachable());
   auto found = inspect(image, image);
   if (!found.ok() && found.error().kind == ErrorKind::kNotFound)
@@ -336,7 +336,7 @@ Status PodmanRuntimes::ensure_image(const std::string& image, RuntimeNotes) {
   if (!found.ok()) return found.error();
   auto tree = ensure_runtime_tree(LocalhostCompute::runtime_path(config_));
   if (!tree.ok()) return tree.error();
-  return {};
+  return found->image;
 }
 
 }  // namespace lithops

@@ -23,7 +23,7 @@ class PodmanRuntimes : public RuntimeManager {
   Result<RuntimeRecord> update(const std::string& name, RuntimeNotes notes) override;
   Status remove(const std::string& name, RuntimeNotes notes) override;
   Result<RuntimeRecord> ensure_usable(const std::string& name, RuntimeNotes notes) override;
-  Status ensure_image(const std::string& image, RuntimeNotes notes) override;
+  Result<std::string> ensure_image(const std::string& image, RuntimeNotes notes) override;
 
  private:
   /// The image's id and size, or kNotFound; other errors say podman does not work.
