@@ -99,28 +99,17 @@ Result<JobWorker*> HostDaemon::spawn_worker(const std::string& slot, const std::
   auto opened = open_queued_job(*queue_, job);
   if (!opened.ok()) return opened.error();
   w.job = std::move(opened).value();
-  int in[2], out[2];
-  LITHOPS_TRY(make_pipe(in));
-  LITHOPS_TRY(make_pipe(out));
   SpawnOptions o;
   o.argv = {s_.runtime, "worker", "--stream", "--processes", std::to_string(processes)};
   o.program = s_.runtime;
-  o.stdin_fd = in[0];
-  o.stdout_fd = out[1];
   o.new_process_group = true;
   // Calls can tell where they run (and tests can see that a job spread over the hosts).
   o.extra_env = {"LITHOPS_WORKER_HOST=" + s_.host};
-  auto pid = spawn_process(o);
-  ::close(in[0]);
-  ::close(out[1]);
-  if (!pid.ok()) {
-    ::close(in[1]);
-    ::close(out[0]);
-    return pid.error();
-  }
-  w.pid = *pid;
-  w.in_fd = in[1];
-  w.out_fd = out[0];
+  auto child = spawn_piped(std::move(o));
+  if (!child.ok()) return child.error();
+  w.pid = child->pid;
+  w.in_fd = child->to_child;
+  w.out_fd = child->from_child;
   std::string first = w.job->config_line + "\n";
   if (::write(w.in_fd, first.data(), first.size()) < 0) {
     // A worker that died at once: its EOF is handled like any other exit.

@@ -46,27 +46,14 @@ LocalhostLauncher::LocalhostLauncher(std::string runtime, std::string log_hint)
     : runtime_(std::move(runtime)), log_hint_(std::move(log_hint)) {}
 
 Result<std::unique_ptr<WorkerProcess>> LocalhostLauncher::start(const WorkerSlot&) {
-  int in[2], out[2];
-  LITHOPS_TRY(make_pipe(in));
-  if (auto s = make_pipe(out); !s.ok()) {
-    ::close(in[0]);
-    ::close(in[1]);
-    return s.error();
-  }
   SpawnOptions o;
   // --exit-with-pool (runtime/pool_watch.h): a pool killed with SIGKILL leaves no worker.
   o.argv = {runtime_, "worker", "--stream", "--exit-with-pool"};
-  o.stdin_fd = in[0];
-  o.stdout_fd = out[1];
-  auto pid = spawn_process(o);
-  ::close(in[0]);
-  ::close(out[1]);
-  if (!pid.ok()) {
-    ::close(in[1]);
-    ::close(out[0]);
-    return make_error(pid.error().kind, "backend localhost " + pid.error().message);
-  }
-  return std::unique_ptr<WorkerProcess>(std::make_unique<LocalWorker>(*pid, in[1], out[0]));
+  auto child = spawn_piped(std::move(o));
+  if (!child.ok())
+    return make_error(child.error().kind, "backend localhost " + child.error().message);
+  return std::unique_ptr<WorkerProcess>(
+      std::make_unique<LocalWorker>(child->pid, child->to_child, child->from_child));
 }
 
 std::string LocalhostLauncher::startup_hint() const {

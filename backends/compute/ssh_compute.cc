@@ -16,38 +16,48 @@ namespace lithops {
 
 Result<std::string> run_ssh_helper(const Config& config, const std::vector<std::string>& args,
                                    const std::string& what, const std::string& input) {
-  int in[2], out[2];
-  LITHOPS_TRY(make_pipe(in));
-  LITHOPS_TRY(make_pipe(out));
   SpawnOptions o;
   o.program = self_exe_dir() + "/lithops-ssh";
   o.argv = {o.program};
   o.argv.insert(o.argv.end(), args.begin(), args.end());
-  o.stdin_fd = in[0];
-  o.stdout_fd = out[1];
-  auto pid = spawn_process(o);
-  ::close(in[0]);
-  ::close(out[1]);
-  if (!pid.ok()) {
-    ::close(in[1]);
-    ::close(out[0]);
-    return pid.error();
-  }
+  auto child = spawn_piped(std::move(o));
+  if (!child.ok()) return child.error();
   // The config holds secrets: a pipe, never argv. As the pool's workers get it: with the keys
   // the user set, so the hosts' workers pick the driver's shared state store.
   std::string line = worker_config_json(config).dump() + "\n" + input;
-  bool written = ::write(in[1], line.data(), line.size()) == static_cast<ssize_t>(line.size());
-  ::close(in[1]);
+  bool written =
+      ::write(child->to_child, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ::close(child->to_child);
   std::string result;
   char buf[4096];
-  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) result.append(buf, size_t(n));
-  ::close(out[0]);
-  int status = wait_process(*pid);
+  for (ssize_t n; (n = ::read(child->from_child, buf, sizeof buf)) > 0;)
+    result.append(buf, size_t(n));
+  ::close(child->from_child);
+  int status = wait_process(child->pid);
   if (!written || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
     return make_error(WIFEXITED(status) && WEXITSTATUS(status) == 2 ? ErrorKind::kConfig
                                                                     : ErrorKind::kBackend,
                       what);
   return result;
+}
+
+Status SshCompute::check_input_readable(const std::string& storage,
+                                        const std::string& bucket) const {
+  if (storage == "file")
+    return make_error(ErrorKind::kInvalidInput,
+                      fmt::format("--input {}: backend ssh runs calls on other hosts, which "
+                                  "cannot read files on this machine: put them into a storage "
+                                  "every host reaches (lithops storage put -s s3 ...) and give "
+                                  "--input s3://BUCKET/PREFIX (or redis://)",
+                                  bucket));
+  if (storage == "localhost")
+    return make_error(ErrorKind::kInvalidInput,
+                      fmt::format("--input localhost://{}: backend ssh runs calls on other hosts, "
+                                  "which cannot reach localhost storage (a directory on this "
+                                  "machine): copy the objects to s3:// or redis:// and give that "
+                                  "as --input",
+                                  bucket));
+  return {};
 }
 
 Status SshCompute::launch(const JobSpec& job) {

@@ -22,6 +22,8 @@ class SshCompute : public ComputeBackend {
   /// Refuses (kConfig, nothing queued) a storage the hosts cannot reach (localhost) and a
   /// reducer; warns that --chunksize does not apply; then queues every call.
   Status launch(const JobSpec& job) override;
+  /// Refuses local files and localhost storage as --input: the calls run on other hosts.
+  Status check_input_readable(const std::string& storage, const std::string& bucket) const override;
   Status cancel(const JobSpec& job) override;
   Result<bool> is_running(const JobSpec& job) override;
 

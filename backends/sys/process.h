@@ -68,4 +68,15 @@ std::string signal_name(int sig);
 /// Creates a pipe with both ends close-on-exec.
 Status make_pipe(int fds[2]);
 
+/// A child we talk to through its stdin and stdout.
+struct PipedChild {
+  pid_t pid = -1;
+  int to_child = -1;    // its stdin; closing it is its end of input
+  int from_child = -1;  // its stdout
+};
+
+/// Starts `options` with its stdin and stdout on two new pipes (stdin_fd and stdout_fd are
+/// set here). On error nothing is left open.
+Result<PipedChild> spawn_piped(SpawnOptions options);
+
 }  // namespace lithops

@@ -197,6 +197,12 @@ echo "== refused: localhost storage, an unknown host key, a key the hosts do not
 out=$("$LITHOPS" -c "$CFG" -s localhost job submit --command 'echo x' --range 1 2>&1)
 [[ $? == 2 ]] || fail "localhost storage with ssh hosts was not refused (exit 2): $out"
 expect_contains "$out" "cannot reach localhost storage" "localhost storage refusal"
+mkdir -p "$W/local_inputs" && echo 1 >"$W/local_inputs/a.txt"
+out=$(lithops job submit --command 'wc -l' --input "$W/local_inputs" 2>&1)
+[[ $? == 2 ]] || fail "local --input files with ssh hosts were not refused (exit 2): $out"
+expect_contains "$out" "--input $W/local_inputs: backend ssh runs calls on other hosts" \
+  "local input files refusal"
+[[ -z $(lithops job list 2>/dev/null | grep 'wc -l') ]] || fail "a refused job was stored"
 : >"$W/empty_known_hosts"
 write_config "$W/unknown.json" 600 "$W/empty_known_hosts" "$SSH_KEY"
 deploy "$W/unknown.json"
