@@ -64,7 +64,7 @@ Result<std::unique_ptr<WorkerLauncher>> PodmanCompute::make_launcher(const Confi
   job.log_dir = local_log_dir();
   auto settings = PodmanSettings::from_config(config);
   job.runtime = job.runtime_mounted ? spec.image : spec.runtime;
-  if (settings.keep_warm_s > 0)
+  if (settings.keep_warm_s > 0 && settings.warm_containers)
     LITHOPS_TRY(pin_warm_identity(settings, job.runtime_mounted ? spec.runtime_image : "", job));
   return std::unique_ptr<WorkerLauncher>(
       std::make_unique<PodmanLauncher>(std::move(settings), std::move(job)));

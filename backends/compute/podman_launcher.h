@@ -39,8 +39,9 @@ class PodmanLauncher : public WorkerLauncher {
   /// Serverless: a container per invocation, unless warm containers (the default) take the
   /// job's next invocations as a platform's warm instances do.
   bool one_invocation_per_worker() const override { return !settings_.warm_containers; }
-  /// A container that stays warm after the job (podman.keep_warm > 0, podman_warm.h).
-  bool keeps_warm() const { return settings_.keep_warm_s > 0; }
+  /// A container that stays warm after the job (podman.keep_warm > 0, podman_warm.h). Not with
+  /// a container per invocation (warm_containers false): each would stay, one per invocation.
+  bool keeps_warm() const { return settings_.keep_warm_s > 0 && settings_.warm_containers; }
 
   /// The `podman run` argv of worker `slot` (for tests and for the bench's bare comparison).
   std::vector<std::string> run_argv(const WorkerSlot& slot) const;

@@ -36,7 +36,8 @@ Schema PodmanSettings::schema() {
       {"podman", "keep_warm", ValueType::kInt, 60,
        "Seconds a worker container stays alive, idle, after its job's work, for the next job "
        "whose container would be identical (same image, limits, mounts, settings), as a "
-       "serverless platform's warm instance (0: it ends with its job's work)."},
+       "serverless platform's warm instance (0: it ends with its job's work; so does every "
+       "container when warm_containers is false)."},
       {"podman", "extra_args", ValueType::kList, nlohmann::json::array(),
        "Arguments appended to every `podman run` of a worker, e.g. [--pull=never]."},
   };

@@ -186,8 +186,9 @@ class WarmSession : public WorkerProcess {
     std::filesystem::remove(client_err_);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
     std::string why = err;
+    // podman's own message: its last "Error: ..." line (not the "See 'podman run --help'").
     if (auto e = why.rfind("Error:"); e != std::string::npos) why = why.substr(e);
-    while (!why.empty() && (why.back() == '\n' || why.back() == '\r')) why.pop_back();
+    why = why.substr(0, why.find('\n'));
     return {FailureReason::kRejected, fmt::format("{} could not start: {}", describe(), why),
             !killed_};
   }

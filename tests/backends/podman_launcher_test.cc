@@ -111,6 +111,13 @@ TEST_CASE("a warm container belongs to no job, gets its socket folder and serves
   CHECK(after(argv, "--memory") == "64m");
   CHECK(std::vector<std::string>(argv.end() - 4, argv.end()) ==
         std::vector<std::string>{"worker", "--warm", "/lithops-warm", "60"});
+  CHECK(launcher.keeps_warm());
+  PodmanSettings off = settings();
+  off.keep_warm_s = 0;  // today's behaviour: the container ends with the job's work
+  CHECK_FALSE(PodmanLauncher(off, job()).keeps_warm());
+  off = settings();
+  off.warm_containers = false;  // a container per invocation: none stays (one per invocation)
+  CHECK_FALSE(PodmanLauncher(off, job()).keeps_warm());
 }
 
 TEST_CASE("warm containers are interchangeable only when everything they run with is the same") {
