@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "backends/compute/podman_warm.h"
 #include "backends/compute/ssh_compute.h"
 #include "backends/state/state_endpoint.h"
 #include "cli/duration_option.h"
@@ -186,6 +187,17 @@ Status clean_ssh_hosts(Context& ctx) {
   return {};
 }
 
+// With -b podman: the idle warm containers go (podman_warm.h); those in a job's session stay.
+Status clean_podman_warm(Context& ctx) {
+  auto loaded = ctx.config();
+  if (!loaded.ok()) return loaded.error();
+  if ((*loaded)->get_string("lithops", "backend") != "podman") return {};
+  int removed = remove_idle_warm(PodmanSettings::from_config(**loaded), "");
+  if (removed > 0 && !ctx.options().quiet)
+    std::cerr << "lithops: removed " << plural(removed, "idle warm container") << "\n";
+  return {};
+}
+
 int run_clean(Context& ctx, const CleanFlags& flags) {
   auto store = ctx.store();
   if (!store.ok()) return report_error(store.error());
@@ -221,6 +233,8 @@ int run_clean(Context& ctx, const CleanFlags& flags) {
   // The hosts' daemons and queue hold every job: a dry run or an --older-than clean leaves them.
   if (flags.job.empty() && !flags.dry_run && flags.older_than_s <= 0)
     if (auto s = clean_ssh_hosts(ctx); !s.ok()) return report_error(s.error());
+  if (flags.job.empty() && !flags.dry_run)
+    if (auto s = clean_podman_warm(ctx); !s.ok()) return report_error(s.error());
   print_report(report, ctx.options().json, ctx.options().quiet);
   return report.skipped.empty() || flags.job.empty() ? kExitOk : kExitFailed;
 }

@@ -222,7 +222,10 @@ Status prepare_job_runtime(Context& ctx, JobSpec& spec, const std::string& reque
       return make_error(ErrorKind::kInvalidInput,
                         "--runtime and --image exclude each other: --image runs the calls in "
                         "that image, with this lithops-runtime brought in");
-    return (*m)->ensure_image(spec.image, notes_for(ctx));
+    auto id = (*m)->ensure_image(spec.image, notes_for(ctx));
+    if (!id.ok()) return id.error();
+    spec.runtime_image = *id;  // what the name stands for now (warm containers compare it)
+    return {};
   }
   std::string name = requested.empty() ? (*m)->default_name() : requested;
   LITHOPS_TRY(RuntimeRecords::check_name(name));

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <iostream>
 
+#include "backends/compute/podman_warm.h"
 #include "backends/compute/ssh_compute.h"
 #include "cli/json_output.h"
 
@@ -26,14 +28,37 @@ void print_table(const nlohmann::json& rows) {
                              heartbeat_text(r["last_heartbeat_s"]), r.value("state", ""));
 }
 
+// -b podman: the warm worker containers (podman.keep_warm), idle or in a job's session.
+int list_podman_warm(Context& ctx, const Config& config) {
+  auto rows = list_warm(PodmanSettings::from_config(config));
+  if (!rows.ok()) return report_error(rows.error());
+  if (ctx.options().json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : *rows)
+      out.push_back({{"container", r.name}, {"runtime", r.runtime}, {"state", r.state},
+                     {"keep_warm_s", std::atof(r.keep_warm.c_str())}, {"up", r.up}});
+    print_json_line(std::cout, out);
+    return kExitOk;
+  }
+  std::cout << fmt::format("{:<40} {:<20} {:<7} {:>9} {}\n", "CONTAINER", "RUNTIME", "STATE",
+                           "KEEP_WARM", "UP");
+  for (const auto& r : *rows)
+    std::cout << fmt::format("{:<40} {:<20} {:<7} {:>9} {}\n", r.name, r.runtime, r.state,
+                             r.keep_warm + " s", r.up);
+  return kExitOk;
+}
+
 }  // namespace
 
 void register_worker_commands(CLI::App& app, Context& ctx, int& exit_code) {
-  auto* worker = app.add_subcommand("worker", "The worker daemons of your own hosts (-b ssh)");
+  auto* worker = app.add_subcommand(
+      "worker", "The worker daemons of your own hosts (-b ssh), the warm containers (-b podman)");
   worker->require_subcommand(1);
   auto* list = worker->add_subcommand(
       "list", "Per host: processes, busy, idle, runtime version, last heartbeat, state");
   list->callback([&ctx, &exit_code] {
+    if (auto loaded = ctx.config(); loaded.ok() && (*loaded)->get_string("lithops", "backend") == "podman")
+      return void(exit_code = list_podman_warm(ctx, **loaded));
     auto config = ctx.config_for({"ssh"});
     if (!config.ok()) return void(exit_code = report_error(config.error()));
     auto out = run_ssh_helper(**config, {"workers"}, "cannot list the workers (see above)");

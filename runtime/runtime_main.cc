@@ -4,6 +4,8 @@
 //                                          daemons: N sub-workers whatever the job says)
 //   lithops-runtime worker --connect HOST:PORT
 //                                          the same over a connection to the pool (Slurm)
+//   lithops-runtime worker --warm DIR KEEP_WARM_S
+//                                          a podman warm container's worker (warm_worker.h)
 //   lithops-runtime pool JOB [--news-fd FD]
 //                                          drive a job's workers (started detached) through
 //                                          its backend's launcher, writing a byte to FD at
@@ -26,6 +28,7 @@
 #include "runtime/hello.h"
 #include "runtime/pool_watch.h"
 #include "runtime/state_cli.h"
+#include "runtime/warm_worker.h"
 #include "runtime/worker.h"
 
 int main(int argc, char** argv) {
@@ -40,6 +43,9 @@ int main(int argc, char** argv) {
   }
   if (mode == "worker" && argc > 3 && std::strcmp(argv[2], "--connect") == 0)
     return lithops::run_connected_worker(argv[3]);
+  // A podman warm container's worker: its listening socket is fd 3 (podman --preserve-fds).
+  if (mode == "worker" && argc > 4 && std::strcmp(argv[2], "--warm") == 0)
+    return lithops::run_warm_worker(3, argv[3], std::atof(argv[4]));
   if (mode == "pool" && argc > 2) {
     int news_fd = argc > 4 && std::strcmp(argv[3], "--news-fd") == 0 ? std::atoi(argv[4]) : -1;
     return lithops::run_pool(argv[2], std::cin, news_fd);
@@ -53,7 +59,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::cerr << "usage: lithops-runtime worker --stream [--processes N] | worker --connect "
-               "HOST:PORT | pool JOB_KEY [--news-fd FD] |\n"
+               "HOST:PORT |\n"
+               "       worker --warm DIR KEEP_WARM_S | pool JOB_KEY [--news-fd FD] |\n"
                "       state SUBCOMMAND ... | hello | --version\n"
                "lithops-runtime is started by lithops backends, not by hand.\n";
   return 2;

@@ -110,16 +110,9 @@ std::string PodmanLauncher::container_name(const std::string& job_key, const Wor
   return fmt::format("lithops-{}-{}{}", job_key, slot.reducer ? "r" : "w", slot.number);
 }
 
-std::vector<std::string> PodmanLauncher::run_argv(const WorkerSlot& slot) const {
-  std::vector<std::string> a = {"run", "--interactive", "--rm", "--pull", "never",
-                                "--log-driver", "none",
-                                "--name", container_name(job_.job_key, slot),
-                                // Every container's worker is pid 1: the host name is what
-                                // tells their calls apart in the job's stats.
-                                "--hostname", container_name(job_.job_key, slot),
-                                "--label", "lithops.job=" + job_.job_key,
-                                "--label", fmt::format("lithops.worker={}", slot.number),
-                                "--network", settings_.network};
+std::vector<std::string> PodmanLauncher::container_options(
+    const std::vector<std::string>& worker_args) const {
+  std::vector<std::string> a = {"--network", settings_.network};
   if (job_.cpus > 0) a.insert(a.end(), {"--cpus", std::to_string(job_.cpus)});
   if (job_.memory_mb > 0) {
     // No swap beyond the limit: a job over its memory is killed, not slowed to a crawl.
@@ -135,11 +128,74 @@ std::vector<std::string> PodmanLauncher::run_argv(const WorkerSlot& slot) const 
   a.insert(a.end(), flags.begin(), flags.end());
   // The runtime's own loader and libraries: it runs in any image, whatever libc it has.
   a.insert(a.end(), {"--entrypoint", rt + "/bin/ld.so", job_.image, "--library-path",
-                     rt + "/lib", rt + "/bin/lithops-runtime", "worker", "--stream"});
+                     rt + "/lib", rt + "/bin/lithops-runtime"});
+  a.insert(a.end(), worker_args.begin(), worker_args.end());
+  return a;
+}
+
+std::vector<std::string> PodmanLauncher::run_argv(const WorkerSlot& slot) const {
+  std::vector<std::string> a = {"run", "--interactive", "--rm", "--pull", "never",
+                                "--log-driver", "none",
+                                "--name", container_name(job_.job_key, slot),
+                                // Every container's worker is pid 1: the host name is what
+                                // tells their calls apart in the job's stats.
+                                "--hostname", container_name(job_.job_key, slot),
+                                "--label", "lithops.job=" + job_.job_key,
+                                "--label", fmt::format("lithops.worker={}", slot.number)};
+  auto rest = container_options({"worker", "--stream"});
+  a.insert(a.end(), rest.begin(), rest.end());
   return settings_.command(a);
 }
 
+// Where a warm container's folder is inside it.
+constexpr char kWarmDir[] = "/lithops-warm";
+
+std::vector<std::string> PodmanLauncher::warm_argv(const std::string& name,
+                                                   const std::string& dir) const {
+  std::string keep = fmt::format("{}", settings_.keep_warm_s);
+  // No lithops.job label: a warm container belongs to no job (podman_warm.h).
+  std::vector<std::string> a = {"run", "--detach", "--rm", "--pull", "never",
+                                "--log-driver", "none", "--preserve-fds", "1",
+                                "--name", name, "--hostname", name,
+                                "--label", "lithops.warm=" + warm_identity(),
+                                "--label", "lithops.runtime=" + job_.runtime,
+                                "--label", "lithops.keep_warm=" + keep,
+                                "--volume", dir + ":" + kWarmDir};
+  auto rest = container_options({"worker", "--warm", kWarmDir, keep});
+  a.insert(a.end(), rest.begin(), rest.end());
+  return settings_.command(a);
+}
+
+std::string PodmanLauncher::warm_identity() const {
+  // Everything the container is started with but its name and folder, and what the image's
+  // name stands for now (a rebuilt image under the same name is another container).
+  std::vector<std::string> parts = settings_.command(container_options({}));
+  parts.insert(parts.end(), {"image-id", job_.image_id, "runtime", job_.runtime_stamp,
+                             "keep_warm", fmt::format("{}", settings_.keep_warm_s)});
+  return identity_hash(parts);
+}
+
+Result<std::unique_ptr<WorkerProcess>> PodmanLauncher::start_warm_worker() {
+  WarmStart w;
+  w.identity = warm_identity();
+  w.runtime = job_.runtime;
+  w.job_key = job_.job_key;
+  w.log_dir = job_.log_dir;
+  w.memory_mb = job_.memory_mb;
+  w.keep_warm_s = settings_.keep_warm_s;
+  w.argv = [this](const std::string& name, const std::string& dir) { return warm_argv(name, dir); };
+  // Said in the pool's log (`lithops logs`' pool part), so that a user can tell warm from cold.
+  if (auto taken = claim_warm(settings_, w, warm_sessions_)) {
+    std::cerr << "pool: took the warm " << taken->describe() << "\n";
+    return taken;
+  }
+  auto started = start_warm(settings_, w, warm_sessions_);
+  if (started.ok()) std::cerr << "pool: started " << (*started)->describe() << " (cold)\n";
+  return started;
+}
+
 Result<std::unique_ptr<WorkerProcess>> PodmanLauncher::start(const WorkerSlot& slot) {
+  if (keeps_warm()) return start_warm_worker();
   std::string name = container_name(job_.job_key, slot);
   std::string err_path = fmt::format("{}/{}.err", job_.log_dir, name);
   int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -175,7 +231,17 @@ Result<std::unique_ptr<WorkerProcess>> PodmanLauncher::start(const WorkerSlot& s
       settings_, std::move(name), std::move(err_path), *pid, in[1], out[0], job_.memory_mb));
 }
 
-void PodmanLauncher::stop_all() { (void)remove_job_containers(settings_, job_.job_key); }
+void PodmanLauncher::stop_all() {
+  // (Warm containers carry no job label: nothing to look for, and a `podman ps` costs 0.1-0.3 s
+  // at the end of every job.)
+  if (!keeps_warm()) (void)remove_job_containers(settings_, job_.job_key);
+  // The warm containers still in session with this job are its own: they go (a cancel).
+  if (warm_sessions_->names.empty()) return;
+  warm_sessions_->stopping = true;
+  std::vector<std::string> args = {"rm", "--force", "--time", "0", "--ignore"};
+  args.insert(args.end(), warm_sessions_->names.begin(), warm_sessions_->names.end());
+  (void)settings_.run(args, 120);
+}
 
 // Which container has not started, and why as far as podman said (its stderr so far: the
 // file exists while the container's `podman run` runs).
@@ -190,6 +256,8 @@ std::string PodmanLauncher::startup_hint() const {
     auto t = e.last_write_time(ec);
     if (!newest.empty() && t <= newest_time) continue;
     newest = e.path().stem().string();
+    if (auto warm = newest.find("lithops-warm-"); warm != std::string::npos)
+      newest = newest.substr(warm);  // a warm container's (podman_warm.cc)
     newest_time = t;
     why = podman_message(read_file(e.path().string()));
   }

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include "backends/compute/podman_warm.h"
 #include <utility>
 
 #include "backends/compute/localhost_compute.h"
@@ -218,7 +220,18 @@ Result<RuntimeRecord> PodmanRuntimes::update(const std::string& name, RuntimeNot
     options.memory_mb = old->memory_mb;
     options.timeout_s = old->timeout_s;
   }
-  return deploy(options);
+  auto deployed = deploy(options);
+  // The new image has a new id, so no job takes an old warm container again; the idle ones go
+  // now rather than at the end of their keep_warm.
+  if (deployed.ok()) remove_warm(name, notes);
+  return deployed;
+}
+
+void PodmanRuntimes::remove_warm(const std::string& name, RuntimeNotes notes) {
+  int removed = remove_idle_warm(settings_, name);
+  if (removed > 0 && notes)
+    notes(fmt::format("removed {} idle warm container{} of runtime {}", removed,
+                      removed == 1 ? "" : "s", name));
 }
 
 Status PodmanRuntimes::remove(const std::string& name, RuntimeNotes notes) {
@@ -228,6 +241,7 @@ Status PodmanRuntimes::remove(const std::string& name, RuntimeNotes notes) {
   if (!old.ok() && !image.ok())
     return make_error(ErrorKind::kNotFound,
                       fmt::format("no podman runtime '{}' (see `lithops runtime list -b podman`)", name));
+  remove_warm(name, notes);
   if (image.ok()) {
     auto out = settings_.run({"rmi", "--force", tag}, 120);
     if (!out.ok()) return out.error();
@@ -310,7 +324,7 @@ Result<RuntimeRecord> PodmanRuntimes::ensure_usable(const std::string& name, Run
                                 settings_.root.empty() ? "" : " at " + settings_.root, name));
 }
 
-Status PodmanRuntimes::ensure_image(const std::string& image, RuntimeNotes) {
+Result<std::string> PodmanRuntimes::ensure_image(const std::string& image, RuntimeNotes) {
   LITHOPS_TRY(check_storage_reachable());
   auto found = inspect(image, image);
   if (!found.ok() && found.error().kind == ErrorKind::kNotFound)
@@ -322,7 +336,7 @@ Status PodmanRuntimes::ensure_image(const std::string& image, RuntimeNotes) {
   if (!found.ok()) return found.error();
   auto tree = ensure_runtime_tree(LocalhostCompute::runtime_path(config_));
   if (!tree.ok()) return tree.error();
-  return {};
+  return found->image;
 }
 
 }  // namespace lithops

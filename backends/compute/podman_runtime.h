@@ -23,7 +23,7 @@ class PodmanRuntimes : public RuntimeManager {
   Result<RuntimeRecord> update(const std::string& name, RuntimeNotes notes) override;
   Status remove(const std::string& name, RuntimeNotes notes) override;
   Result<RuntimeRecord> ensure_usable(const std::string& name, RuntimeNotes notes) override;
-  Status ensure_image(const std::string& image, RuntimeNotes notes) override;
+  Result<std::string> ensure_image(const std::string& image, RuntimeNotes notes) override;
 
  private:
   /// The image's id and size, or kNotFound; other errors say podman does not work.
@@ -33,6 +33,8 @@ class PodmanRuntimes : public RuntimeManager {
   Status smoke_test(const RuntimeRecord& record);
   /// Workers must reach the job storage from inside their containers.
   Status check_storage_reachable() const;
+  /// Removes the runtime's idle warm containers (podman_warm.h), saying how many.
+  void remove_warm(const std::string& name, RuntimeNotes notes);
 
   const Config& config_;
   PodmanSettings settings_;

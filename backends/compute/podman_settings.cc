@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
 #include "backends/sys/process.h"
 
 namespace lithops {
@@ -31,6 +33,11 @@ Schema PodmanSettings::schema() {
       {"podman", "warm_containers", ValueType::kBool, true,
        "A worker container takes the job's next invocations while there are any, as a "
        "serverless platform's warm instance does (false: a new container per invocation)."},
+      {"podman", "keep_warm", ValueType::kInt, 60,
+       "Seconds a worker container stays alive, idle, after its job's work, for the next job "
+       "whose container would be identical (same image, limits, mounts, settings), as a "
+       "serverless platform's warm instance (0: it ends with its job's work; so does every "
+       "container when warm_containers is false)."},
       {"podman", "extra_args", ValueType::kList, nlohmann::json::array(),
        "Arguments appended to every `podman run` of a worker, e.g. [--pull=never]."},
   };
@@ -49,6 +56,7 @@ PodmanSettings PodmanSettings::from_config(const Config& c) {
   s.runtime_memory_mb = memory > 0 ? static_cast<uint64_t>(memory) : 0;
   s.extra_args = c.get_list("podman", "extra_args");
   s.warm_containers = c.get_bool("podman", "warm_containers");
+  s.keep_warm_s = static_cast<double>(std::max<long long>(0, c.get_int("podman", "keep_warm")));
   return s;
 }
 

@@ -24,6 +24,9 @@ struct PodmanSettings {
   // 0.1-0.3 s on a quiet machine and seconds under load, against ~1 ms for a local worker
   // process: guided packing's few dozen invocations would otherwise pay it a few dozen times.
   bool warm_containers = true;
+  // Seconds a worker container stays alive, idle, after its job, for the next job whose
+  // container would be identical (podman_warm.h); 0: it ends with its job's work.
+  double keep_warm_s = 60;
 
   static Schema schema();
   static PodmanSettings from_config(const Config& config);

@@ -10,7 +10,7 @@ namespace lithops {
 std::string lithops_version() { return LITHOPS_VERSION; }
 int lithops_task_abi() { return LITHOPS_TASK_ABI; }
 
-Status RuntimeManager::ensure_image(const std::string& image, RuntimeNotes) {
+Result<std::string> RuntimeManager::ensure_image(const std::string& image, RuntimeNotes) {
   return make_error(ErrorKind::kInvalidInput,
                     fmt::format("--image {}: backend {} runs no containers; run container "
                                 "commands with -b podman",

@@ -56,9 +56,10 @@ class RuntimeManager {
   /// runtime of another lithops version or task ABI is refused (check_runtime_compatible).
   virtual Result<RuntimeRecord> ensure_usable(const std::string& name, RuntimeNotes notes) = 0;
   /// `job submit --image IMAGE`: checks that the job's workers can run in that image (the
-  /// runtime is brought in, not expected inside). By default a usage error (exit 2): only
-  /// container backends run images.
-  virtual Status ensure_image(const std::string& image, RuntimeNotes notes);
+  /// runtime is brought in, not expected inside). Returns the image's id now (kept in the
+  /// job's runtime_image: what a warm container must have been started from). By default a
+  /// usage error (exit 2): only container backends run images.
+  virtual Result<std::string> ensure_image(const std::string& image, RuntimeNotes notes);
 };
 
 /// `runtime update NAME` where there is no image to rebuild: deploys `name` again through

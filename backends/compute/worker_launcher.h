@@ -35,8 +35,9 @@ class WorkerProcess {
   int in_fd() const { return in_fd_; }
   /// The worker's stdout: protocol lines from the worker; EOF when it has ended.
   int out_fd() const { return out_fd_; }
-  /// Closes the worker's stdin: no more work; a worker exits at EOF.
-  void close_input();
+  /// Closes the worker's stdin: no more work; a worker exits at EOF. (A socket's worker gets
+  /// its EOF by shutdown: podman's warm containers override it.)
+  virtual void close_input();
 
   /// Kills the worker and everything it started, now (SIGKILL, `podman kill`, scancel...).
   /// Idempotent; the pool then still sees EOF on out_fd and calls wait().

@@ -95,3 +95,74 @@ TEST_CASE("with --image the runtime comes in read-only and the user's image runs
   CHECK(has_pair(argv, "--volume", "/cache/runtime-tree/x:/lithops:ro"));
   CHECK(std::find(argv.begin(), argv.end(), "localhost/busybox") != argv.end());
 }
+
+TEST_CASE("a warm container belongs to no job, gets its socket folder and serves sessions") {
+  PodmanLauncher launcher(settings(), job());
+  auto argv = launcher.warm_argv("lithops-warm-ID", "/cache/podman-warm/ID");
+  CHECK(after(argv, "--name") == "lithops-warm-ID");
+  CHECK(after(argv, "--hostname") == "lithops-warm-ID");
+  CHECK(std::none_of(argv.begin(), argv.end(),
+                     [](const std::string& a) { return a.rfind("lithops.job=", 0) == 0; }));
+  CHECK(has_pair(argv, "--label", "lithops.warm=" + launcher.warm_identity()));
+  CHECK(has_pair(argv, "--volume", "/cache/podman-warm/ID:/lithops-warm"));
+  CHECK(after(argv, "--preserve-fds") == "1");  // its listening socket
+  CHECK(std::find(argv.begin(), argv.end(), "--detach") != argv.end());
+  CHECK(std::find(argv.begin(), argv.end(), "--interactive") == argv.end());
+  CHECK(after(argv, "--memory") == "64m");
+  CHECK(std::vector<std::string>(argv.end() - 4, argv.end()) ==
+        std::vector<std::string>{"worker", "--warm", "/lithops-warm", "60"});
+  CHECK(launcher.keeps_warm());
+  PodmanSettings off = settings();
+  off.keep_warm_s = 0;  // today's behaviour: the container ends with the job's work
+  CHECK_FALSE(PodmanLauncher(off, job()).keeps_warm());
+  off = settings();
+  off.warm_containers = false;  // a container per invocation: none stays (one per invocation)
+  CHECK_FALSE(PodmanLauncher(off, job()).keeps_warm());
+}
+
+TEST_CASE("warm containers are interchangeable only when everything they run with is the same") {
+  std::string base = PodmanLauncher(settings(), job()).warm_identity();
+  CHECK(base.size() == 16);
+  CHECK(PodmanLauncher(settings(), job()).warm_identity() == base);
+  // The job's key is not part of it: that is the point.
+  PodmanJob other_key = job();
+  other_key.job_key = "OTHER";
+  CHECK(PodmanLauncher(settings(), other_key).warm_identity() == base);
+  auto differs = [&](PodmanSettings s, PodmanJob j) {
+    return PodmanLauncher(std::move(s), std::move(j)).warm_identity() != base;
+  };
+  PodmanJob j = job();
+  j.memory_mb = 128;
+  CHECK(differs(settings(), j));
+  j = job();
+  j.cpus = 1;
+  CHECK(differs(settings(), j));
+  j = job();
+  j.image_id = "sha256:new";  // a runtime update: a new image id
+  CHECK(differs(settings(), j));
+  j = job();
+  j.storage_root = "/elsewhere";
+  CHECK(differs(settings(), j));
+  j = job();
+  j.runtime_stamp = "lithops-runtime:2:3;";
+  CHECK(differs(settings(), j));
+  PodmanSettings s = settings();
+  s.network = "none";
+  CHECK(differs(s, job()));
+  s = settings();
+  s.ulimits = {"nofile=20:20"};
+  CHECK(differs(s, job()));
+  s = settings();
+  s.root = "/other-root";
+  CHECK(differs(s, job()));
+  s = settings();
+  s.oci_runtime = "crun";
+  CHECK(differs(s, job()));
+  s = settings();
+  s.extra_args = {"--env", "TOKEN=secret"};
+  CHECK(differs(s, job()));
+  CHECK(PodmanLauncher(s, job()).warm_identity().find("secret") == std::string::npos);
+  s = settings();
+  s.keep_warm_s = 5;
+  CHECK(differs(s, job()));
+}

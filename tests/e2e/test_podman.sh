@@ -38,6 +38,7 @@ podman:
   runtime_memory: 256
   worker_processes: 2
   max_workers: 4
+  keep_warm: 0
 CFG
 }
 
@@ -421,4 +422,138 @@ SH
   "$LITHOPS" job wait "$key" >/dev/null 2>&1
   run_lithops job result "$key"
   expect_eq "$OUT" 0 "the job goes on once the container starts"
+}
+
+# --- warm containers across jobs (podman.keep_warm) ------------------------------------------
+# The tests above run with keep_warm: 0 (a container ends with its job's work); these turn it on.
+
+# warm_setup SECONDS: keep_warm on; every warm container this test leaves is removed at its end.
+warm_setup() {
+  podman_test_setup
+  sed -i "s/^  keep_warm: 0\$/  keep_warm: $1/" "$HOME/.lithops/config"
+  at_exit 'pm rm --force --time 0 --filter label=lithops.warm >/dev/null 2>&1'
+}
+
+# The warm containers podman has (names, sorted).
+warm_containers() { pm ps --all --filter label=lithops.warm --format '{{.Names}}' | sort; }
+# hosts_of KEY: the containers (host names) that ran job KEY's calls, per its stats.
+hosts_of() { "$LITHOPS" job stats "$1" --csv | tail -n +2 | cut -d, -f7 | sort -u; }
+# starts_of NAME: how many times podman started container NAME (its events: a claim starts none).
+starts_of() { pm events --stream=false --filter event=start --format '{{.Name}}' | grep -cxF "$1"; }
+
+# square_job [ARGS...]: a 4-call job in one container; sets KEY.
+square_job() {
+  run_lithops job submit -b podman --function "$EXAMPLES/libsquare.so" --range 4 --max-workers 1 \
+    --detach "$@"
+  KEY=$OUT
+  run_lithops job wait "$KEY"
+  expect_eq "$CODE" 0 "job $KEY ($ERR)"
+  run_lithops job result "$KEY"
+  expect_eq "$OUT" "$(printf '0\n1\n4\n9')" "job $KEY's outputs"
+}
+
+test_podman_warm_the_next_identical_job_takes_the_idle_container_never_a_busy_or_different_one() {
+  warm_setup 120
+  runtime_image_built || return
+  square_job
+  local first=$KEY warm
+  warm=$(hosts_of "$first")
+  [[ "$warm" == lithops-warm-* ]] || fail "the job ran in a warm container, not '$warm'"
+  expect_eq "$(containers_of "$first")" "" "a warm container carries no job label"
+  expect_eq "$(warm_containers)" "$warm" "it stays, idle, after its job (podman ps)"
+  run_lithops --json worker list -b podman
+  expect_eq "$(json_field "$OUT" '.[] | .container + " " + .state + " " + .runtime')" \
+    "$warm idle lithops-default" "worker list -b podman shows it idle"
+  expect_eq "$(starts_of "$warm")" 1 "started once"
+  square_job
+  expect_eq "$(hosts_of "$KEY")" "$warm" "the second job ran in the first job's container"
+  expect_eq "$(starts_of "$warm")" 1 "and not started again (no podman run)"
+  expect_contains "$(cat "$XDG_CACHE_HOME/lithops/logs/$KEY.pool.log")" "took the warm container $warm" \
+    "its pool log says so"
+  # Another --memory is another container.
+  square_job --memory 128
+  local other
+  other=$(hosts_of "$KEY")
+  [[ "$other" == lithops-warm-* && "$other" != "$warm" ]] ||
+    fail "a job with another --memory ran in '$other', expected a new container"
+  expect_eq "$(pm inspect --format '{{.HostConfig.Memory}}' "$other")" $((128 << 20)) "with its memory"
+  # Two jobs at once with one idle container between them: one takes it, the other starts one.
+  busybox_image
+  local bb=(job submit -b podman --image localhost/lithops-busybox --range 1 --max-workers 1 --detach)
+  run_lithops "${bb[@]}" --command 'echo {}'
+  "$LITHOPS" job wait "$OUT" >/dev/null 2>&1
+  local idle a b
+  idle=$(hosts_of "$OUT")
+  run_lithops "${bb[@]}" --command 'sleep 2'
+  a=$OUT
+  run_lithops "${bb[@]}" --command 'sleep 2'
+  b=$OUT
+  wait_until 30 eval '[[ "$("$LITHOPS" worker list -b podman)" == *" busy "* ]]' ||
+    fail "worker list shows no busy container: $("$LITHOPS" worker list -b podman)"
+  "$LITHOPS" job wait "$a" >/dev/null 2>&1
+  "$LITHOPS" job wait "$b" >/dev/null 2>&1
+  expect_eq "$(json_field "$("$LITHOPS" --json job status "$a")" .state)/$(json_field "$("$LITHOPS" --json job status "$b")" .state)" \
+    done/done "both concurrent jobs ran"
+  [ "$(hosts_of "$a")" != "$(hosts_of "$b")" ] || fail "two jobs at once shared container $(hosts_of "$a")"
+  expect_contains "$(hosts_of "$a") $(hosts_of "$b")" "$idle" "one of them took the idle container"
+  expect_eq "$(warm_containers | wc -l)" 4 "four warm containers now, all idle"
+  # `lithops clean` removes the idle ones.
+  run_lithops clean -b podman
+  expect_eq "$CODE" 0 "clean ($ERR)"
+  expect_contains "$ERR" "removed 4 idle warm containers" "clean says so"
+  expect_eq "$(warm_containers)" "" "clean leaves no warm container"
+}
+
+test_podman_warm_containers_expire_after_keep_warm_and_a_dead_one_falls_back_to_a_cold_start() {
+  warm_setup 4
+  runtime_image_built || return
+  square_job
+  local first
+  first=$(hosts_of "$KEY")
+  # Removed behind lithops' back while idle: the next job finds it dead and starts another,
+  # losing no call.
+  pm rm --force --time 0 "$first" >/dev/null
+  square_job
+  local second
+  second=$(hosts_of "$KEY")
+  [[ "$second" == lithops-warm-* && "$second" != "$first" ]] ||
+    fail "after its container died the job ran in '$second', expected a new one"
+  expect_eq "$(warm_containers)" "$second" "only the new container is left"
+  # keep_warm (4 s) idle: it ends, and --rm removes it.
+  wait_until 60 eval '[ -z "$(warm_containers)" ]' ||
+    fail "the idle container outlived keep_warm: $(warm_containers)"
+  expect_eq "$(ls "$XDG_CACHE_HOME/lithops/podman-warm" | wc -l)" 1 "its folder is left for the next scan"
+  square_job
+  expect_eq "$(ls "$XDG_CACHE_HOME/lithops/podman-warm" | wc -l)" 1 "the next job removes it"
+}
+
+test_podman_warm_runtime_update_removes_idle_containers_and_cancel_only_the_jobs_own() {
+  warm_setup 120
+  runtime_image_built || return
+  square_job
+  local idle
+  idle=$(hosts_of "$KEY")
+  # A job in another container (another --memory), cancelled: its container goes, the idle
+  # one (belonging to no job) stays.
+  run_lithops_stdin $'"sleep"\n' job submit -b podman --function "$TASKS/libmisbehave.so" \
+    --iterdata - --memory 128 --detach
+  local key=$OUT
+  wait_until 60 eval '[ "$(warm_containers | wc -l)" -eq 2 ]' || fail "the second job's container runs"
+  run_lithops job cancel "$key"
+  expect_eq "$CODE" 0 "cancel ($ERR)"
+  expect_eq "$(warm_containers)" "$idle" "cancel removed the job's container, not the idle one"
+  # A memory kill in a warm container is still `memory`.
+  run_lithops_stdin $'40\n40\n' job submit -b podman --function "$TASKS/libhog.so" --iterdata - \
+    --memory 64 --worker-processes 2 --chunksize 2 --retries 0 --detach
+  key=$OUT
+  run_lithops job wait "$key"
+  expect_eq "$CODE" 1 "the memory hog fails"
+  STATUS=$("$LITHOPS" --json job status "$key")
+  expect_eq "$(json_field "$STATUS" '[.failures[].reason] | unique | join(",")')" memory \
+    "a call killed at a warm container's limit failed for memory ($ERR)"
+  # An update rebuilds the image: no idle container of the old one may serve a job.
+  run_lithops runtime update lithops-default -b podman
+  expect_eq "$CODE" 0 "runtime update ($ERR)"
+  expect_contains "$ERR" "idle warm container" "update says it removed the idle containers"
+  expect_eq "$(warm_containers)" "" "no container of the old image is left"
 }
