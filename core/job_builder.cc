@@ -123,6 +123,7 @@ Status build_object_inputs(const SubmitRequest& r, const Config& config, const B
   auto parts = plan_object_inputs(*where, *options, deps.storage_named);
   if (!parts.ok()) return parts.error();
   job.spec.object_inputs = true;
+  if (where->storage == "file") job.spec.input_dir = where->bucket;
   job.spec.total_calls = parts->size();
   // A worker holds the descriptors of an invocation; it reads the bytes call by call.
   for (const auto& p : *parts) {

@@ -65,6 +65,7 @@ nlohmann::json to_json(const JobSpec& s) {
   nlohmann::json inputs = s.range_inputs
                               ? nlohmann::json{{"kind", "range"}, {"start", s.range_start}}
                               : nlohmann::json{{"kind", s.object_inputs ? "objects" : "data"}};
+  if (!s.input_dir.empty()) inputs["dir"] = s.input_dir;
   nlohmann::json j = {{"job_key", s.job_key},
                       {"submitted_ms", s.submitted_ms},
                       {"backend", s.backend},
@@ -102,6 +103,7 @@ Result<JobSpec> job_spec_from_json(const nlohmann::json& j) {
     s.range_inputs = j.at("inputs").at("kind") == "range";
     s.object_inputs = j.at("inputs").at("kind") == "objects";
     if (s.range_inputs) s.range_start = j.at("inputs").at("start").get<uint64_t>();
+    s.input_dir = j.at("inputs").value("dir", std::string());
     s.chunksize = j.at("chunksize").get<uint64_t>();
     s.worker_processes = j.at("worker_processes").get<uint64_t>();
     s.max_workers = j.at("max_workers").get<uint64_t>();

@@ -61,6 +61,7 @@ Result<std::unique_ptr<WorkerLauncher>> PodmanCompute::make_launcher(const Confi
   long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
   job.cpus = std::min<uint64_t>(spec.worker_processes, cpus > 0 ? static_cast<uint64_t>(cpus) : 1);
   if (local_storage(config)) job.storage_root = storage_root(config);
+  job.input_dir = spec.input_dir;
   job.log_dir = local_log_dir();
   auto settings = PodmanSettings::from_config(config);
   job.runtime = job.runtime_mounted ? spec.image : spec.runtime;

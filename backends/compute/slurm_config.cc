@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "backends/storage/local_storage.h"
+#include "backends/sys/paths.h"
 
 namespace lithops {
 namespace {
@@ -52,13 +53,6 @@ Status check_sbatch_args(const Config& c, const std::vector<std::string>& args) 
                                         name));
   }
   return {};
-}
-
-bool is_under(const std::filesystem::path& inner, const std::filesystem::path& outer) {
-  auto a = std::filesystem::weakly_canonical(inner);
-  auto b = std::filesystem::weakly_canonical(outer);
-  auto rel = a.lexically_relative(b);
-  return !rel.empty() && *rel.begin() != "..";
 }
 
 // slurm.pool_address, or the first IPv4 address of this host's name.

@@ -96,6 +96,18 @@ TEST_CASE("with --image the runtime comes in read-only and the user's image runs
   CHECK(std::find(argv.begin(), argv.end(), "localhost/busybox") != argv.end());
 }
 
+TEST_CASE("local --input files are mounted read-only where they are, once") {
+  PodmanJob j = job();
+  j.input_dir = "/home/me/inputs";
+  CHECK(has_pair(PodmanLauncher(settings(), j).run_argv({0, false}), "--volume",
+                 "/home/me/inputs:/home/me/inputs:ro"));
+  // Inside the storage's own mount they are visible already (podman refuses a second mount).
+  j.input_dir = "/data/storage/uploads";
+  auto argv = PodmanLauncher(settings(), j).run_argv({0, false});
+  CHECK_FALSE(has_pair(argv, "--volume", "/data/storage/uploads:/data/storage/uploads:ro"));
+  CHECK(has_pair(argv, "--volume", "/data/storage:/data/storage"));
+}
+
 TEST_CASE("a warm container belongs to no job, gets its socket folder and serves sessions") {
   PodmanLauncher launcher(settings(), job());
   auto argv = launcher.warm_argv("lithops-warm-ID", "/cache/podman-warm/ID");

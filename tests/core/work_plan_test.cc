@@ -107,8 +107,11 @@ TEST_CASE("retries, memory and the reducer survive the job record's round trip")
   reducer.symbol = "lithops_reduce";
   spec.reducer = reducer;
   spec.reduce_after = 40;
+  spec.object_inputs = true;
+  spec.input_dir = "/data/in";
   auto back = job_spec_from_json(to_json(spec));
   REQUIRE(back.ok());
+  CHECK(back->input_dir == "/data/in");
   CHECK(back->memory_mb == 64);
   CHECK(back->retries == 3);
   CHECK(back->retry_on == std::vector<std::string>{"timeout"});
@@ -118,8 +121,10 @@ TEST_CASE("retries, memory and the reducer survive the job record's round trip")
   // A record written before these fields existed still reads, with none of them.
   auto old = to_json(spec);
   for (auto key : {"memory_mb", "retries", "retry_on", "reduce"}) old.erase(key);
+  old["inputs"].erase("dir");
   auto plain = job_spec_from_json(old);
   REQUIRE(plain.ok());
+  CHECK(plain->input_dir.empty());
   CHECK(plain->retries == 0);
   CHECK_FALSE(plain->reducer.has_value());
 }

@@ -217,6 +217,17 @@ test_podman_logs_reduce_and_retries_work_as_on_localhost() {
   expect_contains "$OUT" "to stderr" "logs get has it after the fact"
 }
 
+test_podman_local_input_files_are_read_inside_the_containers() {
+  podman_test_setup
+  runtime_image_built || return
+  local inputs=$PWD/inputs
+  mkdir -p "$inputs" && seq 1 1000 >"$inputs/a.txt" && seq 1 500 >"$inputs/b.txt"
+  run_lithops job submit -b podman --function "$EXAMPLES/libword_stats.so" --input "$inputs"
+  expect_eq "$CODE" 0 "exit code ($ERR)"
+  expect_eq "$OUT" "$(printf '{"words":1000,"chars":3893}\n{"words":500,"chars":1892}')" \
+    "each file was read where it is, mounted read-only"
+}
+
 test_podman_a_so_task_runs_in_s3_storage_from_inside_containers() {
   podman_test_setup
   runtime_image_built || return
