@@ -11,13 +11,16 @@ namespace lithops {
 /// memory.events), or -1 when there is none to read.
 int64_t cgroup_oom_kills();
 
-/// Remembers the count at construction; killed() says whether it grew since.
+/// Remembers the count at construction; fired() says whether it grew since by more kills
+/// than were already explained.
 class OomWatch {
  public:
   OomWatch() : start_(cgroup_oom_kills()) {}
-  /// True if the OOM killer acted in our cgroup since this watch started (or was reset).
+  /// True if the OOM killer acted in our cgroup more often than explain() was called.
   bool fired() const;
-  void reset() { start_ = cgroup_oom_kills(); }
+  /// One OOM kill is accounted for (a sub-worker found dead of it). One at a time, not "all
+  /// so far": two sub-workers killed in one event are both seen as killed for memory.
+  void explain() { ++start_; }
 
  private:
   int64_t start_;

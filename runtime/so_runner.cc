@@ -400,7 +400,7 @@ CallResult SoRunner::dead_result(SubWorker& w, int status) {
                           WIFSIGNALED(status) ? "it was killed by " + signal_name(WTERMSIG(status))
                                               : fmt::format("it exited with code {}", r.exit_code));
   } else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && oom_.fired()) {
-    oom_.reset();
+    oom_.explain();
     r.reason = FailureReason::kMemory;
     r.exit_code = 128 + SIGKILL;
     r.error = "the task was killed by the kernel's OOM killer (SIGKILL): its container reached "

@@ -264,7 +264,7 @@ test_podman_a_container_over_its_memory_is_classified_memory() {
   runtime_image_built || return
   # Two 40 MB calls side by side in a 64 MB container: each is within its own --memory, their
   # sum is not. The kernel kills one sub-worker (SIGKILL) and podman says nothing of it.
-  run_lithops_stdin $'40\n40\n' job submit -b podman --function "$TASKS/libhog.so" --iterdata - \
+  run_lithops_stdin $'[40,1500]\n[40,1500]\n' job submit -b podman --function "$TASKS/libhog.so" --iterdata - \
     --memory 64 --worker-processes 2 --chunksize 2 --retries 0
   expect_eq "$CODE" 1 "the job fails ($OUT)"
   job_status_json
@@ -554,7 +554,7 @@ test_podman_warm_runtime_update_removes_idle_containers_and_cancel_only_the_jobs
   expect_eq "$CODE" 0 "cancel ($ERR)"
   expect_eq "$(warm_containers)" "$idle" "cancel removed the job's container, not the idle one"
   # A memory kill in a warm container is still `memory`.
-  run_lithops_stdin $'40\n40\n' job submit -b podman --function "$TASKS/libhog.so" --iterdata - \
+  run_lithops_stdin $'[40,1500]\n[40,1500]\n' job submit -b podman --function "$TASKS/libhog.so" --iterdata - \
     --memory 64 --worker-processes 2 --chunksize 2 --retries 0 --detach
   key=$OUT
   run_lithops job wait "$key"
