@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/json_number.h"
+
 namespace lithops {
 
 const char* state_name(JobState state) {
@@ -51,17 +53,17 @@ Result<JobProgress> job_progress_from_json(const nlohmann::json& j) {
   try {
     JobProgress p;
     p.state = state_from_name(j.at("state").get<std::string>());
-    p.total_calls = j.at("total_calls").get<uint64_t>();
-    p.done = j.at("done").get<uint64_t>();
-    p.failed = j.at("failed").get<uint64_t>();
-    p.invocations = j.at("invocations").get<uint64_t>();
-    p.invocations_done = j.at("invocations_done").get<uint64_t>();
-    p.workers_running = j.at("workers_running").get<uint64_t>();
-    p.started_ms = j.at("started_ms").get<int64_t>();
-    p.finished_ms = j.at("finished_ms").get<int64_t>();
-    p.updated_ms = j.at("updated_ms").get<int64_t>();
+    p.total_calls = whole_number<uint64_t>(j.at("total_calls"));
+    p.done = whole_number<uint64_t>(j.at("done"));
+    p.failed = whole_number<uint64_t>(j.at("failed"));
+    p.invocations = whole_number<uint64_t>(j.at("invocations"));
+    p.invocations_done = whole_number<uint64_t>(j.at("invocations_done"));
+    p.workers_running = whole_number<uint64_t>(j.at("workers_running"));
+    p.started_ms = whole_number<int64_t>(j.at("started_ms"));
+    p.finished_ms = whole_number<int64_t>(j.at("finished_ms"));
+    p.updated_ms = whole_number<int64_t>(j.at("updated_ms"));
     p.message = j.value("message", "");
-    p.retried = j.value("retried", uint64_t{0});
+    p.retried = whole_number_or<uint64_t>(j, "retried", 0);
     p.reduce = j.value("reduce", "");
     if (j.contains("calls_by_host"))
       p.calls_by_host = j.at("calls_by_host").get<std::map<std::string, uint64_t>>();

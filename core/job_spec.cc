@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/byte_text.h"
+#include "core/json_number.h"
 
 namespace lithops {
 
@@ -94,24 +95,24 @@ Result<JobSpec> job_spec_from_json(const nlohmann::json& j) {
   try {
     JobSpec s;
     s.job_key = j.at("job_key").get<std::string>();
-    s.submitted_ms = j.at("submitted_ms").get<int64_t>();
+    s.submitted_ms = whole_number<int64_t>(j.at("submitted_ms"));
     s.backend = j.at("backend").get<std::string>();
     s.storage = j.at("storage").get<std::string>();
     s.bucket = j.at("bucket").get<std::string>();
     s.task = task_from_json(j.at("task"));
-    s.total_calls = j.at("total_calls").get<uint64_t>();
+    s.total_calls = whole_number<uint64_t>(j.at("total_calls"));
     s.range_inputs = j.at("inputs").at("kind") == "range";
     s.object_inputs = j.at("inputs").at("kind") == "objects";
-    if (s.range_inputs) s.range_start = j.at("inputs").at("start").get<uint64_t>();
+    if (s.range_inputs) s.range_start = whole_number<uint64_t>(j.at("inputs").at("start"));
     s.input_dir = j.at("inputs").value("dir", std::string());
-    s.chunksize = j.at("chunksize").get<uint64_t>();
-    s.worker_processes = j.at("worker_processes").get<uint64_t>();
-    s.max_workers = j.at("max_workers").get<uint64_t>();
+    s.chunksize = whole_number<uint64_t>(j.at("chunksize"));
+    s.worker_processes = whole_number<uint64_t>(j.at("worker_processes"));
+    s.max_workers = whole_number<uint64_t>(j.at("max_workers"));
     s.timeout_s = j.at("timeout_s").get<double>();
     // Added after the first release of the record: absent means "none".
-    s.memory_mb = j.value("memory_mb", uint64_t{0});
-    s.max_chunksize = j.value("max_chunksize", uint64_t{0});
-    s.retries = j.value("retries", uint32_t{0});
+    s.memory_mb = whole_number_or<uint64_t>(j, "memory_mb", 0);
+    s.max_chunksize = whole_number_or<uint64_t>(j, "max_chunksize", 0);
+    s.retries = whole_number_or<uint32_t>(j, "retries", 0);
     s.retry_on = j.value("retry_on", std::vector<std::string>{});
     s.runtime = j.value("runtime", "");
     s.runtime_image = j.value("runtime_image", "");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/json_number.h"
 #include "core/text.h"
 
 namespace lithops {
@@ -60,8 +61,8 @@ Result<ObjectPartition> object_partition_from_json(const nlohmann::json& j) {
     p.storage = j.at("storage").get<std::string>();
     p.bucket = j.at("bucket").get<std::string>();
     p.key = j.at("key").get<std::string>();
-    p.start = j.at("start").get<uint64_t>();
-    p.end = j.at("end").get<uint64_t>();
+    p.start = whole_number<uint64_t>(j.at("start"));
+    p.end = whole_number<uint64_t>(j.at("end"));
     if (p.end < p.start)
       return invalid(fmt::format("object partition {} ends before it starts", j.dump()));
     return p;

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <chrono>
 
+#include "core/json_number.h"
+
 namespace lithops {
 
 nlohmann::json to_json(const RuntimeRecord& r) {
@@ -29,12 +31,12 @@ Result<RuntimeRecord> runtime_record_from_json(const nlohmann::json& j, const st
     r.backend = j.at("backend").get<std::string>();
     r.image = j.value("image", "");
     r.location = j.value("location", "");
-    r.size_bytes = j.value("size_bytes", uint64_t{0});
+    r.size_bytes = whole_number_or<uint64_t>(j, "size_bytes", 0);
     r.lithops_version = j.value("lithops_version", "");
     r.task_abi = j.value("task_abi", 0);
-    r.memory_mb = j.value("memory_mb", uint64_t{0});
+    r.memory_mb = whole_number_or<uint64_t>(j, "memory_mb", 0);
     r.timeout_s = j.value("timeout_s", 0.0);
-    r.deployed_ms = j.value("deployed_ms", int64_t{0});
+    r.deployed_ms = whole_number_or<int64_t>(j, "deployed_ms", 0);
     r.builtin = j.value("builtin", false);
     r.containerfile = j.value("containerfile", "");
     return r;

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/json_number.h"
+
 namespace lithops {
 
 uint64_t WorkItem::call_count() const {
@@ -21,9 +23,9 @@ nlohmann::json to_json(const RunPlan& plan) {
 Result<RunPlan> run_plan_from_json(const nlohmann::json& j) {
   try {
     RunPlan plan;
-    plan.first_invocation = j.at("first_invocation").get<uint64_t>();
+    plan.first_invocation = whole_number<uint64_t>(j.at("first_invocation"));
     for (const auto& c : j.at("calls"))
-      plan.calls.push_back({c.at(0).get<uint64_t>(), c.at(1).get<uint32_t>()});
+      plan.calls.push_back({whole_number<uint64_t>(c.at(0)), whole_number<uint32_t>(c.at(1))});
     return plan;
   } catch (const nlohmann::json::exception& e) {
     return make_error(ErrorKind::kIo, fmt::format("run plan is damaged: {}", e.what()));

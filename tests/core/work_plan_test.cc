@@ -129,6 +129,29 @@ TEST_CASE("retries, memory and the reducer survive the job record's round trip")
   CHECK_FALSE(plain->reducer.has_value());
 }
 
+TEST_CASE("a damaged job record's float or out-of-range number is a read error, not a cast") {
+  JobSpec spec;
+  spec.job_key = "k";
+  spec.task.argv = {"true"};
+  spec.task.kind = TaskKind::kCommand;
+  spec.total_calls = 1;
+  spec.chunksize = 1;
+  for (const auto& field : std::vector<std::pair<std::string, nlohmann::json>>{
+           {"total_calls", 2.62333e+111},
+           {"chunksize", -1.5},
+           {"max_workers", -3},
+           {"retries", uint64_t{1} << 40},
+           {"memory_mb", "64"}}) {
+    auto j = to_json(spec);
+    j[field.first] = field.second;
+    bool read = job_spec_from_json(j).ok();
+    CHECK_MESSAGE(!read, field.first, " = ", field.second.dump());
+  }
+  auto j = to_json(spec);
+  j["submitted_ms"] = -5;  // a signed field takes a negative whole number
+  CHECK(job_spec_from_json(j).ok());
+}
+
 TEST_CASE("an invocation's results may come in parts - the latest attempt of a call wins") {
   testing::MemoryStorage storage;
   JobStore store(storage, "b");
