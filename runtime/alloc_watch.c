@@ -6,14 +6,6 @@
 
 #include "runtime/alloc_watch.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define LITHOPS_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define LITHOPS_ASAN 1
-#endif
-#endif
-
 #ifdef LITHOPS_ASAN
 /* Under AddressSanitizer the allocator is ASan's: glibc memory would be rejected by ASan's
  * free. Its malloc is a weak alias of __interceptor_malloc (clang's static runtime and gcc's

@@ -5,6 +5,16 @@
 // parent can tell "out of memory" from an ordinary crash.
 #pragma once
 
+// LITHOPS_ASAN: this translation unit is built with AddressSanitizer (gcc and clang say so
+// differently); its allocator is then ASan's, which the wrappers must call.
+#if defined(__SANITIZE_ADDRESS__)
+#define LITHOPS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LITHOPS_ASAN 1
+#endif
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

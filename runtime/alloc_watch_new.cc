@@ -9,13 +9,7 @@
 // throws std::bad_alloc, after the new_handler, when malloc returns NULL; delete is free.
 // ASan still checks every access to that memory; what it cannot check in this process is a
 // mismatched new[] / delete pair (both are malloc/free to it). The aligned forms stay ASan's.
-#if defined(__SANITIZE_ADDRESS__)
-#define LITHOPS_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define LITHOPS_ASAN 1
-#endif
-#endif
+#include "runtime/alloc_watch.h"  // LITHOPS_ASAN
 
 #ifdef LITHOPS_ASAN
 #include <cstdlib>
