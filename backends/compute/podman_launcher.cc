@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "backends/compute/localhost_launcher.h"
-#include "backends/sys/paths.h"
+#include "backends/sys/files.h"
 #include "backends/sys/process.h"
 
 namespace lithops {
@@ -25,25 +25,6 @@ constexpr char kRuntimeDir[] = "/lithops";
 // podman run's own exit codes: it could not create or start the container (125), or the
 // command could not be run (126, 127). The worker itself never exits with these.
 bool is_start_failure(int code) { return code == 125 || code == 126 || code == 127; }
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// podman's message: its last "Error: ..." line, else the last non-empty line.
-std::string podman_message(const std::string& err) {
-  std::istringstream lines(err);
-  std::string last, error;
-  for (std::string line; std::getline(lines, line);) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    last = line;
-    if (line.rfind("Error:", 0) == 0) error = line;
-  }
-  return error.empty() ? last : error;
-}
 
 class Container : public WorkerProcess {
  public:
@@ -67,7 +48,7 @@ class Container : public WorkerProcess {
   WorkerEnd wait() override {
     int status = wait_process(pid_);
     reaped_ = true;
-    std::string err = read_file(err_path_);
+    std::string err = read_text(err_path_);
     std::filesystem::remove(err_path_);
     if (!err.empty()) std::cerr << "[" << name_ << "] " << err << (err.back() == '\n' ? "" : "\n");
     return classify(status, err);
@@ -265,7 +246,7 @@ std::string PodmanLauncher::startup_hint() const {
     if (auto warm = newest.find("lithops-warm-"); warm != std::string::npos)
       newest = newest.substr(warm);  // a warm container's (podman_warm.cc)
     newest_time = t;
-    why = podman_message(read_file(e.path().string()));
+    why = podman_message(read_text(e.path().string()));
   }
   std::string look = fmt::format("see `podman ps -a --filter label=lithops.job={}`", job_.job_key);
   if (newest.empty())

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include "backends/sys/process.h"
 
@@ -116,6 +117,17 @@ Status PodmanSettings::check_working() const {
 
 std::string PodmanSettings::image_name(const std::string& runtime_name) {
   return "localhost/lithops-runtime-" + runtime_name;
+}
+
+std::string podman_message(const std::string& err) {
+  std::istringstream lines(err);
+  std::string last, error;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    last = line;
+    if (line.rfind("Error:", 0) == 0) error = line;
+  }
+  return error.empty() ? last : error;
 }
 
 }  // namespace lithops

@@ -53,4 +53,8 @@ struct PodmanSettings {
 /// podman does not work, for error messages.
 std::string podman_keys_hint();
 
+/// What podman said went wrong, from its stderr: its last "Error: ..." line (not the usage
+/// hint after it), else the last non-empty line.
+std::string podman_message(const std::string& err);
+
 }  // namespace lithops

@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "backends/compute/worker_socket.h"
+#include "backends/sys/files.h"
 #include "backends/sys/process.h"
 #include "core/cache_dir.h"
 #include "core/sha256.h"
@@ -33,13 +34,6 @@ namespace fs = std::filesystem;
 
 // A container that accepted our connection greets at once; a frozen or dying one never does.
 constexpr int kGreetingTimeoutMs = 5000;
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The socket address of `dir`/sock, through /proc/self/fd: a cache folder's path may be longer
 // than sun_path (108 bytes).
@@ -185,12 +179,8 @@ class WarmSession : public WorkerProcess {
     std::string err = read_text(client_err_);
     std::filesystem::remove(client_err_);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-    std::string why = err;
-    // podman's own message: its last "Error: ..." line (not the "See 'podman run --help'").
-    if (auto e = why.rfind("Error:"); e != std::string::npos) why = why.substr(e);
-    why = why.substr(0, why.find('\n'));
-    return {FailureReason::kRejected, fmt::format("{} could not start: {}", describe(), why),
-            !killed_};
+    return {FailureReason::kRejected,
+            fmt::format("{} could not start: {}", describe(), podman_message(err)), !killed_};
   }
 
   // A session that did not end cleanly ends the container: no one may take it any more.

@@ -9,7 +9,7 @@
 #include <filesystem>
 
 #include "backends/storage/local_storage.h"
-#include "backends/sys/paths.h"
+#include "backends/sys/files.h"
 
 namespace lithops {
 namespace {

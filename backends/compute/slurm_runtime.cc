@@ -14,6 +14,7 @@
 
 #include "backends/compute/slurm_cli.h"
 #include "backends/storage/remote_module.h"
+#include "backends/sys/files.h"
 #include "backends/sys/process.h"
 #include "backends/sys/run_command.h"
 #include "core/shell_words.h"
@@ -143,13 +144,6 @@ Status wait_for_job(const SlurmSettings& settings, const std::string& job_id,
                     fmt::format("backend slurm: the verification job {} started but did not "
                                 "finish within {} s (slurm.deploy_timeout); it was cancelled",
                                 job_id, settings.deploy_timeout_s));
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 std::string tail_lines(const std::string& text, size_t n) {
