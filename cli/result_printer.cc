@@ -104,7 +104,7 @@ void FailureTally::print_summary(std::ostream& err, const std::string& job_key) 
   if (failed_ > first_.size())
     err << fmt::format("  ... and {} more (see `lithops job status {} --calls`)\n",
                        failed_ - first_.size(), job_key);
-  err << fmt::format("lithops: retry them with `lithops job retry {}`\n", job_key);
+  err << fmt::format("lithops: retry them with `lithops job retry {} --failed`\n", job_key);
 }
 
 }  // namespace lithops::cli
