@@ -59,6 +59,63 @@ std::string unknown_command(CLI::App& at) {
   return "";
 }
 
+// The options `at` takes, its parents' (global options work after a subcommand) included, as
+// typed: "--range", "-b".
+std::vector<std::string> option_names(CLI::App& at) {
+  std::vector<std::string> names;
+  for (CLI::App* app = &at; app; app = app->get_parent())
+    for (const CLI::Option* opt : app->get_options()) {
+      for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
+      for (const auto& s : opt->get_snames()) names.push_back("-" + s);
+    }
+  return names;
+}
+
+// A word that looks like an option but that no command took: "unknown option '--rnage' for
+// `lithops job submit` (did you mean '--range'?)", or "" when there is none.
+std::string unknown_option(CLI::App& at) {
+  for (const auto& word : unclaimed_words(at)) {
+    if (word.size() < 2 || word[0] != '-' || word == "--") continue;
+    std::string name = word.substr(0, word.find('='));  // --rnage=3
+    // A single letter is as close to every other as to the one meant: no suggestion.
+    std::string guess = name.size() > 2 ? did_you_mean(name, option_names(at)) : "";
+    return fmt::format("unknown option '{}' for `{}`{}", name, command_path(&at), guess);
+  }
+  return "";
+}
+
+// Words no command took that are not options: "unexpected argument 'b' for `lithops job
+// status`". Under `job submit` they are most often a --command typed without its quotes.
+std::string unexpected_arguments(CLI::App& at, const CLI::ParseError& e) {
+  if (!dynamic_cast<const CLI::ExtrasError*>(&e)) return "";
+  auto words = unclaimed_words(at);
+  if (words.empty()) return "";
+  std::string quoted;
+  for (const auto& w : words) quoted += (quoted.empty() ? "'" : " '") + w + "'";
+  std::string message = fmt::format("unexpected argument{} {} for `{}`",
+                                    words.size() == 1 ? "" : "s", quoted, command_path(&at));
+  if (at.get_option_no_throw("--command"))
+    message += " (a command with arguments is one quoted word: --command 'echo {}')";
+  return message;
+}
+
+// CLI11 says "Could not convert: --limit = abc"; this says which option wanted what.
+std::string conversion_error(CLI::App& at, const CLI::ParseError& e) {
+  if (!dynamic_cast<const CLI::ConversionError*>(&e)) return "";
+  static const std::string kPrefix = "Could not convert: ";
+  std::string what = e.what();
+  size_t eq = what.find(" = ");
+  if (what.rfind(kPrefix, 0) != 0 || eq == std::string::npos) return "";
+  std::string name = what.substr(kPrefix.size(), eq - kPrefix.size());
+  std::string value = what.substr(eq + 3);
+  std::string wanted = "a whole number";
+  for (CLI::App* app = &at; app; app = app->get_parent())
+    for (const CLI::Option* opt : app->get_options())
+      if (opt->check_name(name) && opt->get_type_name().find("FLOAT") != std::string::npos)
+        wanted = "a number";
+  return fmt::format("{}: '{}' is not {}", name, value, wanted);
+}
+
 }  // namespace
 
 bool argv_wants_json(int argc, char** argv) {
@@ -73,7 +130,10 @@ bool argv_wants_json(int argc, char** argv) {
 int report_parse_error(CLI::App& app, const CLI::ParseError& e) {
   CLI::App* at = deepest_command(app);
   std::string path = command_path(at);
-  std::string message = unknown_command(*at);
+  std::string message = unknown_option(*at);
+  if (message.empty()) message = unknown_command(*at);
+  if (message.empty()) message = conversion_error(*at, e);
+  if (message.empty()) message = unexpected_arguments(*at, e);
   if (message.empty() && !subcommand_names(*at).empty() && at->get_subcommands().empty() &&
       dynamic_cast<const CLI::RequiredError*>(&e))
     message = fmt::format("`{}` needs a command: {}", path, join(subcommand_names(*at), ", "));

@@ -14,3 +14,49 @@ test_failure_summary_retry_hint_is_a_command_that_runs() {
   expect_eq "$CODE" 0 "the hinted command ran the failed call again ($ERR)"
 }
 
+# --- Command-line mistakes ---
+
+test_mistyped_option_is_named_with_a_did_you_mean() {
+  run_lithops job submit --rnage 3 --command 'echo {}'
+  expect_eq "$CODE" 2 "exit code"
+  expect_contains "$ERR" "unknown option '--rnage' for \`lithops job submit\` (did you mean '--range'?)" \
+    "names the option and the one meant"
+  expect_contains "$ERR" "hint: see \`lithops job submit --help\`" "help to read"
+  run_lithops job list --stat done
+  expect_contains "$ERR" "unknown option '--stat' for \`lithops job list\` (did you mean '--state'?)" \
+    "an option of a listing command"
+  run_lithops --bogus job list
+  expect_eq "$CODE" 2 "global position: exit code"
+  expect_contains "$ERR" "unknown option '--bogus'" "a bad option before the command is named"
+  run_lithops --bogus
+  expect_contains "$ERR" "unknown option '--bogus' for \`lithops\`" \
+    "and not taken for a missing command"
+  run_lithops job list -x
+  expect_eq "$ERR" "$(printf '%s\n%s' "lithops: error: unknown option '-x' for \`lithops job list\`" \
+    "lithops: hint: see \`lithops job list --help\`")" "a single letter gets no guess"
+  run_lithops --json job status --jsn x
+  expect_eq "$(json_field "$ERR" .error)" "unknown option '--jsn' for \`lithops job status\` (did you mean '--json'?)" \
+    "under --json: the error object"
+  expect_no_job_stored "a mistyped option"
+}
+
+test_unquoted_command_words_say_to_quote_them() {
+  run_lithops job submit --range 3 --command echo hi there
+  expect_eq "$CODE" 2 "exit code"
+  expect_contains "$ERR" "unexpected arguments 'hi' 'there' for \`lithops job submit\`" "the stray words"
+  expect_contains "$ERR" "one quoted word: --command 'echo {}'" "how to write it"
+  run_lithops job status a b
+  expect_contains "$ERR" "unexpected argument 'b' for \`lithops job status\`" "elsewhere, the word"
+  expect_not_contains "$ERR" "--command" "and no --command advice where there is none"
+  expect_no_job_stored "an unquoted command"
+}
+
+test_option_value_of_the_wrong_type_names_the_option() {
+  run_lithops job list --limit abc
+  expect_eq "$CODE" 2 "exit code"
+  expect_contains "$ERR" "lithops: error: --limit: 'abc' is not a whole number" "--limit"
+  run_lithops job submit --range 2 --command 'echo {}' --memory 1.5
+  expect_contains "$ERR" "--memory: '1.5' is not a whole number" "--memory"
+  expect_no_job_stored "a bad number"
+}
+
