@@ -47,7 +47,8 @@ Status check_elf_header(const std::string& path, const std::string& flag) {
 }
 
 // Runs in the child: loads the library and reports one line "ok", or "error <message>".
-[[noreturn]] void probe_in_child(int out_fd, const std::string& path, const std::string& symbol) {
+[[noreturn]] void probe_in_child(int out_fd, const std::string& path, const std::string& symbol,
+                                 const std::string& flag) {
   std::string report = "ok";
   void* lib = ::dlopen(path.find('/') == std::string::npos ? ("./" + path).c_str() : path.c_str(),
                        RTLD_NOW | RTLD_LOCAL);
@@ -55,8 +56,8 @@ Status check_elf_header(const std::string& path, const std::string& flag) {
     report = fmt::format("error it cannot be loaded: {}", ::dlerror());
   } else if (!::dlsym(lib, symbol.c_str())) {
     report = fmt::format("error it does not export the entry symbol '{}' (declare it extern \"C\", "
-                         "or name another with --function LIB.so:SYMBOL)",
-                         symbol);
+                         "or name another with {} LIB.so:SYMBOL)",
+                         symbol, flag);
   } else if (auto* abi = static_cast<const uint32_t*>(::dlsym(lib, LITHOPS_TASK_ABI_SYMBOL)); !abi) {
     report = "error it does not declare the task ABI: add the statement "
              "LITHOPS_DECLARE_TASK_ABI; (from lithops/task.h) to one source file and rebuild";
@@ -80,7 +81,7 @@ Status check_task_library(const std::string& path, const std::string& symbol,
   pid_t pid = ::fork();
   if (pid == 0) {
     ::close(fds[0]);
-    probe_in_child(fds[1], path, symbol);
+    probe_in_child(fds[1], path, symbol, flag);
   }
   ::close(fds[1]);
   std::string report;

@@ -60,3 +60,15 @@ test_option_value_of_the_wrong_type_names_the_option() {
   expect_no_job_stored "a bad number"
 }
 
+# --- Task and input files ---
+
+test_reducer_without_its_entry_symbol_names_the_reduce_option() {
+  printf 'int other(void) { return 0; }\n' >r.c
+  cc -shared -fPIC r.c -o libr.so || { fail "cannot build the test library"; return; }
+  run_lithops job submit --function "$EXAMPLES/libsquare.so" --range 2 --reduce ./libr.so
+  expect_eq "$CODE" 2 "exit code"
+  expect_contains "$ERR" "--reduce ./libr.so: it does not export the entry symbol 'lithops_reduce'" "what"
+  expect_contains "$ERR" "name another with --reduce LIB.so:SYMBOL" "the flag to use is --reduce"
+  expect_no_job_stored "a reducer without its symbol"
+}
+
