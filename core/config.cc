@@ -214,10 +214,15 @@ Result<Config> Config::from_json(const Schema& schema, const nlohmann::json& sec
 
 Status Config::apply_yaml_file(const std::string& path, bool required) {
   if (path.empty()) return {};
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))  // an ifstream opens it, then reads nothing
+    return make_error(ErrorKind::kConfig,
+                      fmt::format("config {}: a directory, not a file (name a YAML file)", path));
   std::ifstream in(path);
   if (!in) {
     if (!required && !std::filesystem::exists(path)) return {};
-    return make_error(ErrorKind::kConfig, fmt::format("config {}: cannot read the file", path));
+    std::string why = std::filesystem::exists(path, ec) ? "cannot read the file" : "no such file";
+    return make_error(ErrorKind::kConfig, fmt::format("config {}: {}", path, why));
   }
   std::stringstream text;
   text << in.rdbuf();

@@ -3,6 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -352,8 +356,19 @@ namespace {
 Result<std::shared_ptr<std::istream>> open_line_source(const std::string& flag,
                                                        const std::string& source) {
   if (source == "-") return std::shared_ptr<std::istream>(&std::cin, [](std::istream*) {});
+  std::error_code ec;
+  if (std::filesystem::is_directory(source, ec))  // an ifstream opens it, then reads nothing
+    return invalid(fmt::format("{} {}: a directory, not a file (for every file under it, "
+                               "give --input {})", flag, source, source));
+  errno = 0;
   auto in = std::make_shared<std::ifstream>(source, std::ios::binary);
-  if (!*in) return invalid(fmt::format("{} {}: cannot open the file", flag, source));
+  if (!*in) {
+    // Why (no such file, permission), and that stdin is the other way in.
+    std::string why = errno ? std::strerror(errno) : "cannot open the file";
+    for (auto& c : why) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return invalid(fmt::format("{} {}: {} (give a readable file, or - for standard input)", flag,
+                               source, why));
+  }
   return std::shared_ptr<std::istream>(std::move(in));
 }
 }  // namespace

@@ -72,3 +72,24 @@ test_reducer_without_its_entry_symbol_names_the_reduce_option() {
   expect_no_job_stored "a reducer without its symbol"
 }
 
+test_input_file_missing_or_a_directory_says_why() {
+  run_lithops job submit --command 'echo {}' --iterdata nofile.jsonl
+  expect_eq "$CODE" 2 "missing --iterdata: exit code"
+  expect_contains "$ERR" "--iterdata nofile.jsonl: no such file or directory" "missing --iterdata: why"
+  mkdir -p in && touch in/a
+  run_lithops job submit --command 'echo {}' --lines in
+  expect_eq "$CODE" 2 "--lines DIR: exit code"
+  expect_contains "$ERR" "--lines in: a directory, not a file (for every file under it, give --input in)" \
+    "--lines DIR: what instead"
+  expect_no_job_stored "a missing or directory input file"
+}
+
+test_config_file_missing_or_a_directory_says_why() {
+  mkdir confdir
+  run_lithops -c confdir job list
+  expect_eq "$CODE" 2 "-c DIR: exit code"
+  expect_contains "$ERR" "config confdir: a directory, not a file" "-c DIR"
+  run_lithops -c nope.yaml job list
+  expect_eq "$CODE" 2 "-c missing: exit code"
+  expect_contains "$ERR" "config nope.yaml: no such file" "-c missing"
+}
