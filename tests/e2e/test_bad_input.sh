@@ -55,7 +55,7 @@ test_empty_input_is_refused() {
   run_lithops job submit --command 'echo {}' --range 0
   expect_usage_error "empty range" "the range is empty"
   run_lithops job submit --command 'echo {}' --iterdata missing.jsonl
-  expect_usage_error "missing iterdata" "--iterdata missing.jsonl: cannot open the file"
+  expect_usage_error "missing iterdata" "--iterdata missing.jsonl: no such file or directory"
 }
 
 test_missing_field_names_the_call() {
@@ -82,7 +82,7 @@ test_bad_config_file_names_file_and_line() {
   run_lithops -c type.yaml job submit --command true --range 1
   expect_usage_error "type" "config type.yaml:2: lithops.chunksize must be an integer, got 'lots'"
   run_lithops -c nowhere.yaml job submit --command true --range 1
-  expect_usage_error "missing -c file" "config nowhere.yaml: cannot read the file"
+  expect_usage_error "missing -c file" "config nowhere.yaml: no such file"
 }
 
 test_zero_or_negative_chunksize_is_refused() {
