@@ -51,14 +51,27 @@ std::string scratch_containerfile(const std::string& name, bool certs) {
       lithops_version(), lithops_task_abi());
 }
 
+// A LABEL value in double quotes, as a Containerfile reads it.
+std::string label_value(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
 // The user's image with only the runtime added on top: its libraries stay its own (the
-// runtime runs through its own loader, see runtime_tree.h).
-std::string on_top_containerfile(const std::string& base, const std::string& name) {
+// runtime runs through its own loader, see runtime_tree.h). The image names the user's file
+// (lithops.containerfile), so that `runtime update` rebuilds it on the same base even when no
+// deploy recorded it.
+std::string on_top_containerfile(const std::string& base, const std::string& name,
+                                 const std::string& user_file) {
   return fmt::format(
       "FROM {}\n"
       "COPY lithops /lithops\n"
-      "LABEL lithops.runtime={} lithops.version={} lithops.task_abi={}\n",
-      base, name, lithops_version(), lithops_task_abi());
+      "LABEL lithops.runtime={} lithops.version={} lithops.task_abi={} lithops.containerfile={}\n",
+      base, name, lithops_version(), lithops_task_abi(), label_value(user_file));
 }
 
 }  // namespace
@@ -71,7 +84,8 @@ PodmanRuntimes::PodmanRuntimes(const Config& config, StorageBackend& storage)
 Result<RuntimeRecord> PodmanRuntimes::inspect(const std::string& name, const std::string& image) {
   auto out = settings_.run({"image", "inspect", "--format",
                             "{{.Id}} {{.Size}} {{index .Labels \"lithops.version\"}} "
-                            "{{index .Labels \"lithops.task_abi\"}}",
+                            "{{index .Labels \"lithops.task_abi\"}} "
+                            "{{index .Labels \"lithops.containerfile\"}}",
                             image},
                            60);
   if (!out.ok()) return out.error();
@@ -94,6 +108,10 @@ Result<RuntimeRecord> PodmanRuntimes::inspect(const std::string& name, const std
   words >> r.image >> r.size_bytes >> r.lithops_version >> abi;
   r.task_abi = std::atoi(abi.c_str());
   if (r.lithops_version == "<no") r.lithops_version.clear();  // "<no value>": not our image
+  std::string file;  // the rest of the line: a path may hold spaces
+  std::getline(words >> std::ws, file);
+  while (!file.empty() && (file.back() == '\n' || file.back() == '\r')) file.pop_back();
+  if (file.rfind("<no value>", 0) != 0) r.containerfile = file;
   return r;
 }
 
@@ -133,7 +151,7 @@ Result<RuntimeRecord> PodmanRuntimes::build(const RuntimeBuildOptions& options) 
     fs::path user = fs::absolute(options.containerfile);
     if (options.notes) options.notes(fmt::format("building {} from {}", base, user.string()));
     LITHOPS_TRY(build_image(user.string(), user.parent_path().string(), base, options.notes));
-    file = on_top_containerfile(base, options.name);
+    file = on_top_containerfile(base, options.name, user.string());
   }
   auto context = make_context(*tree, file);
   if (!context.ok()) return context.error();
@@ -213,6 +231,15 @@ Result<RuntimeRecord> PodmanRuntimes::update(const std::string& name, RuntimeNot
   auto old = records_.read(name);
   if (!old.ok() && old.error().kind != ErrorKind::kNotFound) return old.error();
   std::string containerfile = old.ok() ? old->containerfile : "";
+  if (containerfile.empty())  // built with -f but never deployed, or deployed before the label
+    if (auto image = inspect(name, PodmanSettings::image_name(name)); image.ok())
+      containerfile = image->containerfile;
+  std::error_code ec;
+  if (!containerfile.empty() && !fs::is_regular_file(containerfile, ec))
+    return make_error(ErrorKind::kInvalidInput,
+                      fmt::format("runtime {} was built from {}, which is gone: build it again "
+                                  "with `lithops runtime build {} -b podman -f FILE`",
+                                  name, containerfile, name));
   auto built = build({name, containerfile, notes});
   if (!built.ok()) return built.error();
   RuntimeDeployOptions options{name, 0, 0, notes};

@@ -141,6 +141,17 @@ test_podman_runtime_build_with_a_containerfile_adds_the_runtime_on_top() {
   run_lithops job submit -b podman --runtime rt-user --command 'cat /greeting' --range 1
   expect_eq "$CODE" 0 "a command of the user's image ($ERR)"
   expect_eq "$OUT" "from-the-user-image" "ran in the user's image with the runtime on top"
+  # The job deployed it (no -f there): `runtime update` still rebuilds on the user's file.
+  run_lithops runtime update rt-user -b podman
+  expect_eq "$CODE" 0 "update of a -f runtime ($ERR)"
+  expect_contains "$ERR" "FROM localhost/lithops-busybox" "update rebuilds the user's Containerfile"
+  run_lithops job submit -b podman --runtime rt-user --command 'cat /greeting' --range 1
+  expect_eq "$OUT" "from-the-user-image" "the updated runtime is still the user's image"
+  mv Containerfile Containerfile.moved
+  run_lithops runtime update rt-user -b podman
+  expect_eq "$CODE" 2 "update when the Containerfile is gone"
+  expect_contains "$ERR" "runtime rt-user was built from $PWD/Containerfile, which is gone" "says so"
+  expect_contains "$ERR" "lithops runtime build rt-user -b podman -f FILE" "and what to do"
   run_lithops runtime build rt-bad -b podman -f no-such-Containerfile
   expect_eq "$CODE" 2 "a missing -f file"
   expect_contains "$ERR" "-f no-such-Containerfile: no such file" "says so"
