@@ -7,6 +7,7 @@
 #include "cli/job_output.h"
 #include "cli/progress_line.h"
 #include "cli/json_output.h"
+#include "cli/number_option.h"
 
 namespace lithops::cli {
 namespace {
@@ -95,7 +96,9 @@ void add_list_command(CLI::App& job, Context& ctx, int& exit_code) {
   auto* cmd = job.add_subcommand("list", "List jobs, newest first");
   cmd->add_option("--state", flags->state, "Only jobs in this state")
       ->check(CLI::IsMember(kStates));
-  cmd->add_option("--limit", flags->limit, "Show at most N jobs (0 = all)")->type_name("N");
+  cmd->add_option("--limit", flags->limit, "Show at most N jobs (0 = all)")
+      ->type_name("N")
+      ->check(non_negative());
   cmd->callback([&ctx, &exit_code, flags] { exit_code = run_list(ctx, *flags); });
 }
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/json_output.h"
+#include "cli/number_option.h"
 #include "core/job_logs.h"
 
 namespace lithops::cli {
@@ -192,7 +193,7 @@ void register_logs_commands(CLI::App& app, Context& ctx, int& exit_code) {
   get->add_option("JOB", *key, "Job key or a unique prefix of it")->required();
   get->add_option("--call", *call, "Only this call's log, unprefixed")
       ->type_name("N")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative());
   get->callback([&ctx, &exit_code, key, call] { exit_code = run_get(ctx, *key, *call); });
 
   auto poll_key = std::make_shared<std::string>();

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -99,8 +100,20 @@ std::string unexpected_arguments(CLI::App& at, const CLI::ParseError& e) {
   return message;
 }
 
+// CLI11's AsNumberWithUnit says "--timeout: abc unit not recognized. Allowed values: {d,h,...}";
+// this shows how a duration is written.
+std::string duration_error(const CLI::ParseError& e) {
+  std::string what = e.what();
+  size_t colon = what.find(": ");
+  size_t unit = what.find(" unit not recognized");
+  if (colon == std::string::npos || unit == std::string::npos || unit < colon) return "";
+  return fmt::format("{}: '{}' is not a duration: write seconds (90, 1.5) or a number with a "
+                     "unit (250ms, 5s, 2m, 1h, 7d)",
+                     what.substr(0, colon), what.substr(colon + 2, unit - colon - 2));
+}
+
 // CLI11 says "Could not convert: --limit = abc"; this says which option wanted what.
-std::string conversion_error(CLI::App& at, const CLI::ParseError& e) {
+std::string conversion_error(const CLI::ParseError& e) {
   if (!dynamic_cast<const CLI::ConversionError*>(&e)) return "";
   static const std::string kPrefix = "Could not convert: ";
   std::string what = e.what();
@@ -108,12 +121,11 @@ std::string conversion_error(CLI::App& at, const CLI::ParseError& e) {
   if (what.rfind(kPrefix, 0) != 0 || eq == std::string::npos) return "";
   std::string name = what.substr(kPrefix.size(), eq - kPrefix.size());
   std::string value = what.substr(eq + 3);
-  std::string wanted = "a whole number";
-  for (CLI::App* app = &at; app; app = app->get_parent())
-    for (const CLI::Option* opt : app->get_options())
-      if (opt->check_name(name) && opt->get_type_name().find("FLOAT") != std::string::npos)
-        wanted = "a number";
-  return fmt::format("{}: '{}' is not {}", name, value, wanted);
+  // Only a whole-number option refuses a number ("1.5"); anything else is no number at all.
+  char* end = nullptr;
+  (void)std::strtod(value.c_str(), &end);
+  bool numeric = !value.empty() && end && *end == '\0';
+  return fmt::format("{}: '{}' is not {}", name, value, numeric ? "a whole number" : "a number");
 }
 
 }  // namespace
@@ -132,7 +144,8 @@ int report_parse_error(CLI::App& app, const CLI::ParseError& e) {
   std::string path = command_path(at);
   std::string message = unknown_option(*at);
   if (message.empty()) message = unknown_command(*at);
-  if (message.empty()) message = conversion_error(*at, e);
+  if (message.empty()) message = conversion_error(e);
+  if (message.empty()) message = duration_error(e);
   if (message.empty()) message = unexpected_arguments(*at, e);
   if (message.empty() && !subcommand_names(*at).empty() && at->get_subcommands().empty() &&
       dynamic_cast<const CLI::RequiredError*>(&e))

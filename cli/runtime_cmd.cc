@@ -10,7 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "backends/registry.h"
+#include "cli/duration_option.h"
 #include "cli/json_output.h"
+#include "cli/number_option.h"
 #include "cli/transfer_bar.h"
 #include "core/job_progress.h"
 
@@ -131,9 +133,13 @@ void add_deploy(CLI::App& group, Context& ctx, int& exit_code) {
   cmd->add_option("NAME", options->name, kNameHelp);
   cmd->add_option("--memory", options->memory_mb, "Memory of each worker in MB (default: the "
                                                   "backend's runtime_memory)")
-      ->type_name("MB");
-  cmd->add_option("--timeout", options->timeout_s, "Default call timeout in seconds")
-      ->type_name("S");
+      ->type_name("MB")
+      ->check(non_negative());
+  cmd->add_option("--timeout", options->timeout_s,
+                  "Default call timeout: seconds, or 30s, 2m, 1h (0 = none)")
+      ->type_name("DURATION")
+      ->check(non_negative())
+      ->transform(duration_seconds());
   on_record(cmd, ctx, exit_code, "deployed", [options](RuntimeManager& m, RuntimeNotes notes) {
     RuntimeDeployOptions o = *options;
     if (o.name.empty()) o.name = m.default_name();

@@ -718,7 +718,7 @@ function __lithops_option_descs
             printf '%s\t%s\n' '-h' 'Print this help message and exit'
             printf '%s\t%s\n' '--help' 'Print this help message and exit'
             printf '%s\t%s\n' '--memory' 'Memory of each worker in MB (default: the backend\'s runtime_memory)'
-            printf '%s\t%s\n' '--timeout' 'Default call timeout in seconds'
+            printf '%s\t%s\n' '--timeout' 'Default call timeout: seconds, or 30s, 2m, 1h (0 = none)'
             printf '%s\t%s\n' '-c' 'Config file, on top of the other layers'
             printf '%s\t%s\n' '--config' 'Config file, on top of the other layers'
             printf '%s\t%s\n' '-b' 'Compute backend (overrides lithops.backend)'

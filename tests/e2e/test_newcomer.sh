@@ -54,7 +54,7 @@ test_unquoted_command_words_say_to_quote_them() {
 test_option_value_of_the_wrong_type_names_the_option() {
   run_lithops job list --limit abc
   expect_eq "$CODE" 2 "exit code"
-  expect_contains "$ERR" "lithops: error: --limit: 'abc' is not a whole number" "--limit"
+  expect_contains "$ERR" "lithops: error: --limit: 'abc' is not a number" "--limit"
   run_lithops job submit --range 2 --command 'echo {}' --memory 1.5
   expect_contains "$ERR" "--memory: '1.5' is not a whole number" "--memory"
   expect_no_job_stored "a bad number"
@@ -92,4 +92,33 @@ test_config_file_missing_or_a_directory_says_why() {
   run_lithops -c nope.yaml job list
   expect_eq "$CODE" 2 "-c missing: exit code"
   expect_contains "$ERR" "config nope.yaml: no such file" "-c missing"
+}
+
+# --- Numbers and durations ---
+
+test_negative_counts_are_refused_not_wrapped() {
+  run_lithops job list --limit -1
+  expect_eq "$CODE" 2 "--limit -1: exit code"
+  expect_contains "$ERR" "lithops: error: --limit: must be 0 or more, got -1" "--limit -1"
+  run_lithops logs get somejob --call -1
+  expect_eq "$ERR" "$(printf '%s\n%s' "lithops: error: --call: must be 0 or more, got -1" \
+    "lithops: hint: see \`lithops logs get --help\`")" "--call -1 (was a range up to 1.8e308)"
+  run_lithops runtime deploy --memory -1
+  expect_eq "$CODE" 2 "runtime deploy --memory -1: exit code (it was deployed with 2^64-1 MB)"
+  expect_contains "$ERR" "--memory: must be 0 or more, got -1" "runtime deploy --memory -1"
+  run_lithops runtime list
+  expect_contains "$OUT" "built in" "nothing was deployed"
+}
+
+test_durations_say_how_to_write_one() {
+  run_lithops job submit --range 1 --command true --timeout 1x
+  expect_eq "$CODE" 2 "exit code"
+  expect_contains "$ERR" "--timeout: 'x' is not a duration: write seconds (90, 1.5) or a number with a unit (250ms, 5s, 2m, 1h, 7d)" \
+    "job submit --timeout"
+  run_lithops clean --older-than soon
+  expect_contains "$ERR" "--older-than: 'soon' is not a duration" "clean --older-than"
+  run_lithops --json runtime deploy --timeout 2m
+  expect_eq "$CODE" 0 "runtime deploy takes a duration like job submit ($ERR)"
+  expect_eq "$(json_field "$OUT" .timeout_s)" 120 "2m is 120 s"
+  expect_no_job_stored "a bad duration"
 }
