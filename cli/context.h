@@ -64,9 +64,12 @@ class Context {
   /// Not found: the message names the storage searched and the others to try.
   Result<JobSpec> find_job(const std::string& key_or_prefix);
 
+  /// "; searched storage S (bucket B); a job submitted with another storage is found there:
+  /// try `-s ...`": where a job that is not found was looked for, and where else it may be.
+  std::string elsewhere_hint();
+
  private:
   const GlobalOptions& options_;  // filled by the parser before any command runs
-  std::string elsewhere_hint();
   Status check_sections(const std::vector<std::string>& sections, bool bad_values_only = false);
   bool config_issue_reported_ = false;
 

@@ -83,8 +83,9 @@ int run_list(Context& ctx, const ListFlags& flags) {
   } else if (!rows.empty()) {
     print_table(rows);
   } else if (!ctx.options().quiet) {
+    // A job lives in the storage it was submitted with: "no jobs" says where it looked.
     std::cerr << "lithops: no jobs" << (flags.state.empty() ? "" : " in state " + flags.state)
-              << "\n";
+              << ctx.elsewhere_hint() << "\n";
   }
   return kExitOk;
 }

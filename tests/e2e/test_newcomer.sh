@@ -122,3 +122,15 @@ test_durations_say_how_to_write_one() {
   expect_eq "$(json_field "$OUT" .timeout_s)" 120 "2m is 120 s"
   expect_no_job_stored "a bad duration"
 }
+
+# --- Finding jobs ---
+
+test_an_empty_job_list_says_which_storage_it_searched() {
+  run_lithops job list
+  expect_eq "$CODE" 0 "exit code"
+  expect_eq "$OUT" "" "nothing on stdout"
+  expect_contains "$ERR" "lithops: no jobs; searched storage localhost (bucket lithops-data)" "where"
+  expect_contains "$ERR" "try \`-s s3\` or \`-s redis\`" "where else"
+  run_lithops -q job list
+  expect_eq "$ERR" "" "-q: silent"
+}
