@@ -142,8 +142,9 @@ bool argv_wants_json(int argc, char** argv) {
 int report_parse_error(CLI::App& app, const CLI::ParseError& e) {
   CLI::App* at = deepest_command(app);
   std::string path = command_path(at);
-  std::string message = unknown_option(*at);
-  if (message.empty()) message = unknown_command(*at);
+  // A mistyped command first: the options after it are unclaimed only because of it.
+  std::string message = unknown_command(*at);
+  if (message.empty()) message = unknown_option(*at);
   if (message.empty()) message = conversion_error(e);
   if (message.empty()) message = duration_error(e);
   if (message.empty()) message = unexpected_arguments(*at, e);

@@ -31,6 +31,9 @@ test_mistyped_option_is_named_with_a_did_you_mean() {
   run_lithops --bogus
   expect_contains "$ERR" "unknown option '--bogus' for \`lithops\`" \
     "and not taken for a missing command"
+  run_lithops job sbumit --rnage 1
+  expect_contains "$ERR" "unknown command 'sbumit' for \`lithops job\` (did you mean 'submit'?)" \
+    "a mistyped command is named before the options after it"
   run_lithops job list -x
   expect_eq "$ERR" "$(printf '%s\n%s' "lithops: error: unknown option '-x' for \`lithops job list\`" \
     "lithops: hint: see \`lithops job list --help\`")" "a single letter gets no guess"
