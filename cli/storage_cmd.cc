@@ -37,6 +37,10 @@ Status check_names(const std::string& bucket, const std::vector<std::string>& ke
 Error explain(const Error& e, StorageBackend& storage, const std::string& bucket,
               const std::string& key) {
   if (e.kind != ErrorKind::kNotFound) return e;
+  // A missing bucket is its own mistake, with its own fix (storage mb): say that instead. The
+  // listing is of keys starting with the missing one: few, whatever the bucket holds.
+  if (auto there = storage.list(bucket, key); !there.ok() && there.error().kind == ErrorKind::kNotFound)
+    return there.error();
   return make_error(ErrorKind::kNotFound,
                     fmt::format("no object '{}' in bucket '{}' of {} storage; `lithops storage "
                                 "list {} -s {}` shows what is there",

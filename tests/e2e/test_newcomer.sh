@@ -137,3 +137,15 @@ test_an_empty_job_list_says_which_storage_it_searched() {
   run_lithops -q job list
   expect_eq "$ERR" "" "-q: silent"
 }
+
+# --- Storage ---
+
+test_storage_get_from_a_missing_bucket_says_the_bucket_is_missing() {
+  run_lithops storage get no-such-bucket in/x
+  expect_eq "$CODE" 1 "exit code"
+  expect_contains "$ERR" "no bucket 'no-such-bucket'" "the bucket is what is missing"
+  expect_contains "$ERR" "lithops storage mb no-such-bucket" "and how to make it"
+  "$LITHOPS" -q storage mb my-data
+  run_lithops storage get my-data in/x
+  expect_contains "$ERR" "no object 'in/x' in bucket 'my-data' of localhost storage" "a missing key"
+}
