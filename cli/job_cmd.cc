@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/command_check.h"
 #include "cli/duration_option.h"
 #include "cli/job_cancel_cmd.h"
 #include "cli/job_list_cmd.h"
@@ -240,6 +241,7 @@ int run_submit(Context& ctx, const SubmitFlags& flags) {
   deps.storage_names = storage_names();
   auto job = build_job(flags.request, **config, deps);
   if (!job.ok()) return report_error(job.error());
+  if (auto s = check_local_programs(job->spec); !s.ok()) return report_error(s.error());
   for (const auto& w : job->warnings) std::cerr << "lithops: warning: " << w << "\n";
   // A --results DIR that cannot be made is said before anything runs, not after.
   if (!flags.run.results_dir.empty())

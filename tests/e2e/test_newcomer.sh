@@ -149,3 +149,30 @@ test_storage_get_from_a_missing_bucket_says_the_bucket_is_missing() {
   run_lithops storage get my-data in/x
   expect_contains "$ERR" "no object 'in/x' in bucket 'my-data' of localhost storage" "a missing key"
 }
+
+# --- Commands that cannot run ---
+
+test_a_command_whose_program_is_missing_is_refused_before_launch() {
+  run_lithops job submit --command 'convertt {} out.png' --range 2
+  expect_eq "$CODE" 2 "exit code"
+  expect_contains "$ERR" "--command: no program 'convertt' on PATH (install it or give its path" \
+    "names the program"
+  run_lithops job submit --command 'expr {} + 1' --range 2 --reduce-command 'sortt -n'
+  expect_contains "$ERR" "--reduce-command: no program 'sortt' on PATH" "the reducer's too"
+  run_lithops job submit --command './tool.sh {}' --range 2
+  expect_contains "$ERR" "--command: './tool.sh' is not an executable file" "a path"
+  expect_no_job_stored "a missing program"
+  run_lithops_stdin '"true"' job submit --command '{} 1' --iterdata -
+  expect_eq "$CODE" 0 "a program given by a placeholder is left to the calls ($ERR)"
+}
+
+test_env_path_is_where_the_command_is_found() {
+  mkdir bin
+  printf '#!/bin/sh\necho tool-$1\n' >bin/mytool
+  chmod +x bin/mytool
+  run_lithops job submit --command 'mytool {}' --range 1 --env "PATH=$PWD/bin:/usr/bin:/bin"
+  expect_eq "$CODE" 0 "found on --env PATH ($ERR)"
+  expect_eq "$OUT" "tool-0" "and run"
+  run_lithops job submit --command 'sh -c "echo \$PATH"' --range 1 --env "PATH=$PWD/bin:/bin"
+  expect_contains "$OUT" "$PWD/bin:/bin:" "the call's PATH is the job's, the runtime's folder after it"
+}
