@@ -226,6 +226,17 @@ test_podman_local_input_files_are_read_inside_the_containers() {
   expect_eq "$CODE" 0 "exit code ($ERR)"
   expect_eq "$OUT" "$(printf '{"words":1000,"chars":3893}\n{"words":500,"chars":1892}')" \
     "each file was read where it is, mounted read-only"
+  # The same files in a localhost:// bucket, for a job stored in Redis (so the localhost
+  # storage is not mounted for the job): the bucket's folder is mounted read-only.
+  start_redis || return
+  "$LITHOPS" -s localhost storage put "$inputs/a.txt" words/in/a.txt >/dev/null 2>&1 &&
+    "$LITHOPS" -s localhost storage put "$inputs/b.txt" words/in/b.txt >/dev/null 2>&1 ||
+    fail "could not put the inputs into localhost storage"
+  run_lithops -s redis job submit -b podman --function "$EXAMPLES/libword_stats.so" \
+    --input localhost://words/in/
+  expect_eq "$CODE" 0 "a localhost:// input of a job in Redis: exit code ($ERR)"
+  expect_eq "$OUT" "$(printf '{"words":1000,"chars":3893}\n{"words":500,"chars":1892}')" \
+    "each object was read from the localhost bucket, mounted read-only"
 }
 
 test_podman_a_so_task_runs_in_s3_storage_from_inside_containers() {
