@@ -526,7 +526,7 @@ test_podman_warm_the_next_identical_job_takes_the_idle_container_never_a_busy_or
   expect_eq "$(warm_containers)" "" "clean leaves no warm container"
 }
 
-test_podman_warm_containers_expire_after_keep_warm_and_a_dead_one_falls_back_to_a_cold_start() {
+test_podman_warm_containers_expire_after_keep_warm_and_a_dead_or_frozen_one_falls_back_to_a_cold_start() {
   warm_setup 4
   runtime_image_built || return
   square_job
@@ -541,6 +541,15 @@ test_podman_warm_containers_expire_after_keep_warm_and_a_dead_one_falls_back_to_
   [[ "$second" == lithops-warm-* && "$second" != "$first" ]] ||
     fail "after its container died the job ran in '$second', expected a new one"
   expect_eq "$(warm_containers)" "$second" "only the new container is left"
+  # Frozen while idle (`podman pause`): it takes the connection but never greets; the next job
+  # gives up on it after the greeting's wait, removes it and starts another.
+  pm pause "$second" >/dev/null || fail "podman pause $second"
+  square_job
+  local third
+  third=$(hosts_of "$KEY")
+  [[ "$third" == lithops-warm-* && "$third" != "$second" ]] ||
+    fail "with its container paused the job ran in '$third', expected a new one"
+  expect_eq "$(warm_containers)" "$third" "the paused container was removed, not left behind"
   # keep_warm (4 s) idle: it ends, and --rm removes it.
   wait_until 60 eval '[ -z "$(warm_containers)" ]' ||
     fail "the idle container outlived keep_warm: $(warm_containers)"
