@@ -92,14 +92,6 @@ bool any_damage(const std::vector<DamagedBatch>& damaged) {
   return false;
 }
 
-// `job status --json`'s "damaged": [{key, error, calls}], the batches that lost calls.
-nlohmann::json damaged_json(const std::vector<DamagedBatch>& damaged) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& d : damaged)
-    if (!d.lost.empty()) list.push_back({{"key", d.key}, {"error", d.error}, {"calls", d.lost}});
-  return list;
-}
-
 // The reducer's result, or why there is none (a map call failed, or its worker was lost).
 Result<CallResult> reduce_result(Context& ctx, const JobSpec& spec, uint64_t failed) {
   auto stored = ctx.store().value()->read_reduce_result(spec.job_key);
@@ -498,7 +490,8 @@ int run_job(Context& ctx, PreparedJob job, const RunOptions& options) {
                                ResultTarget{options.output_file, options.results_dir},
                                options.logs);
   if (!options.plot_dir.empty()) {
-    auto written = write_job_plots(ctx, job.spec, options.plot_dir, "svg");
+    std::vector<DamagedBatch> damaged;  // already reported with the results
+    auto written = write_job_plots(ctx, job.spec, options.plot_dir, "svg", damaged);
     if (!written.ok()) return report_error(written.error());
     if (!ctx.options().quiet)
       for (const auto& path : *written) std::cerr << "lithops: wrote " << path << "\n";

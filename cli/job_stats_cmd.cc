@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/json_output.h"
 #include "cli/png_writer.h"
 #include "core/job_plot.h"
 
@@ -110,6 +111,25 @@ void print_summary_text(std::ostream& out, const JobSpec& spec, const JobSummary
                        *s.cost, s.cost_cpu, s.cost_gb, s.cost_invocations, spec.backend);
 }
 
+// After the figures that could be read, what the damaged result batches took from them: a
+// batch that left calls without any result is an error naming them (exit 4, as `job result`
+// and `logs get`); one whose calls all have another attempt only lost attempts, a warning.
+int report_damage(const std::vector<DamagedBatch>& damaged, const std::string& job_key) {
+  int code = kExitOk;
+  for (const auto& d : damaged) {
+    if (d.lost.empty()) {
+      print_warning(fmt::format("the result object {} is damaged in storage ({}): the attempts "
+                                "it held are left out; each of its calls has another attempt",
+                                d.key, d.error));
+      continue;
+    }
+    print_error(damage_message(d, job_key) + " (they are left out of these figures)",
+                kExitDamaged);
+    code = kExitDamaged;
+  }
+  return code;
+}
+
 }  // namespace
 
 Prices prices_of(const Config& config, const std::string& backend) {
@@ -174,7 +194,8 @@ Result<JobSummary> job_summary(Context& ctx, const JobSpec& spec) {
   if (!store.ok()) return store.error();
   auto config = ctx.config();
   if (!config.ok()) return config.error();
-  auto records = read_job_records(**store, spec);
+  std::vector<DamagedBatch> damaged;  // the callers report damage themselves
+  auto records = read_job_records(**store, spec, &damaged);
   if (!records.ok()) return records.error();
   return summarize(*records, spec, prices_of(**config, spec.backend));
 }
@@ -192,18 +213,19 @@ void add_stats_command(CLI::App& job, Context& ctx, int& exit_code) {
     auto store = ctx.store();
     auto config = ctx.config();
     if (!config.ok()) return void(exit_code = report_error(config.error()));
-    auto records = read_job_records(**store, *spec);
+    std::vector<DamagedBatch> damaged;
+    auto records = read_job_records(**store, *spec, &damaged);
     if (!records.ok()) return void(exit_code = report_error(records.error()));
     if (*csv) {
       print_csv(std::cout, *records);
-      return void(exit_code = kExitOk);
+      return void(exit_code = report_damage(damaged, spec->job_key));
     }
     auto summary = summarize(*records, *spec, prices_of(**config, spec->backend));
     if (ctx.options().json) {
       // One object, written call by call: a million calls never sit in memory as JSON.
-      std::string head = nlohmann::json{{"job_key", spec->job_key},
-                                        {"summary", summary_json(summary)}}
-                             .dump();
+      nlohmann::json j = {{"job_key", spec->job_key}, {"summary", summary_json(summary)}};
+      if (!damaged_json(damaged).empty()) j["damaged"] = damaged_json(damaged);
+      std::string head = j.dump();
       head.pop_back();  // the closing brace
       std::cout << head << ",\"calls\":[";
       for (size_t i = 0; i < records->calls.size(); ++i)
@@ -212,16 +234,17 @@ void add_stats_command(CLI::App& job, Context& ctx, int& exit_code) {
     } else {
       print_summary_text(std::cout, *spec, summary);
     }
-    exit_code = kExitOk;
+    exit_code = report_damage(damaged, spec->job_key);
   });
 }
 
 Result<std::vector<std::string>> write_job_plots(Context& ctx, const JobSpec& spec,
                                                  const std::string& dir,
-                                                 const std::string& format) {
+                                                 const std::string& format,
+                                                 std::vector<DamagedBatch>& damaged) {
   auto store = ctx.store();
   if (!store.ok()) return store.error();
-  auto records = read_job_records(**store, spec);
+  auto records = read_job_records(**store, spec, &damaged);
   if (!records.ok()) return records.error();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -261,13 +284,14 @@ void add_plot_command(CLI::App& job, Context& ctx, int& exit_code) {
   cmd->callback([&ctx, &exit_code, key, dir, format] {
     auto spec = ctx.find_job(*key);
     if (!spec.ok()) return void(exit_code = report_error(spec.error()));
-    auto written = write_job_plots(ctx, *spec, *dir, *format);
+    std::vector<DamagedBatch> damaged;
+    auto written = write_job_plots(ctx, *spec, *dir, *format, damaged);
     if (!written.ok()) return void(exit_code = report_error(written.error()));
     if (ctx.options().json)
       std::cout << nlohmann::json{{"job_key", spec->job_key}, {"files", *written}}.dump() << "\n";
     else
       for (const auto& path : *written) std::cout << path << "\n";
-    exit_code = kExitOk;
+    exit_code = report_damage(damaged, spec->job_key);
   });
 }
 

@@ -16,10 +16,12 @@ void add_plot_command(CLI::App& job, Context& ctx, int& exit_code);
 Prices prices_of(const Config& config, const std::string& backend);
 
 /// Writes the timeline and the histogram of `spec`'s job into `dir` (made if missing) as
-/// `<job>_timeline.<format>` and `<job>_histogram.<format>`; returns their paths.
+/// `<job>_timeline.<format>` and `<job>_histogram.<format>`; returns their paths. Result
+/// batches that cannot be decoded are left out and recorded in `damaged`.
 Result<std::vector<std::string>> write_job_plots(Context& ctx, const JobSpec& spec,
                                                  const std::string& dir,
-                                                 const std::string& format);
+                                                 const std::string& format,
+                                                 std::vector<DamagedBatch>& damaged);
 
 /// One line for `job status` of a finished job: "stats: 1000 calls in 4.2 s, p50 ..., cost ...".
 /// Empty when nothing was measured.

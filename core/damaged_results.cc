@@ -41,6 +41,13 @@ CallResult damaged_result(uint64_t call, const DamagedBatch& batch) {
   return r;
 }
 
+void mark_lost_calls(std::vector<DamagedBatch>& damaged, uint64_t total_calls,
+                     const std::function<bool(uint64_t call)>& has_result) {
+  for (auto& d : damaged)
+    for (uint64_t c = d.calls.begin; c < d.calls.end && c < total_calls; ++c)
+      if (!has_result(c) && damage_covering(damaged, c) == &d) d.lost.push_back(c);
+}
+
 std::vector<CallResult> add_damaged_results(std::vector<CallResult> all, uint64_t total_calls,
                                             std::vector<DamagedBatch>& damaged) {
   if (damaged.empty()) return all;
@@ -76,6 +83,13 @@ std::string describe_calls(const std::vector<uint64_t>& calls) {
     text += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
   bool one = calls.size() == 1;
   return fmt::format("{} {}", one ? "call" : "calls", text);
+}
+
+nlohmann::json damaged_json(const std::vector<DamagedBatch>& damaged) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& d : damaged)
+    if (!d.lost.empty()) list.push_back({{"key", d.key}, {"error", d.error}, {"calls", d.lost}});
+  return list;
 }
 
 std::string damage_message(const DamagedBatch& batch, const std::string& job_key) {

@@ -6,8 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "core/call_result.h"
 #include "core/job_spec.h"
@@ -44,8 +47,17 @@ CallResult damaged_result(uint64_t call, const DamagedBatch& batch);
 std::vector<CallResult> add_damaged_results(std::vector<CallResult> all, uint64_t total_calls,
                                             std::vector<DamagedBatch>& damaged);
 
+/// Records in each batch of `damaged` its calls (below `total_calls`, not covered by an
+/// earlier batch) for which `has_result` is false: the calls it left without any result.
+void mark_lost_calls(std::vector<DamagedBatch>& damaged, uint64_t total_calls,
+                     const std::function<bool(uint64_t call)>& has_result);
+
 /// "call 3", "calls 0, 1 and 2", "calls 0-99 and 120" (runs of 3 or more as ranges).
 std::string describe_calls(const std::vector<uint64_t>& calls);
+
+/// For machines (`job status --json`, `job stats --json`): [{key, error, calls}] of the
+/// batches that lost calls.
+nlohmann::json damaged_json(const std::vector<DamagedBatch>& damaged);
 
 /// For people, one line: the key, what is wrong, the calls lost with it and what to do.
 std::string damage_message(const DamagedBatch& batch, const std::string& job_key);

@@ -115,6 +115,20 @@ Result<PartitionOptions> partition_options(const SubmitRequest& r) {
   return o;
 }
 
+// The folder on this machine that the objects at `where` are files in: a local path's, or
+// a bucket of a storage that keeps objects as plain files (localhost://); "" for S3 or Redis.
+std::string input_folder(const InputLocation& where, const ObjectPartition& first,
+                         const StorageLookup& storage_named) {
+  if (where.storage == "file") return where.bucket;
+  auto storage = storage_named(where.storage);
+  if (!storage.ok()) return "";
+  auto path = (*storage)->local_path(where.bucket, first.key);
+  if (!path || path->size() <= first.key.size() + 1) return "";
+  // <root>/<bucket>/<key>: the bucket's folder, absolute (the root may be relative).
+  std::string folder = path->substr(0, path->size() - first.key.size() - 1);
+  return std::filesystem::absolute(folder).lexically_normal().string();
+}
+
 // --input: one call per object, or per chunk of each object; the inputs are descriptors.
 Status build_object_inputs(const SubmitRequest& r, const Config& config, const BuilderDeps& deps,
                            PreparedJob& job) {
@@ -127,7 +141,8 @@ Status build_object_inputs(const SubmitRequest& r, const Config& config, const B
   auto parts = plan_object_inputs(*where, *options, deps.storage_named);
   if (!parts.ok()) return parts.error();
   job.spec.object_inputs = true;
-  if (where->storage == "file") job.spec.input_dir = where->bucket;
+  if (!parts->empty())
+    job.spec.input_dir = input_folder(*where, parts->front(), deps.storage_named);
   job.spec.total_calls = parts->size();
   // A worker holds the descriptors of an invocation; it reads the bytes call by call.
   for (const auto& p : *parts) {

@@ -114,9 +114,8 @@ Result<std::vector<LogPiece>> read_job_logs(JobStore& store, const JobSpec& spec
     pieces.push_back({r.call, std::move(r.log)});
   }
   if (damaged)
-    for (auto& d : *damaged)
-      for (uint64_t c = d.calls.begin; c < d.calls.end && c < spec.total_calls; ++c)
-        if (!finished.count(c) && damage_covering(*damaged, c) == &d) d.lost.push_back(c);
+    mark_lost_calls(*damaged, spec.total_calls,
+                    [&](uint64_t call) { return finished.count(call) > 0; });
   Packing packing = spec.packing();
   for (uint64_t i = 0; i < packing.invocations(); ++i) {
     CallRange calls = packing.calls_of(i);

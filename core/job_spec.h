@@ -39,8 +39,9 @@ struct JobSpec {
   // Inputs are ObjectPartition descriptors (core/object_partition.h) that the worker resolves
   // into the partition's bytes; stored like explicit inputs.
   bool object_inputs = false;
-  // The folder on this machine that local --input files come from ("" when they come from
-  // storage): a backend whose workers run here in another filesystem (podman) mounts it.
+  // The folder on this machine that the --input objects are files in: a local path's, or a
+  // localhost:// bucket's ("" for S3 or Redis). A backend whose workers run here in another
+  // filesystem (podman) mounts it.
   std::string input_dir;
   uint64_t chunksize = 0;      // calls per invocation; guided packing: the fewest
   uint64_t max_chunksize = 0;  // guided packing (chunksize auto): the most; 0 = fixed packing

@@ -53,7 +53,8 @@ void add_records(std::vector<CallResult>& batch, JobRecords& records) {
   }
 }
 
-Result<JobRecords> read_job_records(JobStore& store, const JobSpec& spec) {
+Result<JobRecords> read_job_records(JobStore& store, const JobSpec& spec,
+                                    std::vector<DamagedBatch>* damaged) {
   std::string prefix = JobStore::job_prefix(spec.job_key) + "out/";
   auto objects = store.storage().list(store.bucket(), prefix);
   if (!objects.ok()) return objects.error();
@@ -65,6 +66,10 @@ Result<JobRecords> read_job_records(JobStore& store, const JobSpec& spec) {
     auto data = store.storage().get(store.bucket(), object.key);
     if (!data.ok()) return data.error();
     auto batch = decode_results(*data, object.key);
+    if (!batch.ok() && damaged) {
+      damaged->push_back(damaged_batch(spec, object.key, batch.error().message));
+      continue;
+    }
     if (!batch.ok()) return batch.error();
     add_records(*batch, records);
   }
@@ -76,6 +81,12 @@ Result<JobRecords> read_job_records(JobStore& store, const JobSpec& spec) {
   // attempt (an invocation stored twice) neither order says which came last.
   if (!std::is_sorted(records.calls.begin(), records.calls.end(), before))
     std::sort(records.calls.begin(), records.calls.end(), before);
+  if (damaged && !damaged->empty()) {
+    std::vector<bool> recorded(spec.total_calls);
+    for (const auto& c : records.calls)
+      if (c.call < spec.total_calls) recorded[c.call] = true;
+    mark_lost_calls(*damaged, spec.total_calls, [&](uint64_t call) { return recorded[call]; });
+  }
   return records;
 }
 

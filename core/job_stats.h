@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/call_result.h"
+#include "core/damaged_results.h"
 #include "core/job_spec.h"
 #include "core/job_store.h"
 
@@ -39,8 +40,11 @@ struct JobRecords {
   std::vector<std::string> hosts;
 };
 
-/// Every stored attempt of every call of `spec`'s job (the reducer not included).
-Result<JobRecords> read_job_records(JobStore& store, const JobSpec& spec);
+/// Every stored attempt of every call of `spec`'s job (the reducer not included). A result
+/// batch that cannot be decoded is an error, unless `damaged` is given: then it is recorded
+/// there, with the calls it left without any record in its `lost`, and the others are read.
+Result<JobRecords> read_job_records(JobStore& store, const JobSpec& spec,
+                                    std::vector<DamagedBatch>* damaged = nullptr);
 /// The records of a decoded batch, appended to `records` (for tests and readers).
 void add_records(std::vector<CallResult>& batch, JobRecords& records);
 

@@ -75,8 +75,10 @@ void PodmanCompute::after_cancel(const JobSpec& job) {
   (void)remove_job_containers(PodmanSettings::from_config(config()), job.job_key);
 }
 
+// The workers see this machine's localhost storage at the same absolute path (mounted for
+// the job's storage, or for a localhost:// --input of a job stored elsewhere).
 void PodmanCompute::adjust_pool_config(nlohmann::json& sections) const {
-  if (local_storage(config())) sections["localhost"]["storage_root"] = storage_root(config());
+  sections["localhost"]["storage_root"] = storage_root(config());
 }
 
 }  // namespace lithops

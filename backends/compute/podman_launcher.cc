@@ -103,8 +103,9 @@ std::vector<std::string> PodmanLauncher::container_options(
   }
   if (!job_.storage_root.empty())
     a.insert(a.end(), {"--volume", job_.storage_root + ":" + job_.storage_root});
-  // The workers read local --input files where they are (object_partition.h): the same path,
-  // unless the storage's mount shows them already (podman refuses two mounts at one place).
+  // The workers read --input files where they are (object_partition.h): local files, or a
+  // localhost:// bucket of a job stored elsewhere. The same path, unless the storage's mount
+  // shows them already (podman refuses two mounts at one place).
   if (!job_.input_dir.empty() &&
       !(!job_.storage_root.empty() && is_under(job_.input_dir, job_.storage_root)))
     a.insert(a.end(), {"--volume", job_.input_dir + ":" + job_.input_dir + ":ro"});

@@ -22,7 +22,7 @@ struct PodmanJob {
   uint64_t memory_mb = 0;     // --memory (0: none)
   uint64_t cpus = 1;          // --cpus
   std::string storage_root;   // localhost storage: bind-mounted at the same path ("" = none)
-  std::string input_dir;      // local --input files: bind-mounted read-only at the same path
+  std::string input_dir;      // --input files (local, localhost://): mounted read-only, same path
   std::string log_dir;        // where each container's stderr is kept until it ends
   std::string runtime;        // the runtime's name, or the --image (warm containers' label)
   std::string image_id;       // the image's id (warm containers: part of their identity)

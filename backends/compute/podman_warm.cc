@@ -242,12 +242,17 @@ std::unique_ptr<WorkerProcess> claim_warm(const PodmanSettings& settings, const 
     ::unlink((dir + "/session.end").c_str());
     int fd = unix_socket();
     SocketPath path(dir);
-    if (fd >= 0 && ::connect(fd, path.get(), sizeof path.addr) == 0 && greeted(fd))
+    bool connected = fd >= 0 && ::connect(fd, path.get(), sizeof path.addr) == 0;
+    if (connected && greeted(fd))
       return std::make_unique<WarmSession>(settings, id, fd, lock, -1, "", start.memory_mb, sessions);
     // Gone (its keep_warm passed, or it was removed) or not answering: never to be taken.
     if (fd >= 0) ::close(fd);
     remove_folder(dir);
     ::close(lock);
+    // One that took the connection but never greeted is frozen (`podman pause`) or stuck:
+    // without its folder nothing would ever take or clean it, so it goes now.
+    if (connected)
+      (void)settings.run({"rm", "--force", "--time", "0", "--ignore", warm_container_name(id)}, 60);
   }
   return nullptr;
 }

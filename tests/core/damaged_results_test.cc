@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "core/damaged_results.h"
+#include "core/job_stats.h"
 #include "core/result_stream.h"
 #include "memory_storage.h"
 
@@ -75,6 +76,37 @@ TEST_CASE("read_all_results reads past a damaged batch when asked to, and names 
   CHECK(damaged[0].lost == std::vector<uint64_t>{3, 4, 5});
   CHECK(damage_message(damaged[0], "k").find("the results of calls 3-5 are lost") !=
         std::string::npos);
+}
+
+TEST_CASE("job records read past a damaged batch when asked to, and name its lost calls") {
+  testing::MemoryStorage storage;
+  JobStore store(storage, "b");
+  JobSpec spec = six_calls_in_two();
+  store_with_second_batch_truncated(storage, store);
+  CHECK_FALSE(read_job_records(store, spec).ok());
+  std::vector<DamagedBatch> damaged;
+  auto records = read_job_records(store, spec, &damaged);
+  REQUIRE(records.ok());
+  REQUIRE(records->calls.size() == 3);
+  CHECK(records->calls[2].call == 2);
+  REQUIRE(damaged.size() == 1);
+  CHECK(damaged[0].lost == std::vector<uint64_t>{3, 4, 5});
+  CHECK(damaged_json(damaged)[0]["calls"] == nlohmann::json{3, 4, 5});
+}
+
+TEST_CASE("a damaged batch whose calls all ran again lost no call") {
+  testing::MemoryStorage storage;
+  JobStore store(storage, "b");
+  JobSpec spec = six_calls_in_two();
+  store_with_second_batch_truncated(storage, store);
+  REQUIRE(store.write_results("k", 7, {ok_result(3), ok_result(4), ok_result(5)}).ok());
+  std::vector<DamagedBatch> damaged;
+  auto records = read_job_records(store, spec, &damaged);
+  REQUIRE(records.ok());
+  CHECK(records->calls.size() == 6);
+  REQUIRE(damaged.size() == 1);
+  CHECK(damaged[0].lost.empty());
+  CHECK(damaged_json(damaged).empty());
 }
 
 TEST_CASE("the result stream gives the other calls and a lost result naming the key") {

@@ -138,12 +138,23 @@ damaged_result_scenario() {
     expect_eq "$(json_field "$OUT" '.damaged[0].calls | join(",")')" "3,4,5" "$store, $damage: and the calls"
     expect_eq "$(json_field "$OUT" '[.failures[].call] | join(",")')" "3,4,5" "$store, $damage: lost calls are failures"
     expect_contains "$(json_field "$OUT" '.failures[0].error')" "$batch" "$store, $damage: each naming the key"
+    run_lithops "${s[@]}" job stats "$key"
+    expect_eq "$CODE" 4 "$store, $damage: job stats exit code ($ERR)"
+    expect_contains "$OUT" "3 calls, 3 ok, 0 failed" "$store, $damage: job stats has the readable calls' figures"
+    expect_contains "$ERR" "the results of calls 3-5 are lost" "$store, $damage: job stats names the lost calls"
+    run_lithops "${s[@]}" --json job stats "$key"
+    expect_eq "$(json_field "$OUT" '.damaged[0].key')" "$batch" "$store, $damage: stats --json names the key"
+    expect_eq "$(json_field "$OUT" '[.calls[].call] | join(",")')" "0,1,2" "$store, $damage: and lists the readable calls"
   done
   run_lithops "${s[@]}" job retry "$key" --failed
   expect_eq "$CODE" 0 "$store: job retry --failed of the lost calls ($ERR)"
   expect_eq "$OUT" "$(printf 'out-%s\n' 0 1 2 3 4 5 | head -c -1)" "$store: every result after the retry"
   run_lithops "${s[@]}" job status "$key"
   expect_eq "$CODE" 0 "$store: nothing is lost any more ($ERR)"
+  run_lithops "${s[@]}" job stats "$key"
+  expect_eq "$CODE" 0 "$store: job stats after the retry ($ERR)"
+  expect_contains "$OUT" "6 calls, 6 ok" "$store: job stats has every call"
+  expect_contains "$ERR" "the attempts it held are left out" "$store: and says what the damaged batch took"
 }
 
 test_damaged_result_batch_names_the_key_and_its_calls_in_local_storage() {

@@ -237,6 +237,17 @@ test_podman_local_input_files_are_read_inside_the_containers() {
   expect_eq "$CODE" 0 "exit code ($ERR)"
   expect_eq "$OUT" "$(printf '{"words":1000,"chars":3893}\n{"words":500,"chars":1892}')" \
     "each file was read where it is, mounted read-only"
+  # The same files in a localhost:// bucket, for a job stored in Redis (so the localhost
+  # storage is not mounted for the job): the bucket's folder is mounted read-only.
+  start_redis || return
+  "$LITHOPS" -s localhost storage put "$inputs/a.txt" words/in/a.txt >/dev/null 2>&1 &&
+    "$LITHOPS" -s localhost storage put "$inputs/b.txt" words/in/b.txt >/dev/null 2>&1 ||
+    fail "could not put the inputs into localhost storage"
+  run_lithops -s redis job submit -b podman --function "$EXAMPLES/libword_stats.so" \
+    --input localhost://words/in/
+  expect_eq "$CODE" 0 "a localhost:// input of a job in Redis: exit code ($ERR)"
+  expect_eq "$OUT" "$(printf '{"words":1000,"chars":3893}\n{"words":500,"chars":1892}')" \
+    "each object was read from the localhost bucket, mounted read-only"
 }
 
 test_podman_a_so_task_runs_in_s3_storage_from_inside_containers() {
@@ -526,7 +537,15 @@ test_podman_warm_the_next_identical_job_takes_the_idle_container_never_a_busy_or
   expect_eq "$(warm_containers)" "" "clean leaves no warm container"
 }
 
-test_podman_warm_containers_expire_after_keep_warm_and_a_dead_one_falls_back_to_a_cold_start() {
+# square_job_in_a_new_container OLD WHEN: square_job, which must run in a warm container other
+# than OLD (what WHEN says happened to it); sets NEW.
+square_job_in_a_new_container() {
+  square_job
+  NEW=$(hosts_of "$KEY")
+  [[ "$NEW" == lithops-warm-* && "$NEW" != "$1" ]] || fail "$2 the job ran in '$NEW', expected a new one"
+}
+
+test_podman_warm_containers_expire_after_keep_warm_and_a_dead_or_frozen_one_falls_back_to_a_cold_start() {
   warm_setup 4
   runtime_image_built || return
   square_job
@@ -535,12 +554,14 @@ test_podman_warm_containers_expire_after_keep_warm_and_a_dead_one_falls_back_to_
   # Removed behind lithops' back while idle: the next job finds it dead and starts another,
   # losing no call.
   pm rm --force --time 0 "$first" >/dev/null
-  square_job
-  local second
-  second=$(hosts_of "$KEY")
-  [[ "$second" == lithops-warm-* && "$second" != "$first" ]] ||
-    fail "after its container died the job ran in '$second', expected a new one"
+  square_job_in_a_new_container "$first" "after its container died"
+  local second=$NEW
   expect_eq "$(warm_containers)" "$second" "only the new container is left"
+  # Frozen while idle (`podman pause`): it takes the connection but never greets; the next job
+  # gives up on it after the greeting's wait, removes it and starts another.
+  pm pause "$second" >/dev/null || fail "podman pause $second"
+  square_job_in_a_new_container "$second" "with its container paused"
+  expect_eq "$(warm_containers)" "$NEW" "the paused container was removed, not left behind"
   # keep_warm (4 s) idle: it ends, and --rm removes it.
   wait_until 60 eval '[ -z "$(warm_containers)" ]' ||
     fail "the idle container outlived keep_warm: $(warm_containers)"
