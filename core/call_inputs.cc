@@ -87,11 +87,19 @@ Result<uint64_t> for_each_json_line(std::istream& in, const std::string& source_
     } catch (const nlohmann::json::parse_error& e) {
       std::string what = e.what();
       auto pos = what.find("parse error");
+      // A pretty-printed JSON document (an array or object over several lines) is the usual
+      // way to get here: say how to turn it into JSON lines.
+      std::string opening(trim(line));
+      std::string hint = opening == "[" || opening == "{"
+                             ? fmt::format("; a JSON document over several lines is not JSON "
+                                           "lines: `jq -c '.[]' {}` makes one value per line",
+                                           source_name)
+                             : "";
       return make_error(ErrorKind::kInvalidInput,
                         fmt::format("{}:{}: not valid JSON: {} (each line must hold one JSON "
-                                    "value, e.g. 42, \"text\" or {{\"x\": 1}})",
+                                    "value, e.g. 42, \"text\" or {{\"x\": 1}}{})",
                                     source_name, number,
-                                    pos == std::string::npos ? what : what.substr(pos)));
+                                    pos == std::string::npos ? what : what.substr(pos), hint));
     } catch (const nlohmann::json::out_of_range& e) {
       // A number beyond a double, e.g. 1e400 (found by fuzz_iterdata: it ended the process).
       std::string what = e.what();

@@ -87,6 +87,16 @@ test_input_file_missing_or_a_directory_says_why() {
   expect_no_job_stored "a missing or directory input file"
 }
 
+test_a_pretty_printed_json_array_as_iterdata_says_how_to_make_json_lines() {
+  printf '[\n  1,\n  2\n]\n' >inputs.json
+  run_lithops job submit --command 'echo {}' --iterdata inputs.json
+  expect_eq "$CODE" 2 "exit code"
+  expect_contains "$ERR" "inputs.json:1: not valid JSON" "where"
+  expect_contains "$ERR" "is not JSON lines: \`jq -c '.[]' inputs.json\` makes one value per line" \
+    "how to make JSON lines of it"
+  expect_no_job_stored "a JSON array as --iterdata"
+}
+
 test_config_file_missing_or_a_directory_says_why() {
   mkdir confdir
   run_lithops -c confdir job list
@@ -176,3 +186,4 @@ test_env_path_is_where_the_command_is_found() {
   run_lithops job submit --command 'sh -c "echo \$PATH"' --range 1 --env "PATH=$PWD/bin:/bin"
   expect_contains "$OUT" "$PWD/bin:/bin:" "the call's PATH is the job's, the runtime's folder after it"
 }
+
