@@ -57,8 +57,18 @@ void register_worker_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* list = worker->add_subcommand(
       "list", "Per host: processes, busy, idle, runtime version, last heartbeat, state");
   list->callback([&ctx, &exit_code] {
-    if (auto loaded = ctx.config(); loaded.ok() && (*loaded)->get_string("lithops", "backend") == "podman")
-      return void(exit_code = list_podman_warm(ctx, **loaded));
+    auto loaded = ctx.config();
+    std::string backend = loaded.ok() ? (*loaded)->get_string("lithops", "backend") : "";
+    if (backend == "podman") return void(exit_code = list_podman_warm(ctx, **loaded));
+    // Other backends keep no workers between jobs: without an ssh section to look at, say
+    // what the command is for rather than ask for ssh.master.
+    if (loaded.ok() && backend != "ssh" && !(*loaded)->is_set("ssh", "master"))
+      return void(exit_code = report_error(make_error(
+                      ErrorKind::kInvalidInput,
+                      fmt::format("`lithops worker list` shows the daemons of your own hosts (-b "
+                                  "ssh) or the warm containers of -b podman; backend {} keeps no "
+                                  "workers between jobs (a job's: `lithops job status JOB`)",
+                                  backend))));
     auto config = ctx.config_for({"ssh"});
     if (!config.ok()) return void(exit_code = report_error(config.error()));
     auto out = run_ssh_helper(**config, {"workers"}, "cannot list the workers (see above)");

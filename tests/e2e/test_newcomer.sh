@@ -187,3 +187,12 @@ test_env_path_is_where_the_command_is_found() {
   expect_contains "$OUT" "$PWD/bin:/bin:" "the call's PATH is the job's, the runtime's folder after it"
 }
 
+# --- Commands for other backends ---
+
+test_worker_list_on_localhost_says_what_it_is_for() {
+  run_lithops worker list
+  expect_eq "$CODE" 2 "exit code"
+  expect_contains "$ERR" "lithops: error: \`lithops worker list\` shows the daemons of your own hosts (-b ssh) or the warm containers of -b podman; backend localhost keeps no workers between jobs" \
+    "what the command is for, instead of asking for ssh.master"
+  expect_not_contains "$ERR" "see above" "one message, prefixed"
+}
