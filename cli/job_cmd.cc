@@ -281,8 +281,10 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
       ->transform(duration_seconds());
   cmd->add_option("--memory", r.memory_mb,
                   "Memory limit of each sub-worker / command in MB (default: the backend's "
-                  "runtime_memory)");
-  cmd->add_option("--retries", r.retries, "Retry a failed call up to N times (lithops.retries)");
+                  "runtime_memory)")
+      ->type_name("MB");
+  cmd->add_option("--retries", r.retries, "Retry a failed call up to N times (lithops.retries)")
+      ->type_name("N");
   cmd->add_option("--retry-on", r.retry_on,
                   "Failure reasons to retry (default lithops.retry_on: "
                   "error,signal,timeout,memory,lost)")
