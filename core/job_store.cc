@@ -284,10 +284,17 @@ Result<std::string> JobStore::resolve_job_key(const std::string& prefix) {
   if (matches.empty())
     return make_error(ErrorKind::kNotFound,
                       fmt::format("no job matches '{}' (see `lithops job list`)", prefix));
-  if (matches.size() > 1)
+  if (matches.size() > 1) {
+    // Newest first, as `job list`; a short prefix of a busy store would list thousands.
+    constexpr size_t kShown = 10;
+    size_t more = matches.size() > kShown ? matches.size() - kShown : 0;
+    matches.resize(matches.size() - more);
     return make_error(ErrorKind::kInvalidInput,
-                      fmt::format("job key prefix '{}' is ambiguous: it matches {}", prefix,
-                                  join(matches, ", ")));
+                      fmt::format("job key prefix '{}' is ambiguous: it matches {}{}; give more "
+                                  "of the key",
+                                  prefix, join(matches, ", "),
+                                  more ? fmt::format(" and {} more", more) : ""));
+  }
   return matches.front();
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <fmt/format.h>
+
 #include "core/job_store.h"
 #include "memory_storage.h"
 #include "tests/support/wait_until.h"
@@ -116,6 +118,7 @@ TEST_CASE("a unique prefix resolves to its job - an ambiguous one lists the cand
   REQUIRE_FALSE(ambiguous.ok());
   CHECK(ambiguous.error().message.find("abc111") != std::string::npos);
   CHECK(ambiguous.error().message.find("abc222") != std::string::npos);
+  CHECK(ambiguous.error().message.find("give more of the key") != std::string::npos);
   CHECK(store.resolve_job_key("nope").error().kind == ErrorKind::kNotFound);
   CHECK_FALSE(store.resolve_job_key("../etc").ok());
 }
@@ -210,4 +213,18 @@ TEST_CASE("a damaged input index is an error naming the job, not an exception") 
     REQUIRE_FALSE(inputs.ok());
     CHECK(inputs.error().message.find("input index of job k9 is damaged") != std::string::npos);
   }
+}
+
+TEST_CASE("an ambiguous prefix of many jobs names ten of them and how many more") {
+  testing::MemoryStorage storage;
+  JobStore store(storage, "b");
+  for (int i = 0; i < 25; ++i)
+    REQUIRE(store.write_spec(sample_spec(fmt::format("abc{:03}", i), 1)).ok());
+  auto ambiguous = store.resolve_job_key("abc");
+  REQUIRE_FALSE(ambiguous.ok());
+  CHECK(ambiguous.error().kind == ErrorKind::kInvalidInput);
+  const std::string& m = ambiguous.error().message;
+  CHECK(m.find("abc024") != std::string::npos);  // newest first
+  CHECK(m.find("abc014") == std::string::npos);
+  CHECK(m.find(" and 15 more; give more of the key") != std::string::npos);
 }
