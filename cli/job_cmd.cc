@@ -328,16 +328,28 @@ void add_submit(CLI::App& job, Context& ctx, int& exit_code) {
   cmd->callback([&ctx, &exit_code, flags] { exit_code = run_submit(ctx, *flags); });
 }
 
-// A reducer that ran says which attempt it was in `job status --json`, and if it failed, why.
-void add_reduce_failure(Context& ctx, const JobSpec& spec, nlohmann::json& status) {
-  if (!spec.reducer) return;
+// The reducer's stored result, if the job has a reducer and it ran.
+std::optional<CallResult> stored_reduce_result(Context& ctx, const JobSpec& spec) {
+  if (!spec.reducer) return std::nullopt;
   auto reduced = ctx.store().value()->read_reduce_result(spec.job_key);
-  if (!reduced.ok()) return;
+  if (!reduced.ok()) return std::nullopt;
+  return std::move(reduced).value();
+}
+
+// A reducer that ran says which attempt it was in `job status --json`, and if it failed, why.
+void add_reduce_failure(const std::optional<CallResult>& reduced, nlohmann::json& status) {
+  if (!reduced) return;
   status["reduce"]["attempt"] = reduced->attempt;
   if (reduced->ok) return;
   status["reduce"]["reason"] = reason_name(reduced->reason);
   status["reduce"]["error"] = reduced->error;
   status["reduce"]["exit_code"] = reduced->exit_code;
+}
+
+// ... and in `job status`, under the calls' failures, as theirs are shown.
+void print_reduce_failure(std::ostream& out, const std::optional<CallResult>& reduced) {
+  if (reduced && !reduced->ok)
+    out << fmt::format("  reduce: {}: {}\n", reason_name(reduced->reason), reduced->error);
 }
 
 // `job status`, text or JSON; also what `job wait --json` prints at the end. Returns whether
@@ -363,12 +375,13 @@ bool print_job_status(Context& ctx, const JobSpec& spec, const JobProgress& prog
     if (auto s = job_summary(ctx, spec); s.ok()) summary = std::move(s).value();
   if (ctx.options().json) {
     auto j = status_json(spec, progress, have_results ? &results : nullptr, calls);
-    add_reduce_failure(ctx, spec, j);
+    add_reduce_failure(stored_reduce_result(ctx, spec), j);
     if (summary) j["stats"] = summary_json(*summary);
     if (any_damage(damaged)) j["damaged"] = damaged_json(damaged);
     print_json_line(std::cout, j);
   } else {
     print_status_text(std::cout, spec, progress, have_results ? &results : nullptr, calls);
+    print_reduce_failure(std::cout, stored_reduce_result(ctx, spec));
     if (std::string line = summary ? stats_line(*summary) : ""; !line.empty())
       std::cout << line << "\n";
     print_damage(damaged, spec.job_key);

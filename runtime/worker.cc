@@ -229,7 +229,8 @@ Result<CallResult> Worker::run_reduce(const std::string& job_key, uint32_t attem
   int64_t reduce_queued_us = wall_us();
   LITHOPS_TRY(prepare_reduce(job_key));
   // A damaged batch whose calls have results elsewhere (a retry's) costs nothing; one that
-  // took a call's only result fails the reduce, naming every such batch, its calls and the fix.
+  // took a call's only result fails the reduce, naming every such batch, its calls and the fix,
+  // in the reducer's stored result: `job status` and `job result` show it.
   std::vector<DamagedBatch> damaged;
   auto results = store_.read_all_results(*spec_, &damaged);
   if (!results.ok()) return results.error();
@@ -237,8 +238,12 @@ Result<CallResult> Worker::run_reduce(const std::string& job_key, uint32_t attem
   std::string lost;
   for (const auto& d : damaged)
     if (!d.lost.empty()) lost += (lost.empty() ? "" : "; ") + damage_message(d, job_key);
-  if (!lost.empty())
-    return make_error(ErrorKind::kIo, "the reducer needs every map call's result: " + lost);
+  if (!lost.empty()) {
+    CallResult failed = failed_call(spec_->total_calls, attempt, FailureReason::kLost,
+                                    "the reducer needs every map call's result: " + lost);
+    LITHOPS_TRY(store_.write_reduce_result(job_key, failed));
+    return failed;
+  }
   TaskCall call;
   call.index = spec_->total_calls;
   call.reduce = true;

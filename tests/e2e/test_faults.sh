@@ -200,6 +200,33 @@ test_damaged_result_batch_does_not_stop_logs_get_or_the_reducer() {
   expect_contains "$OUT" "00004: log-4" "the retried calls' logs"
 }
 
+# A map result damaged after its calls ended but before the reducer read it (the first
+# invocation's batch, while the second's calls wait for a file): the reducer fails with a
+# stored result that names the key and the calls whose only result went with it, and
+# `job retry --failed` runs those calls and the reducer again.
+test_a_map_result_damaged_before_the_reduce_fails_the_reducer_naming_it() {
+  run_lithops job submit --range 6 --chunksize 3 --max-workers 2 --reduce-command 'sort -r' \
+    --command "sh -c 'if [ {} -ge 3 ]; then while [ ! -e $PWD/go ]; do sleep 0.05; done; fi; echo out-{}'" \
+    --detach
+  local key=$OUT batch
+  batch="lithops.jobs/$key/out/0000000"
+  wait_until 30 eval '"$LITHOPS" storage get lithops-data "$batch" -o good.bin >/dev/null 2>&1' ||
+    fail "the first invocation's batch $batch never appeared"
+  head -c "$(($(stat -c %s good.bin) / 2))" good.bin >bad.bin
+  "$LITHOPS" storage put bad.bin "lithops-data/$batch" >/dev/null 2>&1 || fail "could not damage $batch"
+  touch go
+  "$LITHOPS" job wait "$key" >/dev/null 2>&1
+  run_lithops --json job status "$key"
+  expect_eq "$(json_field "$OUT" .reduce.reason)" lost "the reducer failed as lost ($ERR)"
+  expect_contains "$(json_field "$OUT" .reduce.error)" \
+    "the reducer needs every map call's result: the result object $batch is damaged in storage" \
+    "its stored error names the key"
+  expect_contains "$(json_field "$OUT" .reduce.error)" "the results of calls 0-2 are lost" "and the calls"
+  run_lithops job retry "$key" --failed
+  expect_eq "$CODE" 0 "job retry --failed: the lost calls, then the reducer ($ERR)"
+  expect_eq "$OUT" "$(printf 'out-%s\n' 5 4 3 2 1 0 | head -c -1)" "the reducer had every call's output"
+}
+
 # --- S3 answering 503 SlowDown, 500, or resetting connections (a proxy in front of s3rver) ---
 
 # faults_proxy RULE...: starts tests/servers/fault_proxy.py in front of this test's s3rver and

@@ -248,6 +248,8 @@ test_a_failing_reducer_fails_the_job_with_its_reason() {
   job_status_json
   expect_eq "$(json_field "$STATUS" .reduce.reason)" "error" "reason in status"
   expect_eq "$(json_field "$STATUS" .reduce.exit_code)" "6" "exit code in status"
+  run_lithops job status "$(only_job_key)"
+  expect_contains "$OUT" "  reduce: error: exit code 6" "job status says why the reducer failed"
 }
 
 test_bad_robustness_flags_are_refused_before_launch() {
