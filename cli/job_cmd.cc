@@ -495,7 +495,18 @@ int run_job(Context& ctx, PreparedJob job, const RunOptions& options) {
   RuntimeLimits limits{options.runtime_memory, options.runtime_timeout};
   if (auto s = prepare_job_runtime(ctx, job.spec, options.runtime, limits); !s.ok())
     return report_error(s.error());
-  if (auto s = launch_job(job, **store, **compute); !s.ok()) return report_error(s.error());
+  // Ctrl-C from here on is handled, not fatal: ending the process mid-launch would leave a job
+  // half stored, or started with no one left to cancel it. Before the job is recorded the
+  // launch gives up; after, the job is cancelled.
+  install_interrupt_handler();
+  if (auto s = launch_job(job, **store, **compute, interrupted); !s.ok())
+    return report_error(s.error());
+  if (interrupted()) {
+    (void)(*compute)->cancel(job.spec);
+    return report_error(make_error(ErrorKind::kInterrupted,
+                                   fmt::format("interrupted: job {} was cancelled as it started",
+                                               job.spec.job_key)));
+  }
   if (options.detach) {
     print_job_key(std::cout, job.spec.job_key, ctx.options().json);
     return kExitOk;

@@ -12,8 +12,10 @@
 namespace lithops {
 
 /// Uploads the task and inputs, records the job, then launches it. Nothing is launched if an
-/// upload fails.
-Status launch_job(const PreparedJob& job, JobStore& store, ComputeBackend& compute);
+/// upload fails, nor if `interrupted` says so once the inputs are up (Ctrl-C during a long
+/// upload): then the job's objects are removed again and the error is kInterrupted.
+Status launch_job(const PreparedJob& job, JobStore& store, ComputeBackend& compute,
+                  const std::function<bool()>& interrupted = {});
 
 struct WaitOptions {
   double interval_s = 0.1;

@@ -247,6 +247,26 @@ faults_count() {  # faults_count PATTERN: proxy log lines matching PATTERN
   grep -c -- "$1" "$PROXY_LOG" 2>/dev/null || true
 }
 
+# Ctrl-C while the job's inputs go up (its launch, before the job is recorded; S3 answers the
+# first four PUTs of the inputs with SlowDown, so the upload takes a second of backoff):
+# nothing is launched and nothing of the job is left in storage. lithops used to handle Ctrl-C
+# only once it followed the job: one during the launch ended the process with the job half
+# stored, or started with no one left to cancel it.
+test_ctrl_c_while_the_inputs_go_up_launches_nothing_and_leaves_nothing() {
+  start_s3 || return
+  faults_proxy put:1:4:503:input.data || return
+  printf '1\n2\n' >lines.txt
+  "$LITHOPS" -s s3 job submit --command 'sleep 94.{}' --lines lines.txt >out.txt 2>err.txt &
+  local pid=$!
+  interrupt "$pid"
+  wait "$pid"
+  expect_eq "$?" 130 "exit code ($(cat err.txt))"
+  expect_contains "$(cat err.txt)" "was not launched (its inputs are removed)" "message"
+  run_lithops -s s3 storage list lithops-data/lithops.jobs/
+  expect_eq "$OUT" "" "nothing of the job is left in storage ($ERR)"
+  expect_no_process "sleep 94." "no call ran"
+}
+
 # A 16 MiB object in 5 MiB parts (s3rver, like S3, refuses smaller parts but the last):
 # parts 1, 2 and 3 each meet one fault, and the object arrives whole.
 test_s3_multipart_upload_retries_slowdown_500_and_resets() {
