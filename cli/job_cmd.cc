@@ -205,7 +205,7 @@ Result<JobProgress> follow(Context& ctx, const JobSpec& spec, double timeout_s,
   line.clear();
   if (logs) logs->finish();
   if (progress.ok() && interrupted()) {
-    (void)(*compute)->cancel(spec);
+    (void)cancel_job(ctx, spec);  // records it too, should the pool die before it can
     return make_error(ErrorKind::kInterrupted,
                       fmt::format("interrupted: job {} was cancelled", spec.job_key));
   }
@@ -502,7 +502,7 @@ int run_job(Context& ctx, PreparedJob job, const RunOptions& options) {
   if (auto s = launch_job(job, **store, **compute, interrupted); !s.ok())
     return report_error(s.error());
   if (interrupted()) {
-    (void)(*compute)->cancel(job.spec);
+    (void)cancel_job(ctx, job.spec);
     return report_error(make_error(ErrorKind::kInterrupted,
                                    fmt::format("interrupted: job {} was cancelled as it started",
                                                job.spec.job_key)));
