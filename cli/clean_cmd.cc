@@ -42,19 +42,16 @@ struct Report {
   bool dry_run = false;  // count and name what would go, delete nothing
 };
 
-// Removes every object under `prefix` (only lithops' own prefixes are ever passed).
-Status remove_prefix(StorageBackend& storage, const std::string& bucket, const std::string& prefix,
-                     Report& report) {
-  auto objects = storage.list(bucket, prefix);
-  if (!objects.ok())
-    return objects.error().kind == ErrorKind::kNotFound ? Status{} : objects.error();
-  std::vector<std::string> keys;
-  for (const auto& o : *objects) {
-    keys.push_back(o.key);
-    report.bytes += o.size;
-  }
-  report.objects += keys.size();
-  return keys.empty() || report.dry_run ? Status{} : storage.remove_many(bucket, keys);
+// Removes every object under `prefix` (only lithops' own prefixes are ever passed), counted in
+// `report`; a bucket that does not exist holds nothing to clean.
+Status clean_prefix(StorageBackend& storage, const std::string& bucket, const std::string& prefix,
+                    Report& report) {
+  auto removed = remove_prefix(storage, bucket, prefix, report.dry_run);
+  if (!removed.ok())
+    return removed.error().kind == ErrorKind::kNotFound ? Status{} : removed.error();
+  for (const auto& o : *removed) report.bytes += o.size;
+  report.objects += removed->size();
+  return {};
 }
 
 void remove_local(const std::string& path, Report& report) {
@@ -85,7 +82,7 @@ Status clean_job(Context& ctx, const std::string& key, const CleanFlags& flags, 
     }
   }
   uint64_t before = report.objects;
-  LITHOPS_TRY(remove_prefix(store.storage(), store.bucket(), JobStore::job_prefix(key), report));
+  LITHOPS_TRY(clean_prefix(store.storage(), store.bucket(), JobStore::job_prefix(key), report));
   if (!report.dry_run)
     LITHOPS_TRY(store.storage().remove(store.bucket(), JobStore::job_list_key(key)));
   ++report.objects;
@@ -225,7 +222,7 @@ int run_clean(Context& ctx, const CleanFlags& flags) {
   if (flags.all) {
     // Everything else lithops keeps under its own prefixes, and its local caches.
     for (const char* prefix : {"lithops.runtimes/"})
-      if (auto s = remove_prefix(**ctx.storage(), (*store)->bucket(), prefix, report); !s.ok())
+      if (auto s = clean_prefix(**ctx.storage(), (*store)->bucket(), prefix, report); !s.ok())
         return report_error(s.error());
     remove_local(lithops_cache_dir() + "/tasks", report);
     if (report.skipped.empty()) remove_local(lithops_cache_dir() + "/logs", report);

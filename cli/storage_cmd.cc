@@ -254,13 +254,10 @@ struct DeleteFlags {
 
 Status remove_listed(Context& ctx, StorageBackend& storage, const std::string& bucket,
                      const std::string& prefix) {
-  auto objects = storage.list(bucket, prefix);
-  if (!objects.ok()) return objects.error();
-  std::vector<std::string> keys;
-  for (const auto& o : *objects) keys.push_back(o.key);
-  LITHOPS_TRY(storage.remove_many(bucket, keys));
-  note(ctx, fmt::format("deleted {} object{} from {}", keys.size(), keys.size() == 1 ? "" : "s",
-                        bucket));
+  auto removed = remove_prefix(storage, bucket, prefix);
+  if (!removed.ok()) return removed.error();
+  note(ctx, fmt::format("deleted {} object{} from {}", removed->size(),
+                        removed->size() == 1 ? "" : "s", bucket));
   return {};
 }
 

@@ -10,20 +10,6 @@
 
 namespace lithops {
 
-namespace {
-
-// What a launch stored of the job before it was given up (the task artifacts are shared by
-// content, so they stay).
-void remove_job_objects(JobStore& store, const std::string& job_key) {
-  auto objects = store.storage().list(store.bucket(), JobStore::job_prefix(job_key));
-  if (!objects.ok()) return;
-  std::vector<std::string> keys;
-  for (const auto& o : *objects) keys.push_back(o.key);
-  if (!keys.empty()) (void)store.storage().remove_many(store.bucket(), keys);
-}
-
-}  // namespace
-
 Status launch_job(const PreparedJob& job, JobStore& store, ComputeBackend& compute,
                   const std::function<bool()>& interrupted) {
   JobSpec uploaded = job.spec;  // with its artifacts' keys; the inputs are not copied
@@ -45,7 +31,8 @@ Status launch_job(const PreparedJob& job, JobStore& store, ComputeBackend& compu
     LITHOPS_TRY(store.write_inputs(job.spec.job_key, encode_inputs(job.inputs)));
   // The last moment to give up with nothing to undo but storage: the job is not recorded yet.
   if (interrupted && interrupted()) {
-    remove_job_objects(store, job.spec.job_key);
+    // What the launch stored of the job (its task artifacts are shared by content: they stay).
+    (void)remove_prefix(store.storage(), store.bucket(), JobStore::job_prefix(job.spec.job_key));
     return make_error(ErrorKind::kInterrupted,
                       fmt::format("interrupted: job {} was not launched (its inputs are removed)",
                                   job.spec.job_key));

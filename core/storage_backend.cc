@@ -16,6 +16,16 @@ Status StorageBackend::remove_many(std::string_view bucket, const std::vector<st
   return {};
 }
 
+Result<std::vector<ObjectInfo>> remove_prefix(StorageBackend& storage, std::string_view bucket,
+                                              std::string_view prefix, bool dry_run) {
+  auto objects = storage.list(bucket, prefix);
+  if (!objects.ok()) return objects.error();
+  std::vector<std::string> keys;
+  for (const auto& o : *objects) keys.push_back(o.key);
+  if (!keys.empty() && !dry_run) LITHOPS_TRY(storage.remove_many(bucket, keys));
+  return objects;
+}
+
 Status StorageBackend::put_file(std::string_view bucket, std::string_view key,
                                 const std::string& path) {
   std::ifstream in(path, std::ios::binary);

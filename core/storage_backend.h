@@ -71,6 +71,11 @@ class StorageBackend {
   virtual std::optional<std::string> local_path(std::string_view bucket, std::string_view key);
 };
 
+/// Removes every object under `prefix` of `bucket` (listed first); returns what was there,
+/// sizes included, for reports. `dry_run`: lists only.
+Result<std::vector<ObjectInfo>> remove_prefix(StorageBackend& storage, std::string_view bucket,
+                                              std::string_view prefix, bool dry_run = false);
+
 /// Checks a storage key: non-empty, relative, no "." or ".." segments, no empty segments,
 /// no NUL. Keys from users pass through this before any backend sees them.
 Status validate_key(std::string_view key);
