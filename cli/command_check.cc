@@ -3,8 +3,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
-
 #include <fmt/format.h>
 
 #include "backends/sys/process.h"
@@ -28,10 +26,7 @@ Status check_program(const TaskSpec& task, const char* flag) {
                                   "run in this directory)",
                                   flag, name));
   }
-  auto env_path = task.env.find("PATH");
-  const char* own = std::getenv("PATH");
-  std::string path = env_path != task.env.end() ? env_path->second : (own ? own : "/usr/bin:/bin");
-  if (!find_program_in(name, path).empty()) return {};
+  if (!find_program_in(name, task_search_path(task.env)).empty()) return {};
   return make_error(ErrorKind::kInvalidInput,
                     fmt::format("{}: no program '{}' on PATH (install it or give its path; a "
                                 "shell builtin runs as sh -c '...')",

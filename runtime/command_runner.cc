@@ -113,10 +113,7 @@ CommandRunner::CommandRunner(CommandTemplate command, std::map<std::string, std:
   // Commands can call the runtime's own helpers (`lithops-runtime hello`) wherever it is
   // installed; appended, so it never shadows the user's programs. The job's --env PATH, if
   // any, is the one searched and passed on (it replaced the worker's, then was replaced).
-  auto job_path = env.find("PATH");
-  const char* own = std::getenv("PATH");
-  std::string path = job_path != env.end() ? job_path->second : (own ? own : "/usr/bin:/bin");
-  path_ = fmt::format("{}:{}", path, self_exe_dir());
+  path_ = fmt::format("{}:{}", task_search_path(env), self_exe_dir());
   env_.push_back("PATH=" + path_);
   // Merged once: only the call index differs from one call to the next (and is added last,
   // so any inherited one goes).

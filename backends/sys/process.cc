@@ -69,6 +69,12 @@ std::string resolve_program(const std::string& name, const std::vector<std::stri
 
 }  // namespace
 
+std::string task_search_path(const std::map<std::string, std::string>& task_env) {
+  if (auto job_path = task_env.find("PATH"); job_path != task_env.end()) return job_path->second;
+  const char* own = std::getenv("PATH");
+  return own ? own : "/usr/bin:/bin";
+}
+
 std::string find_program_in(const std::string& name, const std::string& path) {
   if (name.find('/') != std::string::npos) return name;
   size_t start = 0;

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,10 @@ Result<pid_t> spawn_process(const SpawnOptions& options);
 std::string find_program(const std::string& name);
 /// The same on `path` (a PATH value).
 std::string find_program_in(const std::string& name, const std::string& path);
+
+/// The PATH a command task is looked up on and runs with: the job's --env PATH when it set
+/// one, else this process' own (else /usr/bin:/bin).
+std::string task_search_path(const std::map<std::string, std::string>& task_env);
 
 /// waitpid that retries on EINTR; returns the raw wait status.
 int wait_process(pid_t pid);
